@@ -1,0 +1,1 @@
+"""Alembic revisions of the vault schema; installed as ``therapist_desk.migrations``."""

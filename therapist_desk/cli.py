@@ -1,0 +1,325 @@
+"""The command line: `therapist-desk init | verify | import | export | demo | bench`.
+
+Every command that opens a vault takes --data-dir and --passphrase-stdin.
+Errors are one plain line on standard error (plus one line per problem) and an
+exit status from therapist_desk.errors.ExitStatus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from therapist_desk import __version__, passphrase_policy
+from therapist_desk.crypto import kdf
+from therapist_desk.demo_practice import DemoOptions, build_demo_practice
+from therapist_desk.errors import ExitStatus, InvalidInput, TherapistDeskError, VaultExists
+from therapist_desk.interchange_export import export_vault
+from therapist_desk.interchange_import import import_document, read_document
+from therapist_desk.paths import VaultPaths, default_data_dir
+from therapist_desk.vault import NewVault, Secret, Vault, create_vault, unlock_vault
+from therapist_desk.vault_check import check_vault
+
+PROGRAM = "therapist-desk"
+#: Set to 1 only in tests: vaults are created with cheap key-derivation parameters.
+TEST_KDF_VARIABLE = "THERAPIST_DESK_TEST_KDF"
+
+
+class SecretReader:
+    """Reads the passphrase or recovery key: one line of stdin, or a hidden prompt."""
+
+    def __init__(self, from_stdin: bool, stdin: TextIO | None = None) -> None:
+        self.from_stdin = from_stdin
+        self.stdin = stdin or sys.stdin
+
+    def read(self, prompt: str) -> str:
+        if self.from_stdin:
+            line = self.stdin.readline()
+            if not line:
+                raise InvalidInput("--passphrase-stdin was given, but standard input is empty.")
+            return line.removesuffix("\n").removesuffix("\r")
+        if not self.stdin.isatty():
+            raise InvalidInput(
+                "There is no terminal to ask for the passphrase; give it on standard "
+                "input with --passphrase-stdin."
+            )
+        return getpass.getpass(prompt)
+
+    def new_passphrase(self) -> str:
+        passphrase = self.read("New passphrase: ")
+        strength = passphrase_policy.assess(passphrase)
+        if not strength.acceptable:
+            raise InvalidInput(f"That passphrase is not accepted. {strength.advice}")
+        if not self.from_stdin and self.read("The same passphrase again: ") != passphrase:
+            raise InvalidInput("The two passphrases differ; nothing was created.")
+        return passphrase
+
+
+def _add_vault_options(parser: argparse.ArgumentParser, *, unlock: bool = True) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"the vault's folder (default: {default_data_dir()})",
+    )
+    parser.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the passphrase from the first line of standard input instead of a prompt",
+    )
+    if unlock:
+        parser.add_argument(
+            "--recovery-key",
+            action="store_true",
+            help="unlock with the recovery key instead of the passphrase (read the same way)",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="A local, encrypted practice record for a solo psychotherapist. "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the vault's folder for the window",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a new, empty vault and print its recovery key")
+    _add_vault_options(init, unlock=False)
+
+    verify = commands.add_parser(
+        "verify", help="check the vault: SQLite integrity, every encrypted value, every signature"
+    )
+    _add_vault_options(verify)
+
+    importer = commands.add_parser(
+        "import", help="add the records of an interchange file (all or nothing)"
+    )
+    importer.add_argument("file", type=Path, metavar="FILE", help="a therapist-desk/1 JSON file")
+    _add_vault_options(importer)
+
+    exporter = commands.add_parser("export", help="write records in the interchange format")
+    exporter.add_argument(
+        "--out", type=Path, metavar="FILE", help="write here instead of standard output"
+    )
+    exporter.add_argument(
+        "--client", action="append", metavar="ID", help="export only this client (repeat for more)"
+    )
+    exporter.add_argument(
+        "--include-psychotherapy-notes",
+        action="store_true",
+        help="also export psychotherapy (process) notes, which are left out by default",
+    )
+    _add_vault_options(exporter)
+
+    demo = commands.add_parser("demo", help="create a new vault filled with a synthetic practice")
+    demo.add_argument(
+        "--clients", type=_positive, default=25, metavar="N", help="how many clients (25)"
+    )
+    demo.add_argument(
+        "--years", type=float, default=2.0, metavar="Y", help="years of weekly sessions (2)"
+    )
+    demo.add_argument(
+        "--notes", type=_positive, default=None, metavar="N", help="aim for about N progress notes"
+    )
+    demo.add_argument(
+        "--seed", type=int, default=1, help="the same seed gives the same practice (1)"
+    )
+    _add_vault_options(demo, unlock=False)
+
+    bench = commands.add_parser("bench", help="measure speed and size on a synthetic vault")
+    bench.add_argument("--clients", type=_positive, default=2000, metavar="N")
+    bench.add_argument("--notes", type=_positive, default=100_000, metavar="N")
+    bench.add_argument("--json", action="store_true", help="print the figures as JSON")
+    bench.add_argument(
+        "--work-dir", type=Path, default=None, metavar="DIR", help="build the vaults here"
+    )
+    return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _paths(args: argparse.Namespace) -> VaultPaths:
+    return VaultPaths(args.data_dir or default_data_dir())
+
+
+def _unlock(args: argparse.Namespace, reader: SecretReader) -> Vault:
+    if args.recovery_key:
+        secret = Secret(recovery_key=reader.read("Recovery key: "))
+    else:
+        secret = Secret(passphrase=reader.read("Passphrase: "))
+    return unlock_vault(_paths(args), secret)
+
+
+def _kdf_params() -> kdf.Argon2idParams | None:
+    if os.environ.get(TEST_KDF_VARIABLE) == "1":
+        print(
+            f"{PROGRAM}: warning: {TEST_KDF_VARIABLE}=1, so this vault uses the fast test key "
+            "derivation; never keep real records in it.",
+            file=sys.stderr,
+        )
+        return kdf.FAST_TEST_PARAMS
+    return None
+
+
+def _create(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> NewVault:
+    paths = _paths(args)
+    if paths.vault_exists():
+        raise VaultExists(f"A vault already exists in {paths.data_dir}; nothing was changed.")
+    passphrase = reader.new_passphrase()
+    if not reader.from_stdin:
+        print("Preparing the key derivation for this computer…", file=out, flush=True)
+    return create_vault(paths, passphrase, kdf_params=_kdf_params())
+
+
+def _print_recovery_key(created: NewVault, out: TextIO) -> None:
+    print(
+        f"Created a new vault in {created.vault.paths.data_dir}.\n\n"
+        "Recovery key (shown only now; it is not stored anywhere):\n\n"
+        f"    {created.recovery_key}\n\n"
+        "Print it or write it down, and keep it somewhere safe away from this computer.\n"
+        "It opens the vault if the passphrase is forgotten; without either, the records\n"
+        "cannot be recovered by anyone.",
+        file=out,
+    )
+
+
+def command_init(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    created = _create(args, reader, out)
+    with created.vault:
+        _print_recovery_key(created, out)
+    return ExitStatus.OK
+
+
+def command_demo(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    created = _create(args, reader, out)
+    with created.vault as vault:
+        options = DemoOptions(
+            clients=args.clients, years=args.years, seed=args.seed, notes=args.notes
+        )
+        counts = build_demo_practice(vault, options)
+        _print_recovery_key(created, out)
+        made = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+        print(f"\nThe demo practice holds {made}.", file=out)
+    return ExitStatus.OK
+
+
+def command_verify(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    with _unlock(args, reader) as vault:
+        problems = check_vault(vault)
+    if not problems:
+        print("ok", file=out)
+        return ExitStatus.OK
+    for problem in problems:
+        print(problem, file=out)
+    print(
+        f"{PROGRAM}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found. "
+        "The records not listed are intact; restore a backup to recover the others.",
+        file=sys.stderr,
+    )
+    return ExitStatus.VAULT_DAMAGED
+
+
+def command_import(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    try:
+        raw = args.file.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"Cannot read {args.file}: {error.strerror}.") from error
+    document = read_document(raw)
+    with _unlock(args, reader) as vault:
+        summary = import_document(vault, document)
+    print(summary.describe(), file=out)
+    for remark in summary.remarks:
+        print(remark, file=out)
+    return ExitStatus.OK
+
+
+def command_export(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    with _unlock(args, reader) as vault:
+        document = export_vault(
+            vault, args.client, include_psychotherapy_notes=args.include_psychotherapy_notes
+        )
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if args.out is None:
+        out.write(text)
+        out.flush()
+    else:
+        write_file_atomically(args.out, text.encode("utf-8", "surrogatepass"))
+    return ExitStatus.OK
+
+
+def write_file_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target and rename: the file is whole or absent, never cut short.
+
+    Readable by the owner only; the temporary file is removed on any failure.
+    """
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise InvalidInput(f"The folder {directory} does not exist.")
+    fd, temporary = tempfile.mkstemp(prefix=".therapist-desk-", suffix=".partial", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).chmod(0o600)
+        Path(temporary).replace(path)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise InvalidInput(
+                f"Cannot write {path}: {error.strerror}; nothing was written."
+            ) from error
+        raise
+
+
+def command_bench(args: argparse.Namespace, _reader: SecretReader, out: TextIO) -> int:
+    from therapist_desk.bench import run_bench
+
+    return run_bench(args.clients, args.notes, args.work_dir, as_json=args.json, out=out)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, SecretReader, TextIO], int]] = {
+    "init": command_init,
+    "verify": command_verify,
+    "import": command_import,
+    "export": command_export,
+    "demo": command_demo,
+    "bench": command_bench,
+}
+
+
+def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run a parsed subcommand; turns every user-facing error into a message and a status."""
+    out = out or sys.stdout
+    reader = SecretReader(getattr(args, "passphrase_stdin", False))
+    try:
+        return COMMANDS[args.command](args, reader, out)
+    except TherapistDeskError as error:
+        print(f"{PROGRAM}: {error.message}", file=sys.stderr)
+        for problem in getattr(error, "problems", ()):
+            print(f"  - {problem}", file=sys.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print(f"{PROGRAM}: interrupted; nothing more was written.", file=sys.stderr)
+        return 130

@@ -1,0 +1,124 @@
+"""Clients: the people the therapist sees."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from therapist_desk.db.column_types import new_id
+from therapist_desk.db.models import ClientRow
+from therapist_desk.db.record_codec import RecordCodec
+from therapist_desk.domain.records import Client, ClientDetails
+from therapist_desk.domain.vocabulary import ClientStatus
+from therapist_desk.errors import RecordNotFound
+from therapist_desk.validation import Problems
+from therapist_desk.vault import Vault
+
+TABLE = ClientRow.__tablename__
+
+
+def check_client(details: ClientDetails, today: date) -> None:
+    problems = Problems()
+    problems.require_text("Legal name", details.legal_name)
+    for label, value in (
+        ("Preferred name", details.preferred_name),
+        ("Pronouns", details.pronouns),
+        ("Name in letters", details.name_in_letters),
+        ("Phone", details.phone),
+        ("Email", details.email),
+        ("Referral source", details.referral_source),
+    ):
+        problems.limit(label, value)
+    if details.date_of_birth is not None and details.date_of_birth > today:
+        problems.add("Date of birth is in the future.")
+    problems.date_order(
+        "the intake date",
+        details.intake_date,
+        "The discharge date",
+        details.discharge_date,
+    )
+    if details.status is ClientStatus.DISCHARGED and details.discharge_date is None:
+        problems.add("A discharged client needs a discharge date.")
+    problems.raise_if_any("The client cannot be saved")
+
+
+def client_from_row(codec: RecordCodec, row: ClientRow) -> Client:
+    details, damaged = codec.open_details(row, ClientDetails)
+    return Client(row.id, details, row.created_at, row.updated_at, damaged)
+
+
+def new_client_row(
+    codec: RecordCodec,
+    details: ClientDetails,
+    now: datetime,
+    client_id: str | None = None,
+) -> ClientRow:
+    row_id = client_id or new_id()
+    return ClientRow(
+        id=row_id,
+        created_at=now,
+        updated_at=now,
+        **codec.seal_details(TABLE, row_id, details),
+    )
+
+
+def load_client_row(session: Session, client_id: str) -> ClientRow:
+    row = session.get(ClientRow, client_id)
+    if row is None:
+        raise RecordNotFound(f"There is no client with id {client_id}.")
+    return row
+
+
+def list_clients(vault: Vault) -> list[Client]:
+    """Every client, sorted by the name the therapist uses for them."""
+    with vault.reading() as session:
+        rows = session.scalars(select(ClientRow)).all()
+        clients = [client_from_row(vault.codec, row) for row in rows]
+    return sorted(clients, key=lambda client: client.details.display_name.casefold())
+
+
+def get_client(vault: Vault, client_id: str) -> Client:
+    with vault.reading() as session:
+        return client_from_row(vault.codec, load_client_row(session, client_id))
+
+
+def create_client(vault: Vault, details: ClientDetails) -> Client:
+    now = vault.now()
+    check_client(details, now.date())
+    with vault.transaction() as session:
+        row = new_client_row(vault.codec, details, now)
+        session.add(row)
+    return Client(row.id, details, now, now)
+
+
+def update_client(vault: Vault, client_id: str, details: ClientDetails) -> Client:
+    now = vault.now()
+    check_client(details, now.date())
+    with vault.transaction() as session:
+        row = load_client_row(session, client_id)
+        for column, blob in vault.codec.seal_details(TABLE, client_id, details).items():
+            setattr(row, column, blob)
+        row.updated_at = now
+        created_at = row.created_at
+    return Client(client_id, details, created_at, now)
+
+
+def discharge_client(vault: Vault, client_id: str, on: date) -> Client:
+    current = get_client(vault, client_id)
+    return update_client(
+        vault,
+        client_id,
+        replace(current.details, status=ClientStatus.DISCHARGED, discharge_date=on),
+    )
+
+
+def reactivate_client(vault: Vault, client_id: str) -> Client:
+    current = get_client(vault, client_id)
+    return update_client(
+        vault,
+        client_id,
+        replace(current.details, status=ClientStatus.ACTIVE, discharge_date=None),
+    )

@@ -1,0 +1,230 @@
+"""The tables of data model v1.
+
+Columns made with ``sealed_column()`` hold AES-GCM ciphertext bound to
+``table | column | row id``; their readable twins are the ``*Details``
+dataclasses in ``therapist_desk.domain.records``. Everything else (ids, foreign
+keys, timestamps) is stored readable; README.md lists it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from therapist_desk.db.base import Base
+from therapist_desk.db.column_types import ID_LENGTH, id_column, sealed_column
+
+
+class VaultHeaderRow(Base):
+    """The one row holding the key slots; see therapist_desk.crypto.vault_header."""
+
+    __tablename__ = "vault_header"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PracticeProfileRow(Base):
+    __tablename__ = "practice_profile"
+
+    id: Mapped[str] = id_column()
+    updated_at: Mapped[datetime]
+    practice_name: Mapped[bytes] = sealed_column()
+    clinician_name: Mapped[bytes] = sealed_column()
+    credentials: Mapped[bytes] = sealed_column()
+    licence_number: Mapped[bytes] = sealed_column()
+    address: Mapped[bytes] = sealed_column()
+    phone: Mapped[bytes] = sealed_column()
+    email: Mapped[bytes] = sealed_column()
+    website: Mapped[bytes] = sealed_column()
+    currency: Mapped[bytes] = sealed_column()
+
+
+class ClientRow(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[str] = id_column()
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    legal_name: Mapped[bytes] = sealed_column()
+    preferred_name: Mapped[bytes] = sealed_column()
+    pronouns: Mapped[bytes] = sealed_column()
+    name_in_letters: Mapped[bytes] = sealed_column()
+    date_of_birth: Mapped[bytes] = sealed_column()
+    phone: Mapped[bytes] = sealed_column()
+    email: Mapped[bytes] = sealed_column()
+    address: Mapped[bytes] = sealed_column()
+    status: Mapped[bytes] = sealed_column()
+    referral_source: Mapped[bytes] = sealed_column()
+    intake_date: Mapped[bytes] = sealed_column()
+    discharge_date: Mapped[bytes] = sealed_column()
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    role: Mapped[bytes] = sealed_column()
+    name: Mapped[bytes] = sealed_column()
+    relationship: Mapped[bytes] = sealed_column()
+    organisation: Mapped[bytes] = sealed_column()
+    phone: Mapped[bytes] = sealed_column()
+    email: Mapped[bytes] = sealed_column()
+    address: Mapped[bytes] = sealed_column()
+    consent_to_contact: Mapped[bytes] = sealed_column()
+    consent_scope: Mapped[bytes] = sealed_column()
+    consent_expires: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class TherapySessionRow(Base):
+    __tablename__ = "therapy_sessions"
+
+    id: Mapped[str] = id_column()
+    # Readable so the calendar and "Today" can be queried without decrypting.
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_minutes: Mapped[int]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    kind: Mapped[bytes] = sealed_column()
+    title: Mapped[bytes] = sealed_column()
+    fee: Mapped[bytes] = sealed_column()
+    paid: Mapped[bytes] = sealed_column()
+
+    attendees: Mapped[list[SessionAttendeeRow]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class SessionAttendeeRow(Base):
+    __tablename__ = "session_attendees"
+    __table_args__ = (UniqueConstraint("session_id", "client_id"),)
+
+    id: Mapped[str] = id_column()
+    session_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("therapy_sessions.id", ondelete="CASCADE")
+    )
+    client_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    attendance: Mapped[bytes] = sealed_column()
+
+    session: Mapped[TherapySessionRow] = relationship(back_populates="attendees")
+
+
+class ProgressNoteRow(Base):
+    __tablename__ = "progress_notes"
+
+    id: Mapped[str] = id_column()
+    session_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH),
+        ForeignKey("therapy_sessions.id", ondelete="CASCADE"),
+        unique=True,
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # Readable so "notes still due" is a query; empty while the note is a draft.
+    signed_at: Mapped[datetime | None]
+    format: Mapped[bytes] = sealed_column()
+    sections: Mapped[bytes] = sealed_column()
+    techniques: Mapped[bytes] = sealed_column()
+    interventions: Mapped[bytes] = sealed_column()
+    mood: Mapped[bytes] = sealed_column()
+    risk_flag: Mapped[bytes] = sealed_column()
+    content_hash: Mapped[bytes] = sealed_column()
+
+
+class NoteAddendumRow(Base):
+    __tablename__ = "note_addenda"
+
+    id: Mapped[str] = id_column()
+    note_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH),
+        ForeignKey("progress_notes.id", ondelete="CASCADE"),
+        index=True,
+    )
+    created_at: Mapped[datetime]
+    text: Mapped[bytes] = sealed_column()
+
+
+class PsychotherapyNoteRow(Base):
+    """Process notes, in a table of their own so no query for notes reaches them by accident."""
+
+    __tablename__ = "psychotherapy_notes"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("therapy_sessions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    text: Mapped[bytes] = sealed_column()
+
+
+class ProfessionalRow(Base):
+    __tablename__ = "professionals"
+
+    id: Mapped[str] = id_column()
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    name: Mapped[bytes] = sealed_column()
+    role: Mapped[bytes] = sealed_column()
+    organisation: Mapped[bytes] = sealed_column()
+    address: Mapped[bytes] = sealed_column()
+    phone: Mapped[bytes] = sealed_column()
+    email: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class ReferralRow(Base):
+    __tablename__ = "referrals"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+    professional_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH),
+        ForeignKey("professionals.id", ondelete="RESTRICT"),
+        index=True,
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    reason: Mapped[bytes] = sealed_column()
+    urgency: Mapped[bytes] = sealed_column()
+    status: Mapped[bytes] = sealed_column()
+    referred_on: Mapped[bytes] = sealed_column()
+    sent_on: Mapped[bytes] = sealed_column()
+    acknowledged_on: Mapped[bytes] = sealed_column()
+    closed_on: Mapped[bytes] = sealed_column()
+    follow_up_on: Mapped[bytes] = sealed_column()
+    letter_text: Mapped[bytes] = sealed_column()
+
+
+class VocabularyTermRow(Base):
+    """A pick-list entry the therapist added to the defaults."""
+
+    __tablename__ = "vocabulary_terms"
+
+    id: Mapped[str] = id_column()
+    created_at: Mapped[datetime]
+    category: Mapped[bytes] = sealed_column()
+    label: Mapped[bytes] = sealed_column()

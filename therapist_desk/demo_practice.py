@@ -1,0 +1,489 @@
+"""A realistic synthetic practice for trying the program and for benchmarks.
+
+Everything comes from one seeded random generator (Faker for names and
+addresses, resources/demo/phrases.json for the clinical wording), so the same
+seed always gives the same practice, ids included.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from faker import Faker
+
+from therapist_desk.clients import new_client_row
+from therapist_desk.contacts import new_contact_row
+from therapist_desk.db.base import Base
+from therapist_desk.db.bulk import add_in_dependency_order
+from therapist_desk.db.models import TherapySessionRow
+from therapist_desk.domain.records import (
+    ClientDetails,
+    ContactDetails,
+    NoteContent,
+    PracticeProfile,
+    ProfessionalDetails,
+    ReferralDetails,
+    SessionDetails,
+)
+from therapist_desk.domain.vocabulary import (
+    DEFAULT_TERMS,
+    NOTE_SECTIONS,
+    Attendance,
+    ClientStatus,
+    ContactRole,
+    NoteFormat,
+    ProfessionalRole,
+    ReferralStatus,
+    ReferralUrgency,
+    SessionKind,
+    TermCategory,
+)
+from therapist_desk.practice import save_profile
+from therapist_desk.professionals import new_professional_row
+from therapist_desk.progress_notes import new_note_row
+from therapist_desk.psychotherapy_notes import new_psychotherapy_note_row
+from therapist_desk.referrals import new_referral_row
+from therapist_desk.therapy_sessions import new_session_rows
+from therapist_desk.vault import Vault
+
+Progress = Callable[[int, int], None]
+_BATCH_SESSIONS = 2000
+_ATTENDANCE_WEIGHTS = (
+    (Attendance.ATTENDED, 88),
+    (Attendance.CANCELLED, 5),
+    (Attendance.LATE_CANCELLED, 3),
+    (Attendance.NO_SHOW, 4),
+)
+_FORMAT_WEIGHTS = (
+    (NoteFormat.SOAP, 50),
+    (NoteFormat.DAP, 25),
+    (NoteFormat.BIRP, 15),
+    (NoteFormat.FREE, 10),
+)
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    clients: int = 25
+    years: float = 2.0
+    seed: int = 1
+    #: Aim for about this many progress notes in all (spread across clients), if set.
+    notes: int | None = None
+    fee: Decimal = Decimal("90.00")
+
+
+def _phrases() -> dict[str, Any]:
+    text = (resources.files("therapist_desk.resources") / "demo" / "phrases.json").read_text(
+        "utf-8"
+    )
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+class _Generator:
+    def __init__(self, vault: Vault, options: DemoOptions) -> None:
+        self.vault = vault
+        self.codec = vault.codec
+        self.options = options
+        self.rng = random.Random(options.seed)
+        self.fake = Faker("en_GB")
+        self.fake.seed_instance(options.seed)
+        self.phrases = _phrases()
+        self.now = vault.now()
+        self.today = self.now.astimezone().date()
+        self.counts: Counter[str] = Counter()
+
+    def new_id(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def pick(self, weighted: tuple[tuple[Any, int], ...]) -> Any:
+        values, weights = zip(*weighted, strict=True)
+        return self.rng.choices(values, weights)[0]
+
+    # -- people ---------------------------------------------------------------
+
+    def professional(self, role: ProfessionalRole) -> tuple[str, Base]:
+        name = f"Dr {self.fake.first_name()} {self.fake.last_name()}"
+        organisation = {
+            ProfessionalRole.GP: f"{self.fake.city()} Medical Practice",
+            ProfessionalRole.PSYCHIATRIST: f"{self.fake.city()} Community Mental Health Team",
+            ProfessionalRole.PSYCHOLOGIST: "Independent practice",
+            ProfessionalRole.SPECIALIST_SERVICE: f"{self.fake.city()} Trauma Service",
+            ProfessionalRole.OTHER: f"{self.fake.city()} Counselling Centre",
+        }[role]
+        details = ProfessionalDetails(
+            name=name,
+            role=role,
+            organisation=organisation,
+            address=self.fake.address(),
+            phone=self.fake.phone_number(),
+            email=self.fake.email(),
+        )
+        row_id = self.new_id()
+        self.counts["professionals"] += 1
+        return row_id, new_professional_row(self.codec, details, self.now, row_id)
+
+    def client_details(self, weeks: int) -> tuple[ClientDetails, bool]:
+        minor = self.rng.random() < 0.1
+        age = self.rng.randint(8, 17) if minor else self.rng.randint(18, 76)
+        birthday = self.today - timedelta(days=age * 365 + self.rng.randint(0, 364))
+        female = self.rng.random() < 0.6
+        first = self.fake.first_name_female() if female else self.fake.first_name_male()
+        last = self.fake.last_name()
+        pronouns = self.pick(((("she/her" if female else "he/him"), 92), ("they/them", 8)))
+        status = self.pick(
+            (
+                (ClientStatus.ACTIVE, 65),
+                (ClientStatus.DISCHARGED, 25),
+                (ClientStatus.WAITLIST, 5),
+                (ClientStatus.ENQUIRY, 5),
+            )
+        )
+        intake = self.today - timedelta(weeks=weeks, days=self.rng.randint(0, 6))
+        discharged = intake + timedelta(weeks=weeks) if status is ClientStatus.DISCHARGED else None
+        preferred = first if self.rng.random() < 0.8 else first[:3]
+        title = "Ms" if female else "Mr"
+        details = ClientDetails(
+            legal_name=f"{first} {last}",
+            preferred_name=preferred,
+            pronouns=pronouns,
+            name_in_letters=first if minor else f"{title} {last}",
+            date_of_birth=birthday,
+            phone=self.fake.phone_number(),
+            email=f"{first}.{last}@example.org".lower(),
+            address=self.fake.address(),
+            status=status,
+            referral_source=self.rng.choice(self.phrases["referral_sources"]),
+            intake_date=None if status in (ClientStatus.WAITLIST, ClientStatus.ENQUIRY) else intake,
+            discharge_date=discharged,
+        )
+        return details, minor
+
+    def contacts(self, client_id: str, details: ClientDetails, minor: bool) -> Iterator[Base]:
+        family_name = details.legal_name.split()[-1]
+        if minor:
+            yield self._contact(
+                client_id,
+                ContactDetails(
+                    role=ContactRole.GUARDIAN,
+                    name=f"{self.fake.first_name()} {family_name}",
+                    relationship=self.rng.choice(
+                        ("mother", "father", "grandmother", "foster carer")
+                    ),
+                    phone=self.fake.phone_number(),
+                    consent_to_contact=True,
+                    consent_scope="Appointments, school liaison and safety concerns",
+                ),
+            )
+        if minor or self.rng.random() < 0.8:
+            yield self._contact(
+                client_id,
+                ContactDetails(
+                    role=ContactRole.EMERGENCY_CONTACT,
+                    name=f"{self.fake.first_name()} {self.fake.last_name()}",
+                    relationship=self.rng.choice(
+                        ("partner", "sister", "brother", "friend", "parent")
+                    ),
+                    phone=self.fake.phone_number(),
+                    consent_to_contact=True,
+                    consent_scope="Emergencies only",
+                    consent_expires=self.today + timedelta(days=self.rng.randint(30, 700)),
+                ),
+            )
+
+    def _contact(self, client_id: str, details: ContactDetails) -> Base:
+        self.counts["contacts"] += 1
+        return new_contact_row(self.codec, client_id, details, self.now, self.new_id())
+
+    # -- sessions and notes -----------------------------------------------------
+
+    def note(
+        self, session_id: str, when: datetime, problem: dict[str, str], index: int, signed: bool
+    ) -> Base:
+        note_format = self.pick(_FORMAT_WEIGHTS)
+        fill = {
+            "theme_word": self.phrases["theme_words"][problem["theme"]],
+            "small_win": self.rng.choice(self.phrases["small_wins"]),
+            "pronoun": "they",
+            "goal": problem["goal"],
+            "review_at": str(index + 6),
+        }
+        bank = {
+            "subjective": "subjective",
+            "objective": "objective",
+            "assessment": "assessment",
+            "plan": "plan",
+            "data": "subjective",
+            "behaviour": "objective",
+            "intervention": "plan",
+            "response": "assessment",
+        }
+        sections: dict[str, str] = {}
+        for name in NOTE_SECTIONS[note_format]:
+            if name == "note":
+                parts = [
+                    self.rng.choice(self.phrases[key])
+                    for key in ("subjective", "assessment", "plan")
+                ]
+                sections[name] = " ".join(part.format(**fill) for part in parts)
+            else:
+                sentences = self.rng.sample(self.phrases[bank[name]], 2)
+                sections[name] = " ".join(sentence.format(**fill) for sentence in sentences)
+        content = NoteContent(
+            format=note_format,
+            sections=sections,
+            techniques=tuple(
+                self.rng.sample(DEFAULT_TERMS[TermCategory.TECHNIQUE], self.rng.randint(1, 3))
+            ),
+            interventions=tuple(
+                self.rng.sample(DEFAULT_TERMS[TermCategory.INTERVENTION], self.rng.randint(0, 1))
+            ),
+            mood=max(0, min(10, 3 + index // 6 + self.rng.randint(-2, 2))),
+            risk_flag=self.rng.random() < 0.03,
+        )
+        signed_at = when + timedelta(hours=1, minutes=self.rng.randint(5, 50)) if signed else None
+        self.counts["progress notes"] += 1
+        return new_note_row(self.codec, session_id, content, when, signed_at, self.new_id())
+
+    def session(
+        self,
+        when: datetime,
+        kind: SessionKind,
+        attendance: list[tuple[str, Attendance]],
+        title: str = "",
+    ) -> tuple[str, list[Base]]:
+        session_id = self.new_id()
+        past = when < self.now
+        details = SessionDetails(
+            kind=kind,
+            title=title,
+            fee=self.options.fee if kind is not SessionKind.GROUP else Decimal("35.00"),
+            paid=past and self.rng.random() < 0.95,
+        )
+        self.counts["sessions"] += 1
+        row, attendees = new_session_rows(
+            self.codec,
+            when,
+            50 if kind is not SessionKind.GROUP else 90,
+            details,
+            attendance,
+            when - timedelta(days=7),
+            session_id,
+            [self.new_id() for _ in attendance],
+        )
+        return session_id, [row, *attendees]
+
+    def weekly_slot(self, first_day: date) -> Callable[[int], datetime]:
+        weekday = self.rng.randint(0, 4)
+        hour = self.rng.choice((9, 10, 11, 13, 14, 15, 16, 17))
+        start = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
+
+        def at(week: int) -> datetime:
+            local = datetime.combine(start + timedelta(weeks=week), time(hour))
+            return local.astimezone().astimezone(UTC)
+
+        return at
+
+    def client_sessions(
+        self, client_id: str, details: ClientDetails, weeks: int, problem: dict[str, str]
+    ) -> Iterator[Base]:
+        if details.intake_date is None:
+            return
+        slot = self.weekly_slot(details.intake_date)
+        active = details.status is ClientStatus.ACTIVE
+        upcoming = 2 if active else 0
+        notes_written = 0
+        for week in range(weeks + upcoming):
+            when = slot(week)
+            if details.discharge_date and when.date() > details.discharge_date:
+                break
+            past = when < self.now
+            attendance = self.pick(_ATTENDANCE_WEIGHTS) if past else Attendance.SCHEDULED
+            session_id, rows = self.session(when, SessionKind.INDIVIDUAL, [(client_id, attendance)])
+            yield from rows
+            if past and attendance is Attendance.ATTENDED:
+                recent = self.now - when < timedelta(days=10)
+                if recent and active and self.rng.random() < 0.5:
+                    continue  # the note is still due
+                yield self.note(
+                    session_id,
+                    when,
+                    problem,
+                    notes_written,
+                    signed=not recent or self.rng.random() < 0.5,
+                )
+                notes_written += 1
+
+    def referral(self, client_id: str, professional_id: str, intake: date) -> Base:
+        referred = intake + timedelta(days=self.rng.randint(14, 120))
+        referred = min(referred, self.today)
+        status = self.pick(
+            (
+                (ReferralStatus.SENT, 35),
+                (ReferralStatus.ACKNOWLEDGED, 30),
+                (ReferralStatus.CLOSED, 20),
+                (ReferralStatus.DRAFT, 10),
+                (ReferralStatus.DECLINED, 5),
+            )
+        )
+        sent = referred if status is not ReferralStatus.DRAFT else None
+        details = ReferralDetails(
+            reason=self.rng.choice(self.phrases["referral_reasons"]),
+            urgency=self.pick(
+                (
+                    (ReferralUrgency.ROUTINE, 70),
+                    (ReferralUrgency.SOON, 25),
+                    (ReferralUrgency.URGENT, 5),
+                )
+            ),
+            status=status,
+            referred_on=referred,
+            sent_on=sent,
+            acknowledged_on=referred + timedelta(days=9)
+            if status in (ReferralStatus.ACKNOWLEDGED, ReferralStatus.CLOSED)
+            else None,
+            closed_on=referred + timedelta(days=40) if status is ReferralStatus.CLOSED else None,
+            follow_up_on=referred + timedelta(days=28) if sent else None,
+        )
+        self.counts["referrals"] += 1
+        return new_referral_row(
+            self.codec, client_id, professional_id, details, self.now, self.new_id()
+        )
+
+
+def _weeks_for(generator: _Generator, options: DemoOptions) -> Callable[[], int]:
+    if options.notes is not None and options.clients:
+        # Attended sessions are ~88 % of the booked ones, and clients on the
+        # waitlist or at enquiry have none (~10 %).
+        per_client = options.notes / options.clients / 0.88 / 0.9
+        return lambda: max(1, round(per_client * generator.rng.uniform(0.8, 1.2)))
+    longest = max(1, int(options.years * 52))
+    return lambda: generator.rng.randint(min(6, longest), longest)
+
+
+def build_demo_practice(
+    vault: Vault, options: DemoOptions, progress: Progress | None = None
+) -> Counter[str]:
+    """Fill `vault` with a synthetic practice; returns how many of each record were made."""
+    generator = _Generator(vault, options)
+    save_profile(
+        vault,
+        PracticeProfile(
+            practice_name="Harbour Lane Therapy",
+            clinician_name="Dr Alex Morgan",
+            credentials="DClinPsy, HCPC registered clinical psychologist",
+            licence_number="PYL04217",
+            address="12 Harbour Lane\nFalmouth\nTR11 3AA",
+            phone="01326 555 0142",
+            email="alex@harbourlane.example",
+            website="harbourlane.example",
+            currency="GBP",
+        ),
+    )
+    rng = generator.rng
+    batch: list[Base] = []
+    professionals: list[tuple[str, ProfessionalRole]] = []
+    for index in range(max(5, options.clients // 20)):
+        role = (
+            ProfessionalRole.GP,
+            ProfessionalRole.PSYCHIATRIST,
+            ProfessionalRole.SPECIALIST_SERVICE,
+        )[index % 3]
+        professional_id, row = generator.professional(role)
+        professionals.append((professional_id, role))
+        batch.append(row)
+    weeks_for = _weeks_for(generator, options)
+    adults: list[tuple[str, ClientDetails]] = []
+    sessions_in_batch = 0
+    for number in range(options.clients):
+        client_id = generator.new_id()
+        weeks = weeks_for()
+        details, minor = generator.client_details(weeks)
+        problem = rng.choice(generator.phrases["presenting_problems"])
+        generator.counts["clients"] += 1
+        batch.append(new_client_row(generator.codec, details, generator.now, client_id))
+        batch.extend(generator.contacts(client_id, details, minor))
+        for row in generator.client_sessions(client_id, details, weeks, problem):
+            batch.append(row)
+            sessions_in_batch += isinstance(row, TherapySessionRow)
+        if details.intake_date and rng.random() < 0.1:
+            professional_id = rng.choice(professionals)[0]
+            batch.append(generator.referral(client_id, professional_id, details.intake_date))
+        if details.intake_date and rng.random() < 0.1:
+            text = rng.choice(generator.phrases["process_notes"])
+            created = datetime.combine(details.intake_date, time(18), tzinfo=UTC)
+            generator.counts["psychotherapy notes"] += 1
+            batch.append(
+                new_psychotherapy_note_row(
+                    generator.codec, client_id, None, text, created, created, generator.new_id()
+                )
+            )
+        if not minor and details.status is ClientStatus.ACTIVE:
+            adults.append((client_id, details))
+        if sessions_in_batch >= _BATCH_SESSIONS:
+            _write(vault, batch)
+            batch, sessions_in_batch = [], 0
+            if progress:
+                progress(number + 1, options.clients)
+    batch.extend(_joint_sessions(generator, adults))
+    _write(vault, batch)
+    if progress:
+        progress(options.clients, options.clients)
+    return generator.counts
+
+
+def _joint_sessions(
+    generator: _Generator, adults: list[tuple[str, ClientDetails]]
+) -> Iterator[Base]:
+    """A few couples seen together monthly, and one therapy group."""
+    rng = generator.rng
+    pool = list(adults)
+    rng.shuffle(pool)
+    couples = [
+        (pool[i], pool[i + 1]) for i in range(0, min(len(pool) - 1, max(2, len(pool) // 25)), 2)
+    ]
+    problem = generator.phrases["presenting_problems"][4]
+    for (first_id, _first), (second_id, _second) in couples:
+        slot = generator.weekly_slot(generator.today - timedelta(weeks=16))
+        for month in range(5):
+            when = slot(month * 4)
+            past = when < generator.now
+            attendance = Attendance.ATTENDED if past else Attendance.SCHEDULED
+            session_id, rows = generator.session(
+                when, SessionKind.COUPLE, [(first_id, attendance), (second_id, attendance)]
+            )
+            yield from rows
+            if past:
+                yield generator.note(session_id, when, problem, month, signed=True)
+    members = pool[len(couples) * 2 : len(couples) * 2 + 6]
+    if len(members) < 2:
+        return
+    slot = generator.weekly_slot(generator.today - timedelta(weeks=10))
+    group_problem = generator.phrases["presenting_problems"][1]
+    for week in range(12):
+        when = slot(week)
+        past = when < generator.now
+        roll_call = [
+            (member_id, generator.pick(_ATTENDANCE_WEIGHTS) if past else Attendance.SCHEDULED)
+            for member_id, _details in members
+        ]
+        session_id, rows = generator.session(
+            when, SessionKind.GROUP, roll_call, title="Thursday anxiety group"
+        )
+        yield from rows
+        if past:
+            yield generator.note(session_id, when, group_problem, week, signed=True)
+
+
+def _write(vault: Vault, rows: list[Base]) -> None:
+    with vault.transaction() as session:
+        add_in_dependency_order(session, rows)

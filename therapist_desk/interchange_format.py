@@ -1,0 +1,125 @@
+"""The interchange format: its JSON Schema, and conversions between records and JSON.
+
+Version 1 is ``{"format": "therapist-desk/1", "clients": [...]}``; the schema
+in resources/interchange/ is the reference, and README.md describes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import types
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from importlib import resources
+from typing import Any, TypeVar
+
+from jsonschema import Draft202012Validator, FormatChecker
+
+FORMAT_V1 = "therapist-desk/1"
+SCHEMA_RESOURCE = "interchange/therapist-desk-1.schema.json"
+
+DetailsT = TypeVar("DetailsT")
+
+
+def schema_text() -> str:
+    return (resources.files("therapist_desk.resources") / SCHEMA_RESOURCE).read_text("utf-8")
+
+
+_format_checker = FormatChecker(formats=())
+
+
+def _is_date(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    if len(instance) != 10:
+        raise ValueError("a date is written YYYY-MM-DD")
+    date.fromisoformat(instance)
+    return True
+
+
+def _is_timestamp(instance: object) -> bool:
+    if not isinstance(instance, str):
+        return True
+    parse_timestamp(instance)
+    return True
+
+
+def parse_timestamp(text: str) -> datetime:
+    """An RFC 3339 time with its offset; a time without one is ambiguous and refused."""
+    if "T" not in text and "t" not in text:
+        raise ValueError("a time is written YYYY-MM-DDThh:mm:ss with an offset such as +00:00")
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("a time needs its offset from UTC, such as +00:00 or Z")
+    return value
+
+
+_format_checker.checks("date", raises=ValueError)(_is_date)
+_format_checker.checks("date-time", raises=ValueError)(_is_timestamp)
+
+
+@functools.cache
+def validator() -> Draft202012Validator:
+    schema = json.loads(schema_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=_format_checker)
+
+
+def to_json_value(value: object) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return str.__str__(value) if isinstance(value, StrEnum) else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): to_json_value(item) for key, item in value.items()}
+    raise TypeError(f"cannot write a {type(value).__name__} to the interchange format")
+
+
+def details_to_json(details: object) -> dict[str, Any]:
+    """Every field of a details dataclass, in declaration order."""
+    return {
+        field.name: to_json_value(getattr(details, field.name))
+        for field in dataclasses.fields(details)  # type: ignore[arg-type]
+    }
+
+
+def details_from_json(details_type: type[DetailsT], data: dict[str, Any]) -> DetailsT:
+    """Build a details dataclass from a schema-valid JSON object; absent fields take defaults."""
+    hints = typing.get_type_hints(details_type)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(details_type):  # type: ignore[arg-type]
+        if field.name in data:
+            values[field.name] = _from_json_value(hints[field.name], data[field.name])
+    return details_type(**values)
+
+
+def _from_json_value(annotation: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+        return _from_json_value(members[0], value)
+    if origin is tuple:
+        return tuple(value)
+    if origin is dict:
+        return dict(value)
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        return annotation(value)
+    if annotation is date:
+        return date.fromisoformat(value)
+    if annotation is datetime:
+        return parse_timestamp(value)
+    if annotation is Decimal:
+        return Decimal(value)
+    return value

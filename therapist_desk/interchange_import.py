@@ -1,0 +1,511 @@
+"""Import of an interchange document: all of it, or nothing.
+
+Every problem is found before anything is written: first the JSON Schema,
+then the rules a schema cannot say (ids unique and new, references that
+resolve, a signed note whose content still matches its hash). Each problem
+names its place as a JSON path, such as ``$.clients[2].sessions[0].note``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from jsonschema.exceptions import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from therapist_desk.clients import check_client, new_client_row
+from therapist_desk.contacts import check_contact, new_contact_row
+from therapist_desk.db.base import Base
+from therapist_desk.db.bulk import add_in_dependency_order
+from therapist_desk.db.column_types import new_id
+from therapist_desk.db.models import (
+    ClientRow,
+    ContactRow,
+    NoteAddendumRow,
+    PracticeProfileRow,
+    ProfessionalRow,
+    ProgressNoteRow,
+    PsychotherapyNoteRow,
+    ReferralRow,
+    SessionAttendeeRow,
+    TherapySessionRow,
+    VocabularyTermRow,
+)
+from therapist_desk.domain.records import (
+    ClientDetails,
+    ContactDetails,
+    NoteContent,
+    PracticeProfile,
+    ProfessionalDetails,
+    ReferralDetails,
+    SessionDetails,
+    VocabularyTermDetails,
+)
+from therapist_desk.domain.vocabulary import DEFAULT_TERMS, Attendance
+from therapist_desk.errors import InvalidInput
+from therapist_desk.interchange_format import (
+    details_from_json,
+    details_to_json,
+    parse_timestamp,
+    validator,
+)
+from therapist_desk.practice import TABLE as PRACTICE_TABLE
+from therapist_desk.practice import check_profile
+from therapist_desk.professionals import check_professional, new_professional_row
+from therapist_desk.progress_notes import (
+    check_note_content,
+    new_addendum_row,
+    new_note_row,
+    note_content_hash,
+)
+from therapist_desk.psychotherapy_notes import new_psychotherapy_note_row
+from therapist_desk.referrals import check_referral, new_referral_row
+from therapist_desk.terms import TABLE as TERMS_TABLE
+from therapist_desk.therapy_sessions import new_session_rows
+from therapist_desk.vault import Vault
+
+JsonObject = dict[str, Any]
+T = TypeVar("T")
+_MAX_LISTED = 200  # problems shown in one message; the rest are counted
+
+
+@dataclass
+class ImportSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+    remarks: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        order = (
+            "clients",
+            "contacts",
+            "sessions",
+            "progress notes",
+            "addenda",
+            "referrals",
+            "professionals",
+            "psychotherapy notes",
+            "pick-list terms",
+        )
+        parts = [f"{self.counts[kind]} {kind}" for kind in order if self.counts[kind]]
+        return "Imported " + (", ".join(parts) if parts else "nothing") + "."
+
+
+def read_document(raw: bytes) -> object:
+    """Parse the bytes of an import file; raises InvalidInput saying what is wrong."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InvalidInput(
+            f"The import file is not UTF-8 text (byte {error.start} cannot be read); "
+            "nothing was imported."
+        ) from error
+    if not text.strip():
+        raise InvalidInput("The import file is empty; nothing was imported.")
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as error:
+        cut_short = error.pos >= len(text.rstrip()) - 1 or error.msg.startswith("Unterminated")
+        ending = " The file looks cut short." if cut_short else ""
+        raise InvalidInput(
+            f"The import file is not valid JSON: {error.msg} (line {error.lineno}, "
+            f"column {error.colno}).{ending} Nothing was imported."
+        ) from error
+    except ValueError as error:
+        raise InvalidInput(
+            f"The import file is not valid JSON: {error}. Nothing was imported."
+        ) from error
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"the key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _schema_problem(error: ValidationError) -> str:
+    if error.validator == "anyOf" and error.context:
+        specific = [sub for sub in error.context if sub.schema != {"type": "null"}]
+        if specific:
+            error = min(specific, key=lambda sub: len(list(sub.path)))
+    message = error.message
+    if error.validator == "pattern" and "description" in error.schema:
+        message = f"{error.instance!r} is not {error.schema['description']}"
+    if error.cause is not None:
+        message += f" ({error.cause})"
+    return f"{error.json_path}: {message}"
+
+
+def schema_problems(document: object) -> list[str]:
+    errors = sorted(validator().iter_errors(document), key=lambda error: list(map(str, error.path)))
+    return [_schema_problem(error) for error in errors]
+
+
+class _Plan:
+    """The rows an import will write, and the problems found while planning them."""
+
+    def __init__(self, existing: dict[str, set[str]]) -> None:
+        self.existing = existing
+        self.problems: list[str] = []
+        self.first_seen: dict[tuple[str, str], str] = {}
+        self.clients: list[tuple[JsonObject, ClientDetails]] = []
+        self.contacts: list[tuple[str, JsonObject, ContactDetails]] = []
+        self.sessions: dict[str, tuple[JsonObject, str]] = {}
+        self.referrals: list[tuple[str, JsonObject, ReferralDetails]] = []
+        self.professionals: list[tuple[JsonObject, ProfessionalDetails]] = []
+        self.psychotherapy_notes: list[tuple[str, JsonObject]] = []
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    def new_id(self, kind: str, record_id: str, path: str) -> bool:
+        """Record a first use of an id; False (with a problem) when it is taken."""
+        earlier = self.first_seen.get((kind, record_id))
+        if earlier is not None:
+            self.problem(path, f"the {kind} id {record_id} is used twice (first at {earlier})")
+            return False
+        self.first_seen[(kind, record_id)] = path
+        if record_id in self.existing[kind]:
+            self.problem(path, f"a {kind} with id {record_id} is already in this vault")
+            return False
+        return True
+
+    def check(self, path: str, error: InvalidInput) -> None:
+        for problem in error.problems or (error.message,):
+            self.problem(path, problem)
+
+
+def _existing_ids(session: Session) -> dict[str, set[str]]:
+    tables: dict[str, type[Base]] = {
+        "client": ClientRow,
+        "contact": ContactRow,
+        "session": TherapySessionRow,
+        "attendee": SessionAttendeeRow,
+        "note": ProgressNoteRow,
+        "addendum": NoteAddendumRow,
+        "referral": ReferralRow,
+        "professional": ProfessionalRow,
+        "psychotherapy note": PsychotherapyNoteRow,
+    }
+    return {kind: set(session.scalars(select(row.id))) for kind, row in tables.items()}  # type: ignore[attr-defined]
+
+
+def _plan(
+    document: JsonObject, existing: dict[str, set[str]], vault_professionals: dict[str, JsonObject]
+) -> _Plan:
+    plan = _Plan(existing)
+    file_clients = {client["id"] for client in document["clients"]}
+    file_professionals = set()
+    for index, data in enumerate(document.get("professionals", [])):
+        path = f"$.professionals[{index}]"
+        details = details_from_json(ProfessionalDetails, data)
+        if data["id"] in vault_professionals:
+            if vault_professionals[data["id"]] != details_to_json(details):
+                plan.problem(
+                    path,
+                    f"professional {data['id']} is already in this vault with different details",
+                )
+            file_professionals.add(data["id"])
+            continue
+        if plan.new_id("professional", data["id"], path):
+            file_professionals.add(data["id"])
+            _checked(plan, path, check_professional, details)
+            plan.professionals.append((data, details))
+    known_clients = file_clients | plan.existing["client"]
+    known_professionals = file_professionals | set(vault_professionals)
+    for index, data in enumerate(document["clients"]):
+        _plan_client(plan, f"$.clients[{index}]", data, known_clients, known_professionals)
+    known_sessions = set(plan.sessions) | plan.existing["session"]
+    for _client_id, data in plan.psychotherapy_notes:
+        if data.get("session_id") and data["session_id"] not in known_sessions:
+            plan.problem(
+                plan.first_seen[("psychotherapy note", data["id"])],
+                f"session {data['session_id']} is neither in the file nor in this vault",
+            )
+    return plan
+
+
+def _checked(plan: _Plan, path: str, check: Callable[[T], None], record: T) -> None:
+    """Run a service's own validation and file its problems under `path`."""
+    try:
+        check(record)
+    except InvalidInput as error:
+        plan.check(path, error)
+
+
+def _plan_client(
+    plan: _Plan, path: str, data: JsonObject, known_clients: set[str], known_professionals: set[str]
+) -> None:
+    client_id = data["id"]
+    if not plan.new_id("client", client_id, path):
+        return
+    details = details_from_json(ClientDetails, data)
+    today = datetime.now().date()
+    _checked(plan, path, lambda checked: check_client(checked, today), details)
+    plan.clients.append((data, details))
+    for index, contact in enumerate(data.get("contacts", [])):
+        contact_path = f"{path}.contacts[{index}]"
+        if plan.new_id("contact", contact["id"], contact_path):
+            contact_details = details_from_json(ContactDetails, contact)
+            _checked(plan, contact_path, check_contact, contact_details)
+            plan.contacts.append((client_id, contact, contact_details))
+    for index, session in enumerate(data.get("sessions", [])):
+        _plan_session(plan, f"{path}.sessions[{index}]", client_id, session, known_clients)
+    for index, referral in enumerate(data.get("referrals", [])):
+        referral_path = f"{path}.referrals[{index}]"
+        if not plan.new_id("referral", referral["id"], referral_path):
+            continue
+        if referral["professional_id"] not in known_professionals:
+            plan.problem(
+                referral_path,
+                f"professional {referral['professional_id']} is neither in the file "
+                "nor in this vault",
+            )
+        referral_details = details_from_json(ReferralDetails, referral)
+        _checked(plan, referral_path, check_referral, referral_details)
+        plan.referrals.append((client_id, referral, referral_details))
+    for index, note in enumerate(data.get("psychotherapy_notes", [])):
+        if plan.new_id("psychotherapy note", note["id"], f"{path}.psychotherapy_notes[{index}]"):
+            plan.psychotherapy_notes.append((client_id, note))
+
+
+def _canonical(data: JsonObject) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+def _plan_session(
+    plan: _Plan, path: str, client_id: str, data: JsonObject, known_clients: set[str]
+) -> None:
+    attendee_ids = [attendee["client_id"] for attendee in data["attendees"]]
+    if client_id not in attendee_ids:
+        plan.problem(path, "the session is listed under a client who is not among its attendees")
+    earlier = plan.sessions.get(data["id"])
+    if earlier is not None:
+        # A joint session appears under each attendee; every copy must agree.
+        if _canonical(earlier[0]) != _canonical(data):
+            plan.problem(path, f"session {data['id']} differs from its copy at {earlier[1]}")
+        return
+    if not plan.new_id("session", data["id"], path):
+        return
+    plan.sessions[data["id"]] = (data, path)
+    if len(set(attendee_ids)) != len(attendee_ids):
+        plan.problem(f"{path}.attendees", "a client is listed twice")
+    for index, attendee in enumerate(data["attendees"]):
+        if attendee["client_id"] not in known_clients:
+            plan.problem(
+                f"{path}.attendees[{index}]",
+                f"client {attendee['client_id']} is neither in the file nor in this vault",
+            )
+        if "id" in attendee:
+            plan.new_id("attendee", attendee["id"], f"{path}.attendees[{index}]")
+    note = data.get("note")
+    if note is None:
+        return
+    note_path = f"{path}.note"
+    plan.new_id("note", note["id"], note_path)
+    content = details_from_json(NoteContent, note)
+    _checked(plan, note_path, check_note_content, content)
+    signed_at = note.get("signed_at")
+    if signed_at is None:
+        if note.get("addenda"):
+            plan.problem(note_path, "a draft note cannot have addenda")
+        if note.get("content_hash"):
+            plan.problem(note_path, "a draft note has no content hash")
+    elif note.get("content_hash"):
+        expected = note_content_hash(data["id"], content, parse_timestamp(signed_at))
+        if expected != note["content_hash"]:
+            plan.problem(note_path, "the signed note's content does not match its content hash")
+    for index, addendum in enumerate(note.get("addenda", [])):
+        plan.new_id("addendum", addendum["id"], f"{note_path}.addenda[{index}]")
+
+
+def _stamp(data: JsonObject, key: str, default: datetime) -> datetime:
+    value = data.get(key)
+    return parse_timestamp(value) if value else default
+
+
+def _rows(vault: Vault, plan: _Plan, now: datetime, summary: ImportSummary) -> Iterator[Base]:
+    codec = vault.codec
+    for data, professional in plan.professionals:
+        row = new_professional_row(codec, professional, _stamp(data, "created_at", now), data["id"])
+        row.updated_at = _stamp(data, "updated_at", row.created_at)
+        summary.counts["professionals"] += 1
+        yield row
+    for data, client in plan.clients:
+        client_row = new_client_row(codec, client, _stamp(data, "created_at", now), data["id"])
+        client_row.updated_at = _stamp(data, "updated_at", client_row.created_at)
+        summary.counts["clients"] += 1
+        yield client_row
+    for client_id, data, contact in plan.contacts:
+        contact_row = new_contact_row(
+            codec, client_id, contact, _stamp(data, "created_at", now), data["id"]
+        )
+        contact_row.updated_at = _stamp(data, "updated_at", contact_row.created_at)
+        summary.counts["contacts"] += 1
+        yield contact_row
+    for data, _path in plan.sessions.values():
+        yield from _session_rows(vault, data, now, summary)
+    for client_id, data, referral in plan.referrals:
+        referral_row = new_referral_row(
+            codec,
+            client_id,
+            data["professional_id"],
+            referral,
+            _stamp(data, "created_at", now),
+            data["id"],
+        )
+        referral_row.updated_at = _stamp(data, "updated_at", referral_row.created_at)
+        summary.counts["referrals"] += 1
+        yield referral_row
+    for client_id, data in plan.psychotherapy_notes:
+        created = _stamp(data, "created_at", now)
+        summary.counts["psychotherapy notes"] += 1
+        yield new_psychotherapy_note_row(
+            codec,
+            client_id,
+            data.get("session_id"),
+            data["text"],
+            created,
+            _stamp(data, "updated_at", created),
+            data["id"],
+        )
+
+
+def _session_rows(
+    vault: Vault, data: JsonObject, now: datetime, summary: ImportSummary
+) -> Iterator[Base]:
+    codec = vault.codec
+    created = _stamp(data, "created_at", now)
+    attendees = data["attendees"]
+    session_row, attendee_rows = new_session_rows(
+        codec,
+        parse_timestamp(data["starts_at"]),
+        data["duration_minutes"],
+        details_from_json(SessionDetails, data),
+        [(attendee["client_id"], Attendance(attendee["attendance"])) for attendee in attendees],
+        created,
+        data["id"],
+        [attendee["id"] for attendee in attendees] if all("id" in a for a in attendees) else None,
+    )
+    session_row.updated_at = _stamp(data, "updated_at", created)
+    summary.counts["sessions"] += 1
+    yield session_row
+    yield from attendee_rows
+    note = data.get("note")
+    if note is None:
+        return
+    note_created = _stamp(note, "created_at", now)
+    signed_at = parse_timestamp(note["signed_at"]) if note.get("signed_at") else None
+    note_row = new_note_row(
+        codec, data["id"], details_from_json(NoteContent, note), note_created, signed_at, note["id"]
+    )
+    note_row.updated_at = _stamp(note, "updated_at", note_created)
+    summary.counts["progress notes"] += 1
+    yield note_row
+    for addendum in note.get("addenda", []):
+        summary.counts["addenda"] += 1
+        yield new_addendum_row(
+            codec,
+            note["id"],
+            addendum["text"],
+            parse_timestamp(addendum["created_at"]),
+            addendum["id"],
+        )
+
+
+def _raise_problems(problems: list[str]) -> None:
+    shown = problems[:_MAX_LISTED]
+    if len(problems) > _MAX_LISTED:
+        shown.append(f"… and {len(problems) - _MAX_LISTED} more problems")
+    plural = "s" if len(problems) != 1 else ""
+    raise InvalidInput(
+        f"The import file has {len(problems)} problem{plural}; nothing was imported.", shown
+    )
+
+
+def import_document(vault: Vault, document: object) -> ImportSummary:
+    """Validate `document` completely, then write it in one transaction."""
+    problems = schema_problems(document)
+    if problems:
+        _raise_problems(problems)
+    assert isinstance(document, dict)
+    with vault.reading() as session:
+        existing = _existing_ids(session)
+        vault_professionals = {
+            row.id: details_to_json(vault.codec.open_details(row, ProfessionalDetails)[0])
+            for row in session.scalars(select(ProfessionalRow))
+        }
+    plan = _plan(document, existing, vault_professionals)
+    if "practice" in document:
+        _checked(
+            plan,
+            "$.practice",
+            check_profile,
+            details_from_json(PracticeProfile, document["practice"]),
+        )
+    if plan.problems:
+        _raise_problems(plan.problems)
+
+    summary = ImportSummary()
+    now = vault.now()
+    with vault.transaction() as session:
+        add_in_dependency_order(session, _rows(vault, plan, now, summary))
+        add_in_dependency_order(session, _settings_rows(vault, session, document, summary))
+    return summary
+
+
+def _settings_rows(
+    vault: Vault, session: Session, document: JsonObject, summary: ImportSummary
+) -> Iterator[Base]:
+    """The practice profile (only into a vault that has none yet) and new pick-list terms."""
+    if "practice" in document:
+        incoming = details_from_json(PracticeProfile, document["practice"])
+        row = session.scalar(select(PracticeProfileRow))
+        if row is not None:
+            current, _damaged = vault.codec.open_details(row, PracticeProfile)
+            if current == PracticeProfile():
+                for column, blob in vault.codec.seal_details(
+                    PRACTICE_TABLE, row.id, incoming
+                ).items():
+                    setattr(row, column, blob)
+                row.updated_at = vault.now()
+            elif current != incoming:
+                summary.remarks.append(
+                    "This vault has its own practice profile; the one in the file was not applied."
+                )
+    known = {
+        (term.category, term.label.casefold())
+        for term in (
+            vault.codec.open_details(row, VocabularyTermDetails)[0]
+            for row in session.scalars(select(VocabularyTermRow))
+        )
+    }
+    known |= {
+        (category, label.casefold())
+        for category, labels in DEFAULT_TERMS.items()
+        for label in labels
+    }
+    for data in document.get("vocabulary", []):
+        term = details_from_json(VocabularyTermDetails, data)
+        if (term.category, term.label.casefold()) in known:
+            continue
+        known.add((term.category, term.label.casefold()))
+        row_id = new_id()
+        summary.counts["pick-list terms"] += 1
+        yield VocabularyTermRow(
+            id=row_id,
+            created_at=vault.now(),
+            **vault.codec.seal_details(TERMS_TABLE, row_id, term),
+        )

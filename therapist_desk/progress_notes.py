@@ -1,0 +1,279 @@
+"""Progress notes: drafts saved as the therapist types, signed and then locked.
+
+Signing stores the time and a SHA-256 of the note's content; a signed note is
+never edited again, and corrections are dated addenda below it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from therapist_desk.db.column_types import new_id
+from therapist_desk.db.models import NoteAddendumRow, ProgressNoteRow, TherapySessionRow
+from therapist_desk.db.record_codec import RecordCodec
+from therapist_desk.domain.records import (
+    Addendum,
+    AddendumDetails,
+    NoteContent,
+    ProgressNote,
+    TherapySession,
+)
+from therapist_desk.domain.vocabulary import NOTE_SECTIONS, Attendance
+from therapist_desk.errors import InvalidInput, NoteIsSigned, RecordNotFound
+from therapist_desk.therapy_sessions import session_from_row
+from therapist_desk.validation import Problems
+from therapist_desk.vault import Vault
+
+TABLE = ProgressNoteRow.__tablename__
+ADDENDUM_TABLE = NoteAddendumRow.__tablename__
+MAX_SECTION_LENGTH = 200_000
+MAX_PICKS = 50
+#: Attendance for which no progress note is expected.
+NO_NOTE_NEEDED = frozenset({Attendance.CANCELLED, Attendance.LATE_CANCELLED, Attendance.NO_SHOW})
+
+
+def note_content_hash(session_id: str, content: NoteContent, signed_at: datetime) -> str:
+    """SHA-256 over a canonical form of everything a signature vouches for."""
+    canonical = json.dumps(
+        {
+            "session_id": session_id,
+            "format": content.format.value,
+            "sections": [
+                [name, content.sections.get(name, "")] for name in content.section_names()
+            ],
+            "techniques": list(content.techniques),
+            "interventions": list(content.interventions),
+            "mood": content.mood,
+            "risk_flag": content.risk_flag,
+            "signed_at": signed_at.astimezone(UTC).isoformat(),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_note_content(content: NoteContent) -> None:
+    problems = Problems()
+    allowed = NOTE_SECTIONS[content.format]
+    unknown = sorted(set(content.sections) - set(allowed))
+    if unknown:
+        problems.add(
+            f"A {content.format.value.upper()} note has no section named {', '.join(unknown)}."
+        )
+    for name, text in content.sections.items():
+        problems.limit(f"The {name} section", text, MAX_SECTION_LENGTH)
+    if content.mood is not None and not 0 <= content.mood <= 10:
+        problems.add(f"Mood is rated 0 to 10, not {content.mood}.")
+    for label, picks in (
+        ("techniques", content.techniques),
+        ("interventions", content.interventions),
+    ):
+        if len(picks) > MAX_PICKS:
+            problems.add(f"At most {MAX_PICKS} {label} can be chosen.")
+        if any(not pick.strip() for pick in picks):
+            problems.add(f"One of the {label} is blank.")
+    problems.raise_if_any("The note cannot be saved")
+
+
+def note_from_row(
+    codec: RecordCodec,
+    row: ProgressNoteRow,
+    addenda: list[NoteAddendumRow] | None = None,
+) -> ProgressNote:
+    content, damaged = codec.open_details(row, NoteContent)
+    hash_value = ""
+    try:
+        opened = codec.open_value(TABLE, "content_hash", row.id, row.content_hash)
+        hash_value = opened if isinstance(opened, str) else ""
+    except Exception:  # noqa: BLE001 - a damaged hash is reported like any damaged field
+        damaged = (*damaged, "content_hash")
+    return ProgressNote(
+        id=row.id,
+        session_id=row.session_id,
+        content=content,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        signed_at=row.signed_at,
+        content_hash=hash_value,
+        addenda=tuple(addendum_from_row(codec, addendum) for addendum in addenda or ()),
+        damaged=damaged,
+    )
+
+
+def addendum_from_row(codec: RecordCodec, row: NoteAddendumRow) -> Addendum:
+    details, damaged = codec.open_details(row, AddendumDetails)
+    return Addendum(row.id, row.note_id, details.text, row.created_at, damaged)
+
+
+def new_note_row(
+    codec: RecordCodec,
+    session_id: str,
+    content: NoteContent,
+    now: datetime,
+    signed_at: datetime | None = None,
+    note_id: str | None = None,
+) -> ProgressNoteRow:
+    row_id = note_id or new_id()
+    content_hash = note_content_hash(session_id, content, signed_at) if signed_at else ""
+    return ProgressNoteRow(
+        id=row_id,
+        session_id=session_id,
+        created_at=now,
+        updated_at=now,
+        signed_at=signed_at,
+        content_hash=codec.seal(TABLE, "content_hash", row_id, content_hash),
+        **codec.seal_details(TABLE, row_id, content),
+    )
+
+
+def new_addendum_row(
+    codec: RecordCodec,
+    note_id: str,
+    text: str,
+    created_at: datetime,
+    addendum_id: str | None = None,
+) -> NoteAddendumRow:
+    row_id = addendum_id or new_id()
+    return NoteAddendumRow(
+        id=row_id,
+        note_id=note_id,
+        created_at=created_at,
+        **codec.seal_details(ADDENDUM_TABLE, row_id, AddendumDetails(text)),
+    )
+
+
+def _addenda(session: Session, note_id: str) -> list[NoteAddendumRow]:
+    return list(
+        session.scalars(
+            select(NoteAddendumRow)
+            .where(NoteAddendumRow.note_id == note_id)
+            .order_by(NoteAddendumRow.created_at, NoteAddendumRow.id)
+        )
+    )
+
+
+def _load(session: Session, note_id: str) -> ProgressNoteRow:
+    row = session.get(ProgressNoteRow, note_id)
+    if row is None:
+        raise RecordNotFound(f"There is no progress note with id {note_id}.")
+    return row
+
+
+def get_note_for_session(vault: Vault, session_id: str) -> ProgressNote | None:
+    with vault.reading() as session:
+        row = session.scalar(
+            select(ProgressNoteRow).where(ProgressNoteRow.session_id == session_id)
+        )
+        if row is None:
+            return None
+        return note_from_row(vault.codec, row, _addenda(session, row.id))
+
+
+def get_note(vault: Vault, note_id: str) -> ProgressNote:
+    with vault.reading() as session:
+        row = _load(session, note_id)
+        return note_from_row(vault.codec, row, _addenda(session, note_id))
+
+
+def save_draft(vault: Vault, session_id: str, content: NoteContent) -> ProgressNote:
+    """Create or overwrite the session's draft note; returns after the commit."""
+    check_note_content(content)
+    now = vault.now()
+    with vault.transaction() as session:
+        if session.get(TherapySessionRow, session_id) is None:
+            raise RecordNotFound(f"There is no session with id {session_id}.")
+        row = session.scalar(
+            select(ProgressNoteRow).where(ProgressNoteRow.session_id == session_id)
+        )
+        if row is None:
+            row = new_note_row(vault.codec, session_id, content, now)
+            session.add(row)
+        else:
+            if row.signed_at is not None:
+                raise NoteIsSigned(
+                    "This note is signed and can no longer be changed; "
+                    "add a dated addendum instead."
+                )
+            for column, blob in vault.codec.seal_details(TABLE, row.id, content).items():
+                setattr(row, column, blob)
+            row.updated_at = now
+        session.flush()
+        return note_from_row(vault.codec, row)
+
+
+def sign_note(vault: Vault, note_id: str) -> ProgressNote:
+    """Lock the note: store the signing time and the hash of its content."""
+    now = vault.now()
+    with vault.transaction() as session:
+        row = _load(session, note_id)
+        if row.signed_at is not None:
+            raise NoteIsSigned("This note is already signed.")
+        content, damaged = vault.codec.open_details(row, NoteContent)
+        if damaged:
+            raise InvalidInput(
+                "Part of this note cannot be read ("
+                + ", ".join(damaged)
+                + "), so it cannot be signed. Restore the vault from a backup."
+            )
+        row.signed_at = now
+        row.content_hash = vault.codec.seal(
+            TABLE,
+            "content_hash",
+            note_id,
+            note_content_hash(row.session_id, content, now),
+        )
+        row.updated_at = now
+        session.flush()
+        return note_from_row(vault.codec, row, _addenda(session, note_id))
+
+
+def add_addendum(vault: Vault, note_id: str, text: str) -> Addendum:
+    """A dated correction or addition to a signed note."""
+    problems = Problems()
+    problems.require_text("The addendum", text, MAX_SECTION_LENGTH)
+    problems.raise_if_any("The addendum cannot be saved")
+    now = vault.now()
+    with vault.transaction() as session:
+        note = _load(session, note_id)
+        if note.signed_at is None:
+            raise InvalidInput(
+                "This note is still a draft; change the draft instead of adding an addendum."
+            )
+        row = new_addendum_row(vault.codec, note_id, text, now)
+        session.add(row)
+    return Addendum(row.id, note_id, text, now)
+
+
+@dataclass(frozen=True)
+class NoteDue:
+    """A past session that needs its note written or signed."""
+
+    session: TherapySession
+    draft_exists: bool
+
+
+def notes_due(vault: Vault, now: datetime | None = None) -> list[NoteDue]:
+    """Past sessions someone attended (or not yet marked) whose note is not signed."""
+    now = now or vault.now()
+    with vault.reading() as session:
+        candidates = session.execute(
+            select(TherapySessionRow, ProgressNoteRow.id)
+            .outerjoin(ProgressNoteRow, ProgressNoteRow.session_id == TherapySessionRow.id)
+            .where(TherapySessionRow.starts_at < now, ProgressNoteRow.signed_at.is_(None))
+            .options(selectinload(TherapySessionRow.attendees))
+            .order_by(TherapySessionRow.starts_at.desc())
+        ).all()
+        due = []
+        for row, note_id in candidates:
+            therapy_session = session_from_row(vault.codec, row)
+            if all(a.attendance in NO_NOTE_NEEDED for a in therapy_session.attendees):
+                continue
+            due.append(NoteDue(therapy_session, draft_exists=note_id is not None))
+        return due

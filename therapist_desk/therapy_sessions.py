@@ -1,0 +1,254 @@
+"""Therapy sessions: when they are, who attends, and whether they came."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from therapist_desk.db.bulk import add_in_dependency_order
+from therapist_desk.db.column_types import new_id
+from therapist_desk.db.models import (
+    ClientRow,
+    ProgressNoteRow,
+    SessionAttendeeRow,
+    TherapySessionRow,
+)
+from therapist_desk.db.record_codec import RecordCodec
+from therapist_desk.domain.records import (
+    Attendee,
+    AttendeeDetails,
+    SessionDetails,
+    TherapySession,
+)
+from therapist_desk.domain.vocabulary import Attendance, SessionKind
+from therapist_desk.errors import InvalidInput, RecordNotFound
+from therapist_desk.validation import Problems
+from therapist_desk.vault import Vault
+
+TABLE = TherapySessionRow.__tablename__
+ATTENDEE_TABLE = SessionAttendeeRow.__tablename__
+MAX_DURATION_MINUTES = 12 * 60
+
+#: How many attending clients each kind of session allows (least, most).
+ATTENDEE_LIMITS: dict[SessionKind, tuple[int, int | None]] = {
+    SessionKind.INDIVIDUAL: (1, 1),
+    SessionKind.COUPLE: (2, 2),
+    SessionKind.FAMILY: (2, None),
+    SessionKind.GROUP: (2, None),
+}
+
+
+def check_session(
+    starts_at: datetime,
+    duration_minutes: int,
+    details: SessionDetails,
+    client_ids: Sequence[str],
+) -> None:
+    problems = Problems()
+    if starts_at.tzinfo is None:
+        problems.add("The start time needs a time zone.")
+    if not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
+        problems.add(f"A session lasts between 1 and {MAX_DURATION_MINUTES} minutes.")
+    least, most = ATTENDEE_LIMITS[details.kind]
+    count = len(client_ids)
+    if count < least or (most is not None and count > most):
+        wanted = f"exactly {least}" if least == most else f"at least {least}"
+        problems.add(f"A {details.kind.value} session has {wanted} attending clients, not {count}.")
+    if len(set(client_ids)) != count:
+        problems.add("A client is listed twice among the attendees.")
+    if details.fee is not None and details.fee < 0:
+        problems.add("The fee cannot be negative.")
+    problems.limit("Title", details.title)
+    problems.raise_if_any("The session cannot be saved")
+
+
+def session_from_row(codec: RecordCodec, row: TherapySessionRow) -> TherapySession:
+    details, damaged = codec.open_details(row, SessionDetails)
+    attendees = []
+    for attendee_row in row.attendees:
+        attendee, attendee_damaged = codec.open_details(attendee_row, AttendeeDetails)
+        attendees.append(
+            Attendee(
+                attendee_row.id,
+                attendee_row.client_id,
+                attendee.attendance,
+                attendee_damaged,
+            )
+        )
+    attendees.sort(key=lambda attendee: attendee.client_id)
+    return TherapySession(
+        row.id, row.starts_at, row.duration_minutes, details, tuple(attendees), damaged
+    )
+
+
+def new_session_rows(
+    codec: RecordCodec,
+    starts_at: datetime,
+    duration_minutes: int,
+    details: SessionDetails,
+    attendance: Sequence[tuple[str, Attendance]],
+    now: datetime,
+    session_id: str | None = None,
+    attendee_ids: Sequence[str] | None = None,
+) -> tuple[TherapySessionRow, list[SessionAttendeeRow]]:
+    """A new session row and its attendee rows, linked by foreign key.
+
+    The attendees are not appended to the relationship collection: on a new
+    object that costs more than the encryption, and the caller adds both in
+    foreign-key order (therapist_desk.db.bulk).
+    """
+    row_id = session_id or new_id()
+    row = TherapySessionRow(
+        id=row_id,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        created_at=now,
+        updated_at=now,
+        **codec.seal_details(TABLE, row_id, details),
+    )
+    attendees = []
+    for index, (client_id, status) in enumerate(attendance):
+        attendee_id = attendee_ids[index] if attendee_ids else new_id()
+        attendees.append(
+            SessionAttendeeRow(
+                id=attendee_id,
+                session_id=row_id,
+                client_id=client_id,
+                **codec.seal_details(ATTENDEE_TABLE, attendee_id, AttendeeDetails(status)),
+            )
+        )
+    return row, attendees
+
+
+def _load(session: Session, session_id: str) -> TherapySessionRow:
+    row = session.get(
+        TherapySessionRow,
+        session_id,
+        options=[selectinload(TherapySessionRow.attendees)],
+    )
+    if row is None:
+        raise RecordNotFound(f"There is no session with id {session_id}.")
+    return row
+
+
+def _check_clients_exist(session: Session, client_ids: Sequence[str]) -> None:
+    found = set(session.scalars(select(ClientRow.id).where(ClientRow.id.in_(client_ids))))
+    missing = [client_id for client_id in client_ids if client_id not in found]
+    if missing:
+        raise RecordNotFound(f"There is no client with id {', '.join(missing)}.")
+
+
+def schedule_session(
+    vault: Vault,
+    starts_at: datetime,
+    duration_minutes: int,
+    details: SessionDetails,
+    client_ids: Sequence[str],
+) -> TherapySession:
+    check_session(starts_at, duration_minutes, details, client_ids)
+    with vault.transaction() as session:
+        _check_clients_exist(session, client_ids)
+        row, attendees = new_session_rows(
+            vault.codec,
+            starts_at,
+            duration_minutes,
+            details,
+            [(client_id, Attendance.SCHEDULED) for client_id in client_ids],
+            vault.now(),
+        )
+        add_in_dependency_order(session, [row, *attendees])
+    return TherapySession(
+        row.id,
+        starts_at,
+        duration_minutes,
+        details,
+        tuple(
+            sorted(
+                (Attendee(a.id, a.client_id, Attendance.SCHEDULED) for a in attendees),
+                key=lambda attendee: attendee.client_id,
+            )
+        ),
+    )
+
+
+def update_session(
+    vault: Vault,
+    session_id: str,
+    starts_at: datetime,
+    duration_minutes: int,
+    details: SessionDetails,
+) -> TherapySession:
+    with vault.transaction() as session:
+        row = _load(session, session_id)
+        check_session(starts_at, duration_minutes, details, [a.client_id for a in row.attendees])
+        row.starts_at = starts_at
+        row.duration_minutes = duration_minutes
+        for column, blob in vault.codec.seal_details(TABLE, session_id, details).items():
+            setattr(row, column, blob)
+        row.updated_at = vault.now()
+        return session_from_row(vault.codec, row)
+
+
+def set_attendance(
+    vault: Vault, session_id: str, client_id: str, attendance: Attendance
+) -> TherapySession:
+    with vault.transaction() as session:
+        row = _load(session, session_id)
+        for attendee in row.attendees:
+            if attendee.client_id == client_id:
+                attendee.attendance = vault.codec.seal(
+                    ATTENDEE_TABLE, "attendance", attendee.id, attendance
+                )
+                row.updated_at = vault.now()
+                return session_from_row(vault.codec, row)
+    raise InvalidInput("That client is not an attendee of this session.")
+
+
+def get_session(vault: Vault, session_id: str) -> TherapySession:
+    with vault.reading() as session:
+        return session_from_row(vault.codec, _load(session, session_id))
+
+
+def sessions_for_client(vault: Vault, client_id: str) -> list[TherapySession]:
+    """The client's sessions, joint ones included, newest first."""
+    with vault.reading() as session:
+        attended = select(SessionAttendeeRow.session_id).where(
+            SessionAttendeeRow.client_id == client_id
+        )
+        rows = session.scalars(
+            select(TherapySessionRow)
+            .where(TherapySessionRow.id.in_(attended))
+            .options(selectinload(TherapySessionRow.attendees))
+            .order_by(TherapySessionRow.starts_at.desc())
+        ).all()
+        return [session_from_row(vault.codec, row) for row in rows]
+
+
+def sessions_between(vault: Vault, start: datetime, end: datetime) -> list[TherapySession]:
+    """Sessions starting in [start, end), earliest first."""
+    with vault.reading() as session:
+        rows = session.scalars(
+            select(TherapySessionRow)
+            .where(TherapySessionRow.starts_at >= start, TherapySessionRow.starts_at < end)
+            .options(selectinload(TherapySessionRow.attendees))
+            .order_by(TherapySessionRow.starts_at)
+        ).all()
+        return [session_from_row(vault.codec, row) for row in rows]
+
+
+def delete_session(vault: Vault, session_id: str) -> None:
+    """Remove a session booked by mistake; one with a progress note stays."""
+    with vault.transaction() as session:
+        row = _load(session, session_id)
+        has_note = session.scalar(
+            select(ProgressNoteRow.id).where(ProgressNoteRow.session_id == session_id)
+        )
+        if has_note is not None:
+            raise InvalidInput(
+                "This session has a progress note, so it stays in the record. "
+                "Mark it cancelled instead."
+            )
+        session.delete(row)

@@ -1,0 +1,353 @@
+"""Creating, unlocking and closing a vault.
+
+A vault is a folder holding one SQLite file whose values are encrypted with a
+random data key; the key is stored only wrapped in the key slots of the vault
+header (see therapist_desk.crypto.vault_header). Unlocking derives the slot key,
+unwraps the data key, and brings the schema up to date.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from therapist_desk.crypto import kdf, recovery_key, vault_header
+from therapist_desk.crypto.key_holder import KeyHolder
+from therapist_desk.crypto.vault_header import HeaderDamaged, SlotWontOpen, VaultHeader
+from therapist_desk.db import migration_runner
+from therapist_desk.db.column_types import new_id
+from therapist_desk.db.engine import checkpoint, create_vault_engine, enable_wal
+from therapist_desk.db.models import PracticeProfileRow, VaultHeaderRow
+from therapist_desk.db.record_codec import RecordCodec
+from therapist_desk.domain.records import PracticeProfile
+from therapist_desk.errors import (
+    InvalidInput,
+    NoVault,
+    VaultDamaged,
+    VaultExists,
+    VaultTooNew,
+    WrongPassphrase,
+)
+from therapist_desk.paths import VaultPaths
+from therapist_desk.vault_lock import VaultLock
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class UnlockTimings:
+    """Seconds spent unlocking: the key derivation, and everything else."""
+
+    key_derivation: float
+    total: float
+
+    @property
+    def rest(self) -> float:
+        return self.total - self.key_derivation
+
+
+@dataclass(frozen=True)
+class NewVault:
+    vault: Vault
+    #: The recovery key in its printable form; shown to the user once, never stored.
+    recovery_key: str
+
+
+class Vault:
+    """An unlocked vault: its engine, one session factory and the record codec."""
+
+    def __init__(
+        self,
+        paths: VaultPaths,
+        engine: Engine,
+        keys: KeyHolder,
+        lock: VaultLock,
+        clock: Clock = utc_now,
+        timings: UnlockTimings | None = None,
+    ) -> None:
+        self.paths = paths
+        self.engine = engine
+        self.keys = keys
+        self.codec = RecordCodec(keys)
+        self.now = clock
+        self.unlock_timings = timings
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # -- sessions -----------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One short unit of work; commits on success, rolls back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reads; nothing it does is committed."""
+        with self._sessions() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    # -- life cycle -----------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self._lock.held
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the file and empty it."""
+        checkpoint(self.engine)
+
+    def close(self) -> None:
+        """Checkpoint, drop the keys, close every connection and release the lock."""
+        if not self._lock.held:
+            return
+        try:
+            self.checkpoint()
+        finally:
+            self.keys.lock()
+            self.engine.dispose()
+            self._lock.release()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- header -----------------------------------------------------------------
+
+    def read_header(self) -> VaultHeader:
+        with self.reading() as session:
+            return _header_from(session.get(VaultHeaderRow, 1))
+
+    def write_header(self, header: VaultHeader) -> None:
+        with self.transaction() as session:
+            row = session.get(VaultHeaderRow, 1)
+            if row is None:
+                raise VaultDamaged("the vault header is missing")
+            row.document = header.to_bytes()
+
+
+def _header_from(row: VaultHeaderRow | None) -> VaultHeader:
+    if row is None:
+        raise VaultDamaged("the vault header is missing")
+    try:
+        return VaultHeader.from_bytes(row.document)
+    except HeaderDamaged as error:
+        raise VaultDamaged(str(error)) from error
+
+
+def create_vault(
+    paths: VaultPaths,
+    passphrase: str,
+    *,
+    kdf_params: kdf.Argon2idParams | None = None,
+    practice: PracticeProfile | None = None,
+    clock: Clock = utc_now,
+) -> NewVault:
+    """Make a new, empty vault and return it unlocked with its recovery key.
+
+    The file is built under a temporary name and renamed into place when
+    complete, so a crash during creation never leaves a half-made vault.
+    """
+    paths.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if paths.vault_exists():
+        raise VaultExists(f"A vault already exists in {paths.data_dir}.")
+    lock = VaultLock(paths.lock_file)
+    lock.acquire()
+    try:
+        params = kdf_params or kdf.calibrate()
+        data_key = vault_header.new_data_key()
+        recovery = recovery_key.generate()
+        header = vault_header.new_header()
+        header = header.with_slot(
+            vault_header.PASSPHRASE_SLOT,
+            vault_header.new_passphrase_slot(header, data_key, passphrase, params),
+        )
+        header = header.with_slot(
+            vault_header.RECOVERY_SLOT,
+            vault_header.new_recovery_slot(header, data_key, recovery),
+        )
+        _build_vault_file(paths, header, KeyHolder(data_key), practice or PracticeProfile(), clock)
+        engine = create_vault_engine(paths.database)
+    except BaseException:
+        lock.release()
+        raise
+    vault = Vault(paths, engine, KeyHolder(data_key), lock, clock)
+    return NewVault(vault, recovery_key.format_key(recovery))
+
+
+def _build_vault_file(
+    paths: VaultPaths,
+    header: VaultHeader,
+    keys: KeyHolder,
+    practice: PracticeProfile,
+    clock: Clock,
+) -> None:
+    building = paths.database.with_name(paths.database.name + ".creating")
+    for leftover in _sqlite_files(building):
+        leftover.unlink(missing_ok=True)
+    fd = os.open(building, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        enable_wal(building)
+        engine = create_vault_engine(building)
+        try:
+            migration_runner.upgrade_to_head(engine, backup_dir=None)
+            codec = RecordCodec(keys)
+            with sessionmaker(engine).begin() as session:
+                session.add(VaultHeaderRow(id=1, document=header.to_bytes()))
+                profile_id = new_id()
+                session.add(
+                    PracticeProfileRow(
+                        id=profile_id,
+                        updated_at=clock(),
+                        **codec.seal_details("practice_profile", profile_id, practice),
+                    )
+                )
+            checkpoint(engine)
+        finally:
+            engine.dispose()
+        building.replace(paths.database)
+        _fsync_directory(paths.data_dir)
+    finally:
+        for leftover in _sqlite_files(building):
+            leftover.unlink(missing_ok=True)
+
+
+def _sqlite_files(database: Path) -> list[Path]:
+    return [
+        database,
+        *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")),
+    ]
+
+
+def _fsync_directory(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """What the user typed to unlock: a passphrase or a recovery key."""
+
+    passphrase: str | None = None
+    recovery_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.passphrase is None) == (self.recovery_key is None):
+            raise ValueError("give either a passphrase or a recovery key")
+
+
+def unlock_vault(paths: VaultPaths, secret: Secret, *, clock: Clock = utc_now) -> Vault:
+    """Open the vault in `paths` with `secret`.
+
+    Raises NoVault, VaultInUse, VaultDamaged, WrongPassphrase, InvalidInput
+    (a mistyped recovery key, caught before any key derivation) or VaultTooNew.
+    A failed attempt writes nothing to the vault file.
+    """
+    started = time.perf_counter()
+    if not paths.vault_exists():
+        raise NoVault(
+            f"There is no vault in {paths.data_dir}. "
+            "Create one with `therapist-desk init`, or give the right --data-dir."
+        )
+    recovery: bytes | None = None
+    if secret.recovery_key is not None:
+        try:
+            recovery = recovery_key.parse_key(secret.recovery_key)
+        except recovery_key.RecoveryKeyInvalid as error:
+            raise InvalidInput(str(error)) from error
+    lock = VaultLock(paths.lock_file)
+    lock.acquire()
+    engine = create_vault_engine(paths.database)
+    try:
+        header = _read_header_before_unlock(engine)
+        derivation_started = time.perf_counter()
+        data_key = _open_slot(header, secret, recovery)
+        derivation = time.perf_counter() - derivation_started
+        keys = KeyHolder(data_key)
+        try:
+            migration_runner.upgrade_to_head(engine, paths.upgrade_backups)
+        except migration_runner.VaultTooNew as error:
+            raise VaultTooNew(
+                f"This vault was made by a newer version of Therapist Desk (schema "
+                f"{error.revision}). Install the newer version to open it; nothing was changed."
+            ) from error
+        except DBAPIError as error:
+            raise VaultDamaged(f"the database cannot be read ({_reason(error)})") from error
+    except BaseException:
+        engine.dispose()
+        lock.release()
+        raise
+    timings = UnlockTimings(derivation, time.perf_counter() - started)
+    return Vault(paths, engine, keys, lock, clock, timings)
+
+
+def _open_slot(header: VaultHeader, secret: Secret, recovery: bytes | None) -> bytes:
+    if recovery is not None:
+        slot_name = vault_header.RECOVERY_SLOT
+        kek = vault_header.slot_key_for_recovery(recovery, header.slots[slot_name])
+        wrong = "That recovery key does not open this vault. Is it the key for this vault?"
+    else:
+        assert secret.passphrase is not None
+        slot_name = vault_header.PASSPHRASE_SLOT
+        kek = vault_header.slot_key_for_passphrase(secret.passphrase, header.slots[slot_name])
+        wrong = "Wrong passphrase. Check Caps Lock and the keyboard layout, and try again."
+    try:
+        return vault_header.open_slot(header, slot_name, kek)
+    except SlotWontOpen as error:
+        raise WrongPassphrase(wrong) from error
+    except HeaderDamaged as error:
+        raise VaultDamaged(str(error)) from error
+
+
+def _read_header_before_unlock(engine: Engine) -> VaultHeader:
+    """Read the header without writing anything; every failure means damage."""
+    try:
+        with engine.connect() as connection:
+            has_table = connection.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='vault_header'")
+            ).first()
+            if has_table is None:
+                raise VaultDamaged("the file is not a Therapist Desk vault, or it is empty")
+            row = connection.execute(text("SELECT document FROM vault_header WHERE id = 1")).first()
+    except DBAPIError as error:
+        raise VaultDamaged(f"the database cannot be read ({_reason(error)})") from error
+    if row is None or not isinstance(row[0], bytes):
+        raise VaultDamaged("the vault header is missing")
+    try:
+        return VaultHeader.from_bytes(row[0])
+    except HeaderDamaged as error:
+        raise VaultDamaged(str(error)) from error
+
+
+def _reason(error: DBAPIError) -> str:
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        return str(original)
+    return type(original).__name__
