@@ -15,9 +15,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from therapist_desk.crypto.kdf import FAST_TEST_PARAMS  # noqa: E402
-from therapist_desk.paths import VaultPaths  # noqa: E402
-from therapist_desk.vault import Vault, create_vault  # noqa: E402
+from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
+from therapist_desk.paths import VaultPaths
+from therapist_desk.vault import Vault, create_vault
 
 PASSPHRASE = "a quiet harbour at dusk"
 

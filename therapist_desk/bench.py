@@ -206,7 +206,7 @@ def _read_encrypted(vault: Vault) -> tuple[float, list[_Sample]]:
     elapsed = time.perf_counter() - started
     with vault.reading() as session:
         query = select(TherapySessionRow.id, TherapySessionRow.starts_at)
-        starts: dict[str, datetime] = dict(session.execute(query).tuples().all())
+        starts: dict[str, datetime] = {row.id: row.starts_at for row in session.execute(query)}
     return elapsed, [_Sample(starts[session_id], content) for session_id, content in contents]
 
 

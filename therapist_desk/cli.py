@@ -11,6 +11,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable
@@ -149,6 +150,19 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--work-dir", type=Path, default=None, metavar="DIR", help="build the vaults here"
     )
+    bench.add_argument(
+        "--window",
+        action="store_true",
+        help="measure the window instead (offscreen): unlock to list, search, memory, opening "
+        "a client with 500 sessions",
+    )
+    bench.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="with --window: measure this existing demo vault (passphrase of the benchmark)",
+    )
     return parser
 
 
@@ -255,17 +269,44 @@ def command_import(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
 
 
 def command_export(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    if args.out is not None:
+        _refuse_vault_folder(args.out, _paths(args))
     with _unlock(args, reader) as vault:
         document = export_vault(
             vault, args.client, include_psychotherapy_notes=args.include_psychotherapy_notes
         )
-    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    text = interchange_json(document)
     if args.out is None:
         out.write(text)
         out.flush()
     else:
-        write_file_atomically(args.out, text.encode("utf-8", "surrogatepass"))
+        write_file_atomically(args.out, text.encode("utf-8"))
     return ExitStatus.OK
+
+
+def _refuse_vault_folder(target: Path, paths: VaultPaths) -> None:
+    """Refuse to write readable text into the vault's folder (or over the vault file)."""
+    folder = paths.data_dir.resolve()
+    resolved = target.resolve()
+    if resolved == folder or folder in resolved.parents:
+        raise InvalidInput(
+            f"An export is not encrypted, so it cannot be written inside the vault's folder "
+            f"{folder}; choose a place outside it. Nothing was written."
+        )
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def interchange_json(document: object) -> str:
+    """The document as JSON text that is valid UTF-8, whatever the records hold.
+
+    A lone surrogate (which the vault keeps as typed or imported) cannot be
+    written as UTF-8; it is written as its JSON escape (``\\ud800``), which
+    `import` reads back as the same character.
+    """
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:

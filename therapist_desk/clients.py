@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from therapist_desk.db.column_types import new_id
+from therapist_desk.db.column_types import SEALED, new_id
 from therapist_desk.db.models import ClientRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Client, ClientDetails
@@ -72,11 +72,20 @@ def load_client_row(session: Session, client_id: str) -> ClientRow:
     return row
 
 
+_SEALED = [column.name for column in ClientRow.__table__.columns if column.info.get(SEALED)]
+
+
 def list_clients(vault: Vault) -> list[Client]:
-    """Every client, sorted by the name the therapist uses for them."""
+    """Every client, sorted by the name the therapist uses for them.
+
+    Read as plain rows rather than ORM objects: this runs at every unlock.
+    """
+    clients = []
     with vault.reading() as session:
-        rows = session.scalars(select(ClientRow)).all()
-        clients = [client_from_row(vault.codec, row) for row in rows]
+        for row in session.execute(select(ClientRow.__table__)):
+            blobs = {name: getattr(row, name) for name in _SEALED}
+            details, damaged = vault.codec.open_mapping(TABLE, row.id, blobs, ClientDetails)
+            clients.append(Client(row.id, details, row.created_at, row.updated_at, damaged))
     return sorted(clients, key=lambda client: client.details.display_name.casefold())
 
 
@@ -87,7 +96,7 @@ def get_client(vault: Vault, client_id: str) -> Client:
 
 def create_client(vault: Vault, details: ClientDetails) -> Client:
     now = vault.now()
-    check_client(details, now.date())
+    check_client(details, now.astimezone().date())
     with vault.transaction() as session:
         row = new_client_row(vault.codec, details, now)
         session.add(row)
@@ -96,7 +105,7 @@ def create_client(vault: Vault, details: ClientDetails) -> Client:
 
 def update_client(vault: Vault, client_id: str, details: ClientDetails) -> Client:
     now = vault.now()
-    check_client(details, now.date())
+    check_client(details, now.astimezone().date())
     with vault.transaction() as session:
         row = load_client_row(session, client_id)
         for column, blob in vault.codec.seal_details(TABLE, client_id, details).items():

@@ -1,8 +1,9 @@
 """A realistic synthetic practice for trying the program and for benchmarks.
 
 Everything comes from one seeded random generator (Faker for names and
-addresses, resources/demo/phrases.json for the clinical wording), so the same
-seed always gives the same practice, ids included.
+addresses, resources/demo/phrases.json for the clinical wording) and from
+today's date, so the same seed on the same day gives the same practice, ids
+and time stamps included.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import random
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
@@ -79,6 +80,9 @@ class DemoOptions:
     #: Aim for about this many progress notes in all (spread across clients), if set.
     notes: int | None = None
     fee: Decimal = Decimal("90.00")
+    #: If set, the first client has been seen weekly this many times: the heaviest
+    #: record the window must open quickly.
+    heavy_client_sessions: int = 0
 
 
 def _phrases() -> dict[str, Any]:
@@ -98,8 +102,11 @@ class _Generator:
         self.fake = Faker("en_GB")
         self.fake.seed_instance(options.seed)
         self.phrases = _phrases()
-        self.now = vault.now()
-        self.today = self.now.astimezone().date()
+        # Every date and time stamp is reckoned from the start of today, not from
+        # this moment, so the same seed on the same day gives the same practice,
+        # time stamps included (sessions later today are still to come).
+        self.today = vault.now().astimezone().date()
+        self.now = datetime.combine(self.today, time(0)).astimezone().astimezone(UTC)
         self.counts: Counter[str] = Counter()
 
     def new_id(self) -> str:
@@ -406,8 +413,16 @@ def build_demo_practice(
     sessions_in_batch = 0
     for number in range(options.clients):
         client_id = generator.new_id()
-        weeks = weeks_for()
+        heavy = number == 0 and options.heavy_client_sessions > 0
+        weeks = options.heavy_client_sessions if heavy else weeks_for()
         details, minor = generator.client_details(weeks)
+        if heavy:
+            details = replace(
+                details,
+                status=ClientStatus.ACTIVE,
+                intake_date=generator.today - timedelta(weeks=weeks),
+                discharge_date=None,
+            )
         problem = rng.choice(generator.phrases["presenting_problems"])
         generator.counts["clients"] += 1
         batch.append(new_client_row(generator.codec, details, generator.now, client_id))

@@ -47,7 +47,7 @@ from therapist_desk.domain.records import (
     SessionDetails,
     VocabularyTermDetails,
 )
-from therapist_desk.domain.vocabulary import DEFAULT_TERMS, Attendance
+from therapist_desk.domain.vocabulary import DEFAULT_TERMS, Attendance, SessionKind
 from therapist_desk.errors import InvalidInput
 from therapist_desk.interchange_format import (
     details_from_json,
@@ -67,7 +67,7 @@ from therapist_desk.progress_notes import (
 from therapist_desk.psychotherapy_notes import new_psychotherapy_note_row
 from therapist_desk.referrals import check_referral, new_referral_row
 from therapist_desk.terms import TABLE as TERMS_TABLE
-from therapist_desk.therapy_sessions import new_session_rows
+from therapist_desk.therapy_sessions import ATTENDEE_LIMITS, new_session_rows
 from therapist_desk.vault import Vault
 
 JsonObject = dict[str, Any]
@@ -199,7 +199,15 @@ def _existing_ids(session: Session) -> dict[str, set[str]]:
         "professional": ProfessionalRow,
         "psychotherapy note": PsychotherapyNoteRow,
     }
-    return {kind: set(session.scalars(select(row.id))) for kind, row in tables.items()}  # type: ignore[attr-defined]
+    existing = {kind: set(session.scalars(select(row.id))) for kind, row in tables.items()}  # type: ignore[attr-defined]
+    # "session|client" for each attendance already in the vault (process notes refer to them).
+    existing["attendance"] = {
+        f"{session_id}|{client_id}"
+        for session_id, client_id in session.execute(
+            select(SessionAttendeeRow.session_id, SessionAttendeeRow.client_id)
+        )
+    }
+    return existing
 
 
 def _plan(
@@ -227,13 +235,17 @@ def _plan(
     known_professionals = file_professionals | set(vault_professionals)
     for index, data in enumerate(document["clients"]):
         _plan_client(plan, f"$.clients[{index}]", data, known_clients, known_professionals)
+    attended = set(plan.existing["attendance"])
+    for session_data, _path in plan.sessions.values():
+        attended.update(f"{session_data['id']}|{a['client_id']}" for a in session_data["attendees"])
     known_sessions = set(plan.sessions) | plan.existing["session"]
-    for _client_id, data in plan.psychotherapy_notes:
-        if data.get("session_id") and data["session_id"] not in known_sessions:
-            plan.problem(
-                plan.first_seen[("psychotherapy note", data["id"])],
-                f"session {data['session_id']} is neither in the file nor in this vault",
-            )
+    for client_id, data in plan.psychotherapy_notes:
+        session_id = data.get("session_id")
+        path = plan.first_seen[("psychotherapy note", data["id"])]
+        if session_id and session_id not in known_sessions:
+            plan.problem(path, f"session {session_id} is neither in the file nor in this vault")
+        elif session_id and f"{session_id}|{client_id}" not in attended:
+            plan.problem(path, f"the client did not attend session {session_id}")
     return plan
 
 
@@ -302,6 +314,17 @@ def _plan_session(
     plan.sessions[data["id"]] = (data, path)
     if len(set(attendee_ids)) != len(attendee_ids):
         plan.problem(f"{path}.attendees", "a client is listed twice")
+    # Fewer attendees than the kind needs is accepted: an export of chosen clients
+    # leaves the others out of a joint session. More than it allows never is.
+    kind = SessionKind(data["kind"])
+    most = ATTENDEE_LIMITS[kind][1]
+    if most is not None and len(attendee_ids) > most:
+        article = "an" if kind.value[0] in "aeiou" else "a"
+        plan.problem(
+            f"{path}.attendees",
+            f"{article} {kind.value} session has at most {most} attending "
+            f"client{'s' if most != 1 else ''}, not {len(attendee_ids)}",
+        )
     for index, attendee in enumerate(data["attendees"]):
         if attendee["client_id"] not in known_clients:
             plan.problem(
@@ -328,7 +351,10 @@ def _plan_session(
         if expected != note["content_hash"]:
             plan.problem(note_path, "the signed note's content does not match its content hash")
     for index, addendum in enumerate(note.get("addenda", [])):
-        plan.new_id("addendum", addendum["id"], f"{note_path}.addenda[{index}]")
+        addendum_path = f"{note_path}.addenda[{index}]"
+        plan.new_id("addendum", addendum["id"], addendum_path)
+        if not addendum["text"].strip():
+            plan.problem(addendum_path, "the addendum is blank")
 
 
 def _stamp(data: JsonObject, key: str, default: datetime) -> datetime:
@@ -455,6 +481,9 @@ def import_document(vault: Vault, document: object) -> ImportSummary:
             check_profile,
             details_from_json(PracticeProfile, document["practice"]),
         )
+    for index, term in enumerate(document.get("vocabulary", [])):
+        if not term["label"].strip():
+            plan.problem(f"$.vocabulary[{index}]", "the pick-list term is blank")
     if plan.problems:
         _raise_problems(plan.problems)
 

@@ -38,10 +38,14 @@ def _row(session: Session) -> PracticeProfileRow:
     return row
 
 
-def get_profile(vault: Vault) -> PracticeProfile:
+def load_profile(vault: Vault) -> tuple[PracticeProfile, tuple[str, ...]]:
+    """The profile, and the names of any fields that could not be read (shown empty)."""
     with vault.reading() as session:
-        profile, _damaged = vault.codec.open_details(_row(session), PracticeProfile)
-        return profile
+        return vault.codec.open_details(_row(session), PracticeProfile)
+
+
+def get_profile(vault: Vault) -> PracticeProfile:
+    return load_profile(vault)[0]
 
 
 def save_profile(vault: Vault, profile: PracticeProfile) -> PracticeProfile:

@@ -12,21 +12,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import NoteAddendumRow, ProgressNoteRow, TherapySessionRow
+from therapist_desk.db.models import (
+    NoteAddendumRow,
+    ProgressNoteRow,
+    SessionAttendeeRow,
+    TherapySessionRow,
+)
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import (
     Addendum,
     AddendumDetails,
+    AttendeeDetails,
     NoteContent,
     ProgressNote,
     TherapySession,
 )
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, Attendance
 from therapist_desk.errors import InvalidInput, NoteIsSigned, RecordNotFound
-from therapist_desk.therapy_sessions import session_from_row
+from therapist_desk.therapy_sessions import load_sessions
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
 
@@ -260,20 +266,77 @@ class NoteDue:
 
 
 def notes_due(vault: Vault, now: datetime | None = None) -> list[NoteDue]:
-    """Past sessions someone attended (or not yet marked) whose note is not signed."""
+    """Past sessions someone attended (or not yet marked) whose note is not signed.
+
+    Only the attendance of candidate sessions is decrypted to rule out the
+    cancelled ones; the few sessions left are then read in full.
+    """
     now = now or vault.now()
     with vault.reading() as session:
-        candidates = session.execute(
-            select(TherapySessionRow, ProgressNoteRow.id)
+        candidates = dict(
+            session.execute(
+                select(TherapySessionRow.id, ProgressNoteRow.id)
+                .outerjoin(ProgressNoteRow, ProgressNoteRow.session_id == TherapySessionRow.id)
+                .where(TherapySessionRow.starts_at < now, ProgressNoteRow.signed_at.is_(None))
+            ).all()
+        )
+        needing = set()
+        attendance_rows = session.execute(
+            select(
+                SessionAttendeeRow.id, SessionAttendeeRow.session_id, SessionAttendeeRow.attendance
+            )
+            .join(TherapySessionRow, TherapySessionRow.id == SessionAttendeeRow.session_id)
             .outerjoin(ProgressNoteRow, ProgressNoteRow.session_id == TherapySessionRow.id)
             .where(TherapySessionRow.starts_at < now, ProgressNoteRow.signed_at.is_(None))
-            .options(selectinload(TherapySessionRow.attendees))
+        )
+        for attendee_id, session_id, blob in attendance_rows:
+            opened, damaged = vault.codec.open_mapping(
+                "session_attendees", attendee_id, {"attendance": blob}, AttendeeDetails
+            )
+            if damaged or opened.attendance not in NO_NOTE_NEEDED:
+                needing.add(session_id)
+        sessions = (
+            load_sessions(
+                session, vault.codec, TherapySessionRow.id.in_(sorted(needing)), newest_first=True
+            )
+            if needing
+            else []
+        )
+    return [NoteDue(s, draft_exists=candidates.get(s.id) is not None) for s in sessions]
+
+
+def note_states_for_client(vault: Vault, client_id: str) -> dict[str, bool]:
+    """Session id → True if its note is signed, False if it is a draft.
+
+    Sessions without a note are absent.
+    """
+    with vault.reading() as session:
+        attended = select(SessionAttendeeRow.session_id).where(
+            SessionAttendeeRow.client_id == client_id
+        )
+        rows = session.execute(
+            select(ProgressNoteRow.session_id, ProgressNoteRow.signed_at).where(
+                ProgressNoteRow.session_id.in_(attended)
+            )
+        )
+        return {session_id: signed_at is not None for session_id, signed_at in rows}
+
+
+def latest_risk_flag(vault: Vault, client_id: str) -> datetime | None:
+    """When the client's most recent note flagged a risk concern, or None if it did not."""
+    with vault.reading() as session:
+        attended = select(SessionAttendeeRow.session_id).where(
+            SessionAttendeeRow.client_id == client_id
+        )
+        row = session.execute(
+            select(ProgressNoteRow, TherapySessionRow.starts_at)
+            .join(TherapySessionRow, TherapySessionRow.id == ProgressNoteRow.session_id)
+            .where(ProgressNoteRow.session_id.in_(attended))
             .order_by(TherapySessionRow.starts_at.desc())
-        ).all()
-        due = []
-        for row, note_id in candidates:
-            therapy_session = session_from_row(vault.codec, row)
-            if all(a.attendance in NO_NOTE_NEEDED for a in therapy_session.attendees):
-                continue
-            due.append(NoteDue(therapy_session, draft_exists=note_id is not None))
-        return due
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        note_row, starts_at = row
+        flagged = vault.codec.open_details(note_row, NoteContent)[0].risk_flag
+        return starts_at if flagged else None

@@ -20,8 +20,6 @@ from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
 
 TABLE = ReferralRow.__tablename__
-#: A reply has come (or the referral ended), so no follow-up is due.
-ANSWERED = frozenset({ReferralStatus.ACKNOWLEDGED, ReferralStatus.CLOSED, ReferralStatus.DECLINED})
 
 
 def check_referral(details: ReferralDetails) -> None:
@@ -140,7 +138,7 @@ def follow_ups_due(vault: Vault, today: date) -> list[Referral]:
             for referral in referrals
             if referral.details.follow_up_on is not None
             and referral.details.follow_up_on < today
-            and referral.details.status not in ANSWERED
+            and referral.details.status is ReferralStatus.SENT
         ),
         key=lambda referral: referral.details.follow_up_on or today,
     )

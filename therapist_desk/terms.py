@@ -16,11 +16,13 @@ MAX_TERM_LENGTH = 120
 
 
 def custom_terms(vault: Vault) -> list[VocabularyTermDetails]:
+    """The therapist's own terms; one that cannot be read is left out, not shown blank."""
     with vault.reading() as session:
         rows = session.scalars(
-            select(VocabularyTermRow).order_by(VocabularyTermRow.created_at)
+            select(VocabularyTermRow).order_by(VocabularyTermRow.created_at, VocabularyTermRow.id)
         ).all()
-        return [vault.codec.open_details(row, VocabularyTermDetails)[0] for row in rows]
+        opened = [vault.codec.open_details(row, VocabularyTermDetails) for row in rows]
+        return [term for term, damaged in opened if not damaged]
 
 
 def terms(vault: Vault, category: TermCategory) -> list[str]:

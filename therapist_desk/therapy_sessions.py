@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, selectinload
 
 from therapist_desk.db.bulk import add_in_dependency_order
-from therapist_desk.db.column_types import new_id
+from therapist_desk.db.column_types import SEALED, new_id
 from therapist_desk.db.models import (
     ClientRow,
     ProgressNoteRow,
@@ -56,7 +56,11 @@ def check_session(
     count = len(client_ids)
     if count < least or (most is not None and count > most):
         wanted = f"exactly {least}" if least == most else f"at least {least}"
-        problems.add(f"A {details.kind.value} session has {wanted} attending clients, not {count}.")
+        noun = "client" if least == 1 else "clients"
+        article = "An" if details.kind.value[0] in "aeiou" else "A"
+        problems.add(
+            f"{article} {details.kind.value} session has {wanted} attending {noun}, not {count}."
+        )
     if len(set(client_ids)) != count:
         problems.add("A client is listed twice among the attendees.")
     if details.fee is not None and details.fee < 0:
@@ -212,31 +216,69 @@ def get_session(vault: Vault, session_id: str) -> TherapySession:
         return session_from_row(vault.codec, _load(session, session_id))
 
 
+_SESSIONS = TherapySessionRow.__table__
+_ATTENDEES = SessionAttendeeRow.__table__
+_SESSION_SEALED = [c.name for c in _SESSIONS.columns if c.info.get(SEALED)]
+
+
+def load_sessions(
+    session: Session,
+    codec: RecordCodec,
+    condition: ColumnElement[bool],
+    *,
+    newest_first: bool = False,
+) -> list[TherapySession]:
+    """Sessions matching `condition`, with their attendees, in two plain queries.
+
+    Lists of hundreds or thousands of sessions (a long record, a full week) are
+    read this way rather than through ORM objects, which cost more than the
+    decryption itself.
+    """
+    order = TherapySessionRow.starts_at.desc() if newest_first else TherapySessionRow.starts_at
+    rows = session.execute(select(_SESSIONS).where(condition).order_by(order, TherapySessionRow.id))
+    matching = select(TherapySessionRow.id).where(condition)
+    attendees: dict[str, list[Attendee]] = {}
+    for attendee in session.execute(
+        select(_ATTENDEES).where(SessionAttendeeRow.session_id.in_(matching))
+    ):
+        opened, damaged = codec.open_mapping(
+            ATTENDEE_TABLE, attendee.id, {"attendance": attendee.attendance}, AttendeeDetails
+        )
+        attendees.setdefault(attendee.session_id, []).append(
+            Attendee(attendee.id, attendee.client_id, opened.attendance, damaged)
+        )
+    result = []
+    for row in rows:
+        blobs = {name: getattr(row, name) for name in _SESSION_SEALED}
+        details, damaged = codec.open_mapping(TABLE, row.id, blobs, SessionDetails)
+        present = sorted(attendees.get(row.id, ()), key=lambda attendee: attendee.client_id)
+        result.append(
+            TherapySession(
+                row.id, row.starts_at, row.duration_minutes, details, tuple(present), damaged
+            )
+        )
+    return result
+
+
 def sessions_for_client(vault: Vault, client_id: str) -> list[TherapySession]:
     """The client's sessions, joint ones included, newest first."""
+    attended = select(SessionAttendeeRow.session_id).where(
+        SessionAttendeeRow.client_id == client_id
+    )
     with vault.reading() as session:
-        attended = select(SessionAttendeeRow.session_id).where(
-            SessionAttendeeRow.client_id == client_id
+        return load_sessions(
+            session, vault.codec, TherapySessionRow.id.in_(attended), newest_first=True
         )
-        rows = session.scalars(
-            select(TherapySessionRow)
-            .where(TherapySessionRow.id.in_(attended))
-            .options(selectinload(TherapySessionRow.attendees))
-            .order_by(TherapySessionRow.starts_at.desc())
-        ).all()
-        return [session_from_row(vault.codec, row) for row in rows]
 
 
 def sessions_between(vault: Vault, start: datetime, end: datetime) -> list[TherapySession]:
     """Sessions starting in [start, end), earliest first."""
     with vault.reading() as session:
-        rows = session.scalars(
-            select(TherapySessionRow)
-            .where(TherapySessionRow.starts_at >= start, TherapySessionRow.starts_at < end)
-            .options(selectinload(TherapySessionRow.attendees))
-            .order_by(TherapySessionRow.starts_at)
-        ).all()
-        return [session_from_row(vault.codec, row) for row in rows]
+        return load_sessions(
+            session,
+            vault.codec,
+            and_(TherapySessionRow.starts_at >= start, TherapySessionRow.starts_at < end),
+        )
 
 
 def delete_session(vault: Vault, session_id: str) -> None:

@@ -34,6 +34,7 @@ from therapist_desk.domain.records import PracticeProfile
 from therapist_desk.errors import (
     InvalidInput,
     NoVault,
+    TherapistDeskError,
     VaultDamaged,
     VaultExists,
     VaultTooNew,
@@ -79,6 +80,8 @@ class Vault:
         lock: VaultLock,
         clock: Clock = utc_now,
         timings: UnlockTimings | None = None,
+        *,
+        owns_lock: bool = True,
     ) -> None:
         self.paths = paths
         self.engine = engine
@@ -87,6 +90,8 @@ class Vault:
         self.now = clock
         self.unlock_timings = timings
         self._lock = lock
+        self._owns_lock = owns_lock
+        self._open = True
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # -- sessions -----------------------------------------------------------
@@ -110,22 +115,29 @@ class Vault:
 
     @property
     def is_open(self) -> bool:
-        return self._lock.held
+        return self._open
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the file and empty it."""
         checkpoint(self.engine)
 
     def close(self) -> None:
-        """Checkpoint, drop the keys, close every connection and release the lock."""
-        if not self._lock.held:
+        """Checkpoint, drop the keys, close every connection and release the lock.
+
+        A lock handed in by the caller (the window holds one for its whole life,
+        so a second program cannot open the vault while this one is locked)
+        stays with the caller.
+        """
+        if not self._open:
             return
+        self._open = False
         try:
             self.checkpoint()
         finally:
             self.keys.lock()
             self.engine.dispose()
-            self._lock.release()
+            if self._owns_lock:
+                self._lock.release()
 
     def __enter__(self) -> Self:
         return self
@@ -163,6 +175,7 @@ def create_vault(
     kdf_params: kdf.Argon2idParams | None = None,
     practice: PracticeProfile | None = None,
     clock: Clock = utc_now,
+    lock: VaultLock | None = None,
 ) -> NewVault:
     """Make a new, empty vault and return it unlocked with its recovery key.
 
@@ -172,8 +185,10 @@ def create_vault(
     paths.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if paths.vault_exists():
         raise VaultExists(f"A vault already exists in {paths.data_dir}.")
-    lock = VaultLock(paths.lock_file)
-    lock.acquire()
+    owns_lock = lock is None
+    if lock is None:
+        lock = VaultLock(paths.lock_file)
+        lock.acquire()
     try:
         params = kdf_params or kdf.calibrate()
         data_key = vault_header.new_data_key()
@@ -190,9 +205,10 @@ def create_vault(
         _build_vault_file(paths, header, KeyHolder(data_key), practice or PracticeProfile(), clock)
         engine = create_vault_engine(paths.database)
     except BaseException:
-        lock.release()
+        if owns_lock:
+            lock.release()
         raise
-    vault = Vault(paths, engine, KeyHolder(data_key), lock, clock)
+    vault = Vault(paths, engine, KeyHolder(data_key), lock, clock, owns_lock=owns_lock)
     return NewVault(vault, recovery_key.format_key(recovery))
 
 
@@ -263,12 +279,19 @@ class Secret:
             raise ValueError("give either a passphrase or a recovery key")
 
 
-def unlock_vault(paths: VaultPaths, secret: Secret, *, clock: Clock = utc_now) -> Vault:
+def unlock_vault(
+    paths: VaultPaths,
+    secret: Secret,
+    *,
+    clock: Clock = utc_now,
+    lock: VaultLock | None = None,
+) -> Vault:
     """Open the vault in `paths` with `secret`.
 
     Raises NoVault, VaultInUse, VaultDamaged, WrongPassphrase, InvalidInput
     (a mistyped recovery key, caught before any key derivation) or VaultTooNew.
-    A failed attempt writes nothing to the vault file.
+    A failed attempt writes nothing to the vault file. Pass `lock` when the
+    caller already holds the vault's process lock and keeps it after closing.
     """
     started = time.perf_counter()
     if not paths.vault_exists():
@@ -282,8 +305,10 @@ def unlock_vault(paths: VaultPaths, secret: Secret, *, clock: Clock = utc_now) -
             recovery = recovery_key.parse_key(secret.recovery_key)
         except recovery_key.RecoveryKeyInvalid as error:
             raise InvalidInput(str(error)) from error
-    lock = VaultLock(paths.lock_file)
-    lock.acquire()
+    owns_lock = lock is None
+    if lock is None:
+        lock = VaultLock(paths.lock_file)
+        lock.acquire()
     engine = create_vault_engine(paths.database)
     try:
         header = _read_header_before_unlock(engine)
@@ -292,33 +317,47 @@ def unlock_vault(paths: VaultPaths, secret: Secret, *, clock: Clock = utc_now) -
         derivation = time.perf_counter() - derivation_started
         keys = KeyHolder(data_key)
         try:
+            if migration_runner.current_revision(engine) is None:
+                # The header is there, so the schema was made: without its
+                # revision, "upgrading" would try to create every table again.
+                raise VaultDamaged("its schema revision is missing")
             migration_runner.upgrade_to_head(engine, paths.upgrade_backups)
         except migration_runner.VaultTooNew as error:
             raise VaultTooNew(
                 f"This vault was made by a newer version of Therapist Desk (schema "
                 f"{error.revision}). Install the newer version to open it; nothing was changed."
             ) from error
+        except migration_runner.MigrationFailed as error:
+            raise TherapistDeskError(
+                f"The vault could not be brought up to date ({error}); it was left as it was. "
+                f"A copy made before the attempt is in {paths.upgrade_backups}."
+            ) from error
         except DBAPIError as error:
             raise VaultDamaged(f"the database cannot be read ({_reason(error)})") from error
     except BaseException:
         engine.dispose()
-        lock.release()
+        if owns_lock:
+            lock.release()
         raise
     timings = UnlockTimings(derivation, time.perf_counter() - started)
-    return Vault(paths, engine, keys, lock, clock, timings)
+    return Vault(paths, engine, keys, lock, clock, timings, owns_lock=owns_lock)
 
 
 def _open_slot(header: VaultHeader, secret: Secret, recovery: bytes | None) -> bytes:
     if recovery is not None:
         slot_name = vault_header.RECOVERY_SLOT
-        kek = vault_header.slot_key_for_recovery(recovery, header.slots[slot_name])
         wrong = "That recovery key does not open this vault. Is it the key for this vault?"
     else:
-        assert secret.passphrase is not None
         slot_name = vault_header.PASSPHRASE_SLOT
-        kek = vault_header.slot_key_for_passphrase(secret.passphrase, header.slots[slot_name])
         wrong = "Wrong passphrase. Check Caps Lock and the keyboard layout, and try again."
+    slot = header.slots[slot_name]
     try:
+        if recovery is not None:
+            kek = vault_header.slot_key_for_recovery(recovery, slot)
+        else:
+            assert secret.passphrase is not None
+            # A passphrase slot without Argon2id parameters raises HeaderDamaged here.
+            kek = vault_header.slot_key_for_passphrase(secret.passphrase, slot)
         return vault_header.open_slot(header, slot_name, kek)
     except SlotWontOpen as error:
         raise WrongPassphrase(wrong) from error

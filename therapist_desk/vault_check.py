@@ -2,7 +2,8 @@
 
 Runs SQLite's integrity and foreign-key checks, decrypts every stored value
 (which authenticates it against its table, column and row), and checks that
-every signed note still matches the hash stored when it was signed.
+every signed note still matches the hash stored when it was signed, and that
+no signed note has been turned back into a draft.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def check_vault(vault: Vault) -> list[Problem]:
     for table in sealed_tables():
         problems.extend(_check_table(vault, table))
     problems.extend(_check_signed_notes(vault))
+    problems.extend(_check_drafts(vault))
     return problems
 
 
@@ -58,8 +60,12 @@ def _sqlite_checks(vault: Vault) -> Iterator[Problem]:
 def _check_table(vault: Vault, table: Table) -> Iterator[Problem]:
     columns = sealed_columns(table)
     query = select(table.c.id, *(table.c[name] for name in columns)).order_by(table.c.id)
-    with vault.engine.connect() as connection:
-        result = connection.execution_options(yield_per=_BATCH).execute(query)
+    # The results are closed by `with` even when a caller stops early (Ctrl-C), so
+    # no read stays open to block the checkpoint on close.
+    with (
+        vault.engine.connect() as connection,
+        connection.execution_options(yield_per=_BATCH).execute(query) as result,
+    ):
         for row in result:
             row_id = row[0]
             for name, blob in zip(columns, row[1:], strict=True):
@@ -80,8 +86,11 @@ def _check_signed_notes(vault: Vault) -> Iterator[Problem]:
         table.c.content_hash,
         *(table.c[name] for name in content_columns),
     ).where(table.c.signed_at.is_not(None))
-    with vault.engine.connect() as connection:
-        for row in connection.execution_options(yield_per=_BATCH).execute(query):
+    with (
+        vault.engine.connect() as connection,
+        connection.execution_options(yield_per=_BATCH).execute(query) as result,
+    ):
+        for row in result:
             note_id, session_id, signed_at, hash_blob = row[0], row[1], row[2], row[3]
             blobs = dict(zip(content_columns, row[4:], strict=True))
             content, damaged = vault.codec.open_mapping(table.name, note_id, blobs, NoteContent)
@@ -96,5 +105,28 @@ def _check_signed_notes(vault: Vault) -> Iterator[Problem]:
                     "the signed note's content does not match the hash stored when it was signed",
                     table.name,
                     None,
+                    note_id,
+                )
+
+
+def _check_drafts(vault: Vault) -> Iterator[Problem]:
+    """A draft never has a content hash; one that does had its signing time removed."""
+    table = ProgressNoteRow.__table__
+    assert isinstance(table, Table)
+    query = select(table.c.id, table.c.content_hash).where(table.c.signed_at.is_(None))
+    with (
+        vault.engine.connect() as connection,
+        connection.execution_options(yield_per=_BATCH).execute(query) as result,
+    ):
+        for note_id, hash_blob in result:
+            try:
+                stored = vault.codec.open_value(table.name, "content_hash", note_id, hash_blob)
+            except ValueDecryptionError:
+                continue  # already reported value by value
+            if stored:
+                yield Problem(
+                    "the note was signed, but its signing time has been removed",
+                    table.name,
+                    "signed_at",
                     note_id,
                 )

@@ -69,7 +69,9 @@ class ValueCipher:
         return bytes((CIPHERTEXT_VERSION,)) + nonce + sealed
 
     def decrypt(self, blob: bytes, associated_data: bytes) -> bytes:
-        if len(blob) < _MIN_BLOB or blob[0] != CIPHERTEXT_VERSION:
+        # SQLite keeps whatever type a value was written with: a damaged or
+        # meddled-with file can hand back a number or text where a BLOB belongs.
+        if not isinstance(blob, bytes) or len(blob) < _MIN_BLOB or blob[0] != CIPHERTEXT_VERSION:
             raise DecryptionFailed("not a stored value of a known version")
         try:
             padded = self._aead.decrypt(blob[1:_BODY], blob[_BODY:], associated_data)

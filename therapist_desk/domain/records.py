@@ -49,6 +49,14 @@ class ClientDetails:
         """Preferred name first, as the therapist speaks to the client."""
         return self.preferred_name or self.legal_name
 
+    @property
+    def full_name(self) -> str:
+        """ "Annette Burton", or "Annette Burton ("Ann")" when she goes by another name."""
+        words = self.legal_name.split()
+        if self.preferred_name and self.preferred_name not in (self.legal_name, *words[:1]):
+            return f"{self.legal_name} (\u201c{self.preferred_name}\u201d)"
+        return self.legal_name
+
 
 @dataclass(frozen=True)
 class Client:

@@ -1,0 +1,61 @@
+"""Fixtures for the core tests: reopening a vault, and a vault on a hand-moved clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import PASSPHRASE
+from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
+from therapist_desk.paths import VaultPaths
+from therapist_desk.vault import Secret, Vault, create_vault, unlock_vault
+
+Reopen = Callable[[Vault], Vault]
+
+
+@pytest.fixture
+def reopen(vault_paths: VaultPaths) -> Iterator[Reopen]:
+    """Close a vault (checkpoint, drop the key) and unlock it again from the file.
+
+    What a test reads after this came from the disk, not from a cache.
+    """
+    opened: list[Vault] = []
+
+    def _reopen(current: Vault) -> Vault:
+        current.close()
+        again = unlock_vault(vault_paths, Secret(passphrase=PASSPHRASE), clock=current.now)
+        opened.append(again)
+        return again
+
+    yield _reopen
+    for each in opened:
+        each.close()
+
+
+class Clock:
+    """A clock the test moves by hand, so timestamps can be asserted exactly."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def __call__(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> datetime:
+        self.current += timedelta(**delta)
+        return self.current
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2024, 5, 6, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def clocked_vault(vault_paths: VaultPaths, clock: Clock) -> Iterator[Vault]:
+    """A new vault whose idea of "now" is `clock` (Monday 6 May 2024, 09:00 UTC)."""
+    created = create_vault(vault_paths, PASSPHRASE, kdf_params=FAST_TEST_PARAMS, clock=clock)
+    with created.vault as vault:
+        yield vault

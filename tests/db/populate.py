@@ -1,0 +1,264 @@
+"""Helpers that fill a vault with a record in every table, and read it all back.
+
+`fill_every_table` uses the services (as the window would), so every sealed
+column of every table holds a real ciphertext. `read_everything` reads every
+record back through the services and reports which fields came back damaged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, text
+
+from therapist_desk.clients import create_client, list_clients
+from therapist_desk.contacts import add_contact, list_contacts
+from therapist_desk.db.models import PracticeProfileRow, VocabularyTermRow
+from therapist_desk.db.record_codec import sealed_tables
+from therapist_desk.domain.records import (
+    AddendumDetails,
+    AttendeeDetails,
+    ClientDetails,
+    ContactDetails,
+    NoteContent,
+    PracticeProfile,
+    ProfessionalDetails,
+    PsychotherapyNoteDetails,
+    ReferralDetails,
+    SessionDetails,
+    VocabularyTermDetails,
+)
+from therapist_desk.domain.vocabulary import (
+    Attendance,
+    ClientStatus,
+    ContactRole,
+    NoteFormat,
+    ProfessionalRole,
+    ReferralStatus,
+    SessionKind,
+    TermCategory,
+)
+from therapist_desk.practice import save_profile
+from therapist_desk.professionals import add_professional, list_professionals
+from therapist_desk.progress_notes import add_addendum, get_note_for_session, save_draft, sign_note
+from therapist_desk.psychotherapy_notes import list_psychotherapy_notes, save_psychotherapy_note
+from therapist_desk.referrals import create_referral, referrals_for_client
+from therapist_desk.terms import add_term
+from therapist_desk.therapy_sessions import schedule_session, sessions_for_client, set_attendance
+from therapist_desk.vault import Vault
+
+#: (table, column, row id)
+Place = tuple[str, str, str]
+
+#: The readable twin of each table's sealed columns (progress_notes also has content_hash).
+DETAILS_OF_TABLE: dict[str, type[Any]] = {
+    "practice_profile": PracticeProfile,
+    "clients": ClientDetails,
+    "contacts": ContactDetails,
+    "therapy_sessions": SessionDetails,
+    "session_attendees": AttendeeDetails,
+    "progress_notes": NoteContent,
+    "note_addenda": AddendumDetails,
+    "psychotherapy_notes": PsychotherapyNoteDetails,
+    "professionals": ProfessionalDetails,
+    "referrals": ReferralDetails,
+    "vocabulary_terms": VocabularyTermDetails,
+}
+
+
+@dataclass(frozen=True)
+class Filled:
+    """Ids of what `fill_every_table` wrote."""
+
+    #: One row id in each table that has sealed columns.
+    row_in: dict[str, str]
+    first_client: str
+    second_client: str
+
+
+def fill_every_table(vault: Vault) -> Filled:
+    """Write at least one row into every table that holds sealed values."""
+    now = vault.now()
+    last_week = now - timedelta(days=7)
+    save_profile(
+        vault,
+        PracticeProfile(
+            practice_name="Harbour Lane Therapy",
+            clinician_name="Dr Alex Morgan",
+            credentials="DClinPsy",
+            licence_number="PYL04217",
+            address="12 Harbour Lane\nFalmouth",
+            phone="01326 555 0142",
+            email="alex@harbourlane.example",
+            website="harbourlane.example",
+            currency="GBP",
+        ),
+    )
+    amira = create_client(
+        vault,
+        ClientDetails(
+            legal_name="Amira Haddad",
+            preferred_name="Amira",
+            pronouns="she/her",
+            name_in_letters="Ms Haddad",
+            date_of_birth=date(1988, 4, 2),
+            phone="07700 900123",
+            email="amira@example.org",
+            address="3 Quay Street",
+            status=ClientStatus.ACTIVE,
+            referral_source="GP",
+            intake_date=date(2024, 1, 8),
+        ),
+    )
+    jonas = create_client(
+        vault,
+        ClientDetails(legal_name="Jonas Berg", status=ClientStatus.ACTIVE),
+    )
+    contact = add_contact(
+        vault,
+        amira.id,
+        ContactDetails(
+            role=ContactRole.EMERGENCY_CONTACT,
+            name="Samir Haddad",
+            relationship="brother",
+            phone="07700 900456",
+            consent_to_contact=True,
+            consent_scope="emergencies only",
+            consent_expires=date(2030, 1, 1),
+            notes="Lives nearby.",
+        ),
+    )
+    professional = add_professional(
+        vault,
+        ProfessionalDetails(
+            name="Dr Priya Shah",
+            role=ProfessionalRole.PSYCHIATRIST,
+            organisation="Falmouth CMHT",
+        ),
+    )
+    referral = create_referral(
+        vault,
+        amira.id,
+        professional.id,
+        ReferralDetails(
+            reason="Medication review",
+            status=ReferralStatus.SENT,
+            referred_on=date(2024, 2, 1),
+            sent_on=date(2024, 2, 2),
+            follow_up_on=date(2024, 3, 1),
+            letter_text="Dear Dr Shah, ...",
+        ),
+    )
+    individual = schedule_session(
+        vault,
+        last_week,
+        50,
+        SessionDetails(kind=SessionKind.INDIVIDUAL, fee=Decimal("90.00"), paid=True),
+        [amira.id],
+    )
+    set_attendance(vault, individual.id, amira.id, Attendance.ATTENDED)
+    draft = save_draft(
+        vault,
+        individual.id,
+        NoteContent(
+            format=NoteFormat.DAP,
+            sections={"data": "Slept better.", "assessment": "Improving.", "plan": "Continue."},
+            techniques=("Reflection",),
+            interventions=("Crisis intervention (stabilisation, safety planning)",),
+            mood=6,
+        ),
+    )
+    signed = sign_note(vault, draft.id)
+    addendum = add_addendum(vault, signed.id, "Client phoned to say the exercise helped.")
+    process_note = save_psychotherapy_note(
+        vault, amira.id, "Countertransference: felt protective.", session_id=individual.id
+    )
+    couple = schedule_session(
+        vault,
+        last_week + timedelta(days=1),
+        80,
+        SessionDetails(kind=SessionKind.COUPLE, title="Haddad/Berg"),
+        [amira.id, jonas.id],
+    )
+    save_draft(vault, couple.id, NoteContent(format=NoteFormat.FREE, sections={"note": "Draft."}))
+    add_term(vault, TermCategory.INTERVENTION, "Compassion-focused imagery")
+    with vault.reading() as session:
+        profile_id = session.scalars(select(PracticeProfileRow.id)).one()
+        term_id = session.scalars(select(VocabularyTermRow.id)).one()
+    row_in = {
+        "practice_profile": profile_id,
+        "clients": amira.id,
+        "contacts": contact.id,
+        "professionals": professional.id,
+        "referrals": referral.id,
+        "therapy_sessions": individual.id,
+        "session_attendees": individual.attendees[0].id,
+        "progress_notes": signed.id,
+        "note_addenda": addendum.id,
+        "psychotherapy_notes": process_note.id,
+        "vocabulary_terms": term_id,
+    }
+    missing = {table.name for table in sealed_tables()} - set(row_in)
+    assert not missing, f"fill_every_table does not fill {missing}; extend it"
+    return Filled(row_in, amira.id, jonas.id)
+
+
+@dataclass(frozen=True)
+class ReadBack:
+    """Every record read through the services: where each came from, what was damaged."""
+
+    rows_read: set[tuple[str, str]]
+    damaged: set[Place]
+
+
+def read_everything(vault: Vault) -> ReadBack:
+    """Read every record the way the window does; no exception may escape."""
+    rows: set[tuple[str, str]] = set()
+    damaged: set[Place] = set()
+
+    def record(table: str, row_id: str, fields: tuple[str, ...]) -> None:
+        rows.add((table, row_id))
+        damaged.update((table, field, row_id) for field in fields)
+
+    for client in list_clients(vault):
+        record("clients", client.id, client.damaged)
+        for contact in list_contacts(vault, client.id):
+            record("contacts", contact.id, contact.damaged)
+        for therapy_session in sessions_for_client(vault, client.id):
+            record("therapy_sessions", therapy_session.id, therapy_session.damaged)
+            for attendee in therapy_session.attendees:
+                record("session_attendees", attendee.id, attendee.damaged)
+            note = get_note_for_session(vault, therapy_session.id)
+            if note is not None:
+                record("progress_notes", note.id, note.damaged)
+                for addendum in note.addenda:
+                    record("note_addenda", addendum.id, addendum.damaged)
+        for process_note in list_psychotherapy_notes(vault, client.id):
+            record("psychotherapy_notes", process_note.id, process_note.damaged)
+        for referral in referrals_for_client(vault, client.id):
+            record("referrals", referral.id, referral.damaged)
+    for professional in list_professionals(vault):
+        record("professionals", professional.id, professional.damaged)
+    # practice.get_profile and terms.custom_terms do not report damaged fields,
+    # so these two tables are read with the codec the services use.
+    with vault.reading() as session:
+        for profile_row in session.scalars(select(PracticeProfileRow)):
+            _, fields = vault.codec.open_details(profile_row, PracticeProfile)
+            record("practice_profile", profile_row.id, fields)
+        for term_row in session.scalars(select(VocabularyTermRow)):
+            _, fields = vault.codec.open_details(term_row, VocabularyTermDetails)
+            record("vocabulary_terms", term_row.id, fields)
+    return ReadBack(rows, damaged)
+
+
+def all_rows(vault: Vault) -> set[tuple[str, str]]:
+    """(table, row id) of every row of every sealed table, straight from SQLite."""
+    found: set[tuple[str, str]] = set()
+    with vault.engine.connect() as connection:
+        for table in sealed_tables():
+            for (row_id,) in connection.execute(text(f"SELECT id FROM {table.name}")):
+                found.add((table.name, row_id))
+    return found

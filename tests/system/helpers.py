@@ -1,0 +1,429 @@
+"""Helpers for the end-to-end tests: run the installed command line as a user would.
+
+Every command runs in a child process (``python -m therapist_desk``) with the
+fast test key derivation, reading the passphrase from standard input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
+from therapist_desk.domain.records import NoteContent
+from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat
+from therapist_desk.errors import ExitStatus
+from therapist_desk.interchange_export import export_vault
+from therapist_desk.paths import VaultPaths
+from therapist_desk.progress_notes import note_content_hash
+from therapist_desk.vault import Secret, Vault, create_vault, unlock_vault
+
+JsonObject = dict[str, Any]
+
+PASSPHRASE = "a quiet harbour at dusk"
+PROGRAM = "therapist-desk"
+TEST_KDF_VARIABLE = "THERAPIST_DESK_TEST_KDF"
+#: Eight groups of four characters of Crockford's base32 (no I, L, O or U).
+RECOVERY_KEY = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){7}\b")
+CLI_TIMEOUT = 120.0
+
+
+def cli_env(home: Path | None = None) -> dict[str, str]:
+    """The environment of a child process: this one's, plus the fast test key derivation.
+
+    The autouse fixture of tests/conftest.py points HOME and XDG_* into the
+    test's own folder; a session fixture passes its own `home` instead.
+    """
+    env = os.environ.copy()
+    env[TEST_KDF_VARIABLE] = "1"
+    env["PYTHONIOENCODING"] = "utf-8"
+    if home is not None:
+        for variable, folder in (
+            ("HOME", home),
+            ("XDG_DATA_HOME", home / ".local" / "share"),
+            ("XDG_CONFIG_HOME", home / ".config"),
+            ("XDG_CACHE_HOME", home / ".cache"),
+            ("XDG_STATE_HOME", home / ".local" / "state"),
+        ):
+            folder.mkdir(parents=True, exist_ok=True)
+            env[variable] = str(folder)
+    return env
+
+
+def run_cli(
+    *args: str | Path,
+    stdin: str = PASSPHRASE + "\n",
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run `therapist-desk ARGS` to completion; the passphrase goes in on stdin by default."""
+    return subprocess.run(
+        [sys.executable, "-m", "therapist_desk", *(str(arg) for arg in args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(env) if env is not None else cli_env(),
+        timeout=CLI_TIMEOUT,
+        check=False,
+    )
+
+
+def user_error_lines(stderr: str) -> list[str]:
+    """Standard error without blank lines and the warning that the test KDF is in use."""
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip()
+        and not (line.startswith(f"{PROGRAM}: warning:") and TEST_KDF_VARIABLE in line)
+    ]
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], status: ExitStatus) -> str:
+    """The command failed with `status` and said why in one line, without a traceback."""
+    assert result.returncode == status, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = user_error_lines(result.stderr)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{PROGRAM}: "), lines
+    return lines[0]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (relative path → SHA-256)."""
+    return {
+        str(path.relative_to(folder)): sha256_of(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def make_vault(data_dir: Path) -> VaultPaths:
+    """A new, empty, closed vault with the fast test key derivation."""
+    paths = VaultPaths(data_dir)
+    create_vault(paths, PASSPHRASE, kdf_params=FAST_TEST_PARAMS).vault.close()
+    return paths
+
+
+def open_vault(data_dir: Path) -> Vault:
+    return unlock_vault(VaultPaths(data_dir), Secret(passphrase=PASSPHRASE))
+
+
+def copy_vault(source: Path, destination: Path) -> Path:
+    """A copy of a closed vault's folder (a closed vault has no -wal or -shm file)."""
+    assert not any(source.glob("*-wal")), "copy only a cleanly closed vault"
+    shutil.copytree(source, destination)
+    return destination
+
+
+def without_export_time(document: JsonObject) -> JsonObject:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def export_in_process(data_dir: Path, *, include_psychotherapy_notes: bool = False) -> JsonObject:
+    """The vault's export, made through the API and normalised through JSON like the CLI's."""
+    with open_vault(data_dir) as vault:
+        document = export_vault(vault, include_psychotherapy_notes=include_psychotherapy_notes)
+    normalised: JsonObject = json.loads(json.dumps(document, ensure_ascii=False))
+    return without_export_time(normalised)
+
+
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def build_document(text: Callable[[str], str]) -> JsonObject:
+    """A valid interchange document using every kind of record and every text field.
+
+    `text(place)` gives the value of each text field; `place` is unique per
+    field, so a marker made from it shows exactly which field leaked. Ids are
+    new on every call.
+    """
+    professional_id = _new_id()
+    clients = [_new_id() for _ in range(3)]
+    created = "2024-03-01T09:00:00+00:00"
+
+    def client(index: int, client_id: str) -> JsonObject:
+        prefix = f"client{index}"
+        return {
+            "id": client_id,
+            "legal_name": text(f"{prefix}-legal_name"),
+            "preferred_name": text(f"{prefix}-preferred_name"),
+            "pronouns": text(f"{prefix}-pronouns"),
+            "name_in_letters": text(f"{prefix}-name_in_letters"),
+            "date_of_birth": "1980-05-17",
+            "phone": text(f"{prefix}-phone"),
+            "email": text(f"{prefix}-email"),
+            "address": text(f"{prefix}-address"),
+            "status": "active",
+            "referral_source": text(f"{prefix}-referral_source"),
+            "intake_date": "2024-01-08",
+            "discharge_date": None,
+            "created_at": created,
+            "updated_at": created,
+            "contacts": [
+                {
+                    "id": _new_id(),
+                    "role": "emergency_contact",
+                    "name": text(f"{prefix}-contact-name"),
+                    "relationship": text(f"{prefix}-contact-relationship"),
+                    "organisation": text(f"{prefix}-contact-organisation"),
+                    "phone": text(f"{prefix}-contact-phone"),
+                    "email": text(f"{prefix}-contact-email"),
+                    "address": text(f"{prefix}-contact-address"),
+                    "consent_to_contact": True,
+                    "consent_scope": text(f"{prefix}-contact-consent_scope"),
+                    "consent_expires": "2030-01-01",
+                    "notes": text(f"{prefix}-contact-notes"),
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            ],
+            "sessions": [],
+            "referrals": [],
+            "psychotherapy_notes": [],
+        }
+
+    documents = [client(index, client_id) for index, client_id in enumerate(clients)]
+    sessions = [
+        _session("individual", [clients[0]], NoteFormat.SOAP, 0, text, signed=True),
+        _session("individual", [clients[0]], NoteFormat.DAP, 1, text, signed=False),
+        _session("couple", clients[:2], NoteFormat.BIRP, 2, text, signed=True),
+        _session("group", clients, NoteFormat.FREE, 3, text, signed=False),
+    ]
+    for session in sessions:
+        for attendee in session["attendees"]:
+            index = clients.index(attendee["client_id"])
+            documents[index]["sessions"].append(session)
+    documents[0]["referrals"].append(
+        {
+            "id": _new_id(),
+            "professional_id": professional_id,
+            "reason": text("referral-reason"),
+            "urgency": "soon",
+            "status": "sent",
+            "referred_on": "2024-02-01",
+            "sent_on": "2024-02-02",
+            "acknowledged_on": None,
+            "closed_on": None,
+            "follow_up_on": "2024-03-01",
+            "letter_text": text("referral-letter_text"),
+            "created_at": created,
+            "updated_at": created,
+        }
+    )
+    documents[0]["psychotherapy_notes"].append(
+        {
+            "id": _new_id(),
+            "session_id": sessions[0]["id"],
+            "text": text("psychotherapy_note-text"),
+            "created_at": created,
+            "updated_at": created,
+        }
+    )
+    documents[1]["psychotherapy_notes"].append(
+        {"id": _new_id(), "session_id": None, "text": text("psychotherapy_note2-text")}
+    )
+    return {
+        "format": "therapist-desk/1",
+        "exported_at": "2024-03-02T10:00:00+00:00",
+        "practice": {
+            "practice_name": text("practice-practice_name"),
+            "clinician_name": text("practice-clinician_name"),
+            "credentials": text("practice-credentials"),
+            "licence_number": text("practice-licence_number"),
+            "address": text("practice-address"),
+            "phone": text("practice-phone"),
+            "email": text("practice-email"),
+            "website": text("practice-website"),
+            "currency": "EUR",
+        },
+        "vocabulary": [
+            {"category": category, "label": text(f"vocabulary-{category}")}
+            for category in ("approach", "technique", "intervention")
+        ],
+        "professionals": [
+            {
+                "id": professional_id,
+                "name": text("professional-name"),
+                "role": "psychiatrist",
+                "organisation": text("professional-organisation"),
+                "address": text("professional-address"),
+                "phone": text("professional-phone"),
+                "email": text("professional-email"),
+                "notes": text("professional-notes"),
+                "created_at": created,
+                "updated_at": created,
+            }
+        ],
+        "clients": documents,
+    }
+
+
+def _session(
+    kind: str,
+    attendees: list[str],
+    note_format: NoteFormat,
+    index: int,
+    text: Callable[[str], str],
+    *,
+    signed: bool,
+) -> JsonObject:
+    session_id = _new_id()
+    prefix = f"session{index}"
+    starts_at = datetime(2024, 2, 5 + 7 * index, 10, 0, tzinfo=UTC)
+    sections = {name: text(f"{prefix}-note-{name}") for name in NOTE_SECTIONS[note_format]}
+    techniques = [text(f"{prefix}-note-technique")]
+    interventions = [text(f"{prefix}-note-intervention")]
+    signed_at = datetime(2024, 2, 5 + 7 * index, 12, 0, tzinfo=UTC) if signed else None
+    content = NoteContent(
+        format=note_format,
+        sections=sections,
+        techniques=tuple(techniques),
+        interventions=tuple(interventions),
+        mood=6,
+        risk_flag=False,
+    )
+    note: JsonObject = {
+        "id": _new_id(),
+        "format": note_format.value,
+        "sections": sections,
+        "techniques": techniques,
+        "interventions": interventions,
+        "mood": 6,
+        "risk_flag": False,
+        "signed_at": None if signed_at is None else signed_at.isoformat(),
+        "content_hash": ""
+        if signed_at is None
+        else note_content_hash(session_id, content, signed_at),
+        "created_at": starts_at.isoformat(),
+        "updated_at": starts_at.isoformat(),
+        "addenda": [],
+    }
+    if signed:
+        note["addenda"].append(
+            {
+                "id": _new_id(),
+                "text": text(f"{prefix}-note-addendum"),
+                "created_at": "2024-03-01T08:00:00+00:00",
+            }
+        )
+    return {
+        "id": session_id,
+        "starts_at": starts_at.isoformat(),
+        "duration_minutes": 90 if kind == "group" else 50,
+        "kind": kind,
+        "title": text(f"{prefix}-title"),
+        "fee": "85.00",
+        "paid": True,
+        "attendees": [
+            {"id": _new_id(), "client_id": client_id, "attendance": "attended"}
+            for client_id in attendees
+        ],
+        "note": note,
+        "created_at": starts_at.isoformat(),
+        "updated_at": starts_at.isoformat(),
+    }
+
+
+class ChildProcess:
+    """A Python child speaking in lines: the test writes to its stdin and reads its stdout."""
+
+    def __init__(
+        self,
+        code: str,
+        *args: str | Path,
+        env: Mapping[str, str] | None = None,
+        stderr: Path | None = None,
+    ) -> None:
+        self.stderr_path = stderr
+        error_file = None if stderr is None else stderr.open("wb")
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code, *(str(arg) for arg in args)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=error_file,
+                text=True,
+                encoding="utf-8",
+                env=dict(env) if env is not None else cli_env(),
+            )
+        finally:
+            if error_file is not None:
+                error_file.close()
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self._stdin = self.process.stdin
+        self._stdout = self.process.stdout
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def send(self, line: str) -> None:
+        self._stdin.write(line + "\n")
+        self._stdin.flush()
+
+    def read_line(self) -> str:
+        return self._stdout.readline().rstrip("\n")
+
+    def read_lines(self) -> Iterator[str]:
+        """Each complete line until the child's output ends (a line cut short is dropped)."""
+        for line in self._stdout:
+            if line.endswith("\n"):
+                yield line.removesuffix("\n")
+
+    def errors(self) -> str:
+        """What the child wrote on stderr, if it was kept."""
+        if self.stderr_path is None or not self.stderr_path.exists():
+            return ""
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def close(self) -> int:
+        """Wait for the child to end (killing it if it will not) and close its pipes."""
+        try:
+            return self.process.wait(timeout=CLI_TIMEOUT)
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self._stdin.close()
+        self._stdout.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.kill()
+
+
+#: A child that opens the vault in argv[1] with the passphrase on its first stdin
+#: line, says "holding", and closes the vault cleanly when it reads another line.
+HOLD_VAULT = """
+import sys
+from pathlib import Path
+from therapist_desk.paths import VaultPaths
+from therapist_desk.vault import Secret, unlock_vault
+
+vault = unlock_vault(VaultPaths(Path(sys.argv[1])), Secret(passphrase=input()))
+print("holding", flush=True)
+sys.stdin.readline()
+vault.close()
+print("closed", flush=True)
+"""
