@@ -14,6 +14,17 @@ from therapist_desk import cli
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = cli.build_parser().parse_args(argv)
+    if args.command == "bench" and args.window:
+        from therapist_desk.ui.window_bench import run_window_bench
+
+        return run_window_bench(
+            args.clients,
+            args.notes,
+            args.data_dir,
+            args.work_dir,
+            as_json=args.json,
+            out=sys.stdout,
+        )
     if args.command is not None:
         return cli.run_command(args)
     from therapist_desk.ui.app import run_window

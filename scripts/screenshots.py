@@ -1,0 +1,118 @@
+"""Pictures of every main screen, for looking at the window as a user would.
+
+    python scripts/screenshots.py [--out shots] [--size 1366x768]
+
+Builds a demo vault in a temporary folder (fast test key derivation), opens
+the real window offscreen at the given size, walks through the screens and
+saves one PNG each. For a picture of the whole desktop under a real X server,
+see scripts/screenshots-xvfb.sh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
+from therapist_desk.demo_practice import DemoOptions, build_demo_practice
+from therapist_desk.paths import VaultPaths
+from therapist_desk.ui.dialogs import QtDialogs
+from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.theme import apply_theme
+from therapist_desk.vault import Secret, create_vault
+
+PASSPHRASE = "screenshots of a quiet harbour"
+
+
+def wait(app: QApplication, milliseconds: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("shots"))
+    parser.add_argument("--size", default="1366x768")
+    parser.add_argument("--clients", type=int, default=60)
+    args = parser.parse_args()
+    width, height = (int(part) for part in args.size.split("x"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix="therapist-desk-shots-"))
+    paths = VaultPaths(scratch / "vault")
+    with create_vault(paths, PASSPHRASE, kdf_params=FAST_TEST_PARAMS).vault as vault:
+        build_demo_practice(vault, DemoOptions(clients=args.clients, years=3))
+
+    app = QApplication(sys.argv)
+    apply_theme(app)
+    store = QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(paths, WindowSettings(store), QtDialogs())
+    window.resize(width, height)
+    window.show()
+    shots: list[tuple[str, Callable[[], None]]] = []
+
+    def shot(name: str) -> None:
+        wait(app, 150)
+        target = args.out / f"{name}.png"
+        window.grab().save(str(target))
+        print(target)
+
+    shot("01-locked")
+    window._unlock(Secret(passphrase=PASSPHRASE))
+    while not window.is_unlocked:
+        wait(app, 50)
+    workspace = window.workspace
+    shot("02-today")
+    workspace.go_to(1)
+    shot("03-clients")
+    clients = workspace.clients
+    # The client with the most sessions: the heaviest record to draw.
+    busiest = max(
+        clients.model.rows(),
+        key=lambda client: len(
+            __import__("therapist_desk.therapy_sessions", fromlist=["x"]).sessions_for_client(
+                window.open_vault.vault,
+                client.id,  # type: ignore[union-attr]
+            )
+        ),
+    )
+    clients.open_client(busiest.id)
+    shot("04-client-overview")
+    record = clients.record
+    record.tabs.setCurrentIndex(1)
+    record.sessions.table.selectRow(0)
+    shot("05-sessions-and-note")
+    for row in range(record.sessions.model.rowCount()):
+        line = record.sessions.model.record_at(row)
+        if line.note == "Signed":
+            record.sessions.table.selectRow(row)
+            break
+    shot("06-signed-note")
+    record.tabs.setCurrentIndex(2)
+    shot("07-contacts")
+    record.tabs.setCurrentIndex(3)
+    shot("08-process-notes")
+    workspace.focus_search()
+    workspace.search_field.setText("walk")
+    shot("09-search")
+    workspace.go_to(3)
+    shot("10-settings")
+    window.lock()
+    shot("11-locked-again")
+    window.close()
+    del shots
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""Every item model behind a list or table passes Qt's own model checks (qtmodeltester)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.modeltest import ModelTester
+
+from therapist_desk.domain.records import Client, ClientDetails
+from therapist_desk.domain.vocabulary import ClientStatus
+from therapist_desk.search_index import HitKind, SearchHit, SearchIndex
+from therapist_desk.ui.models import (
+    CheckableListModel,
+    ClientFilter,
+    ClientListModel,
+    Column,
+    RecordTableModel,
+    SearchResultsModel,
+)
+from therapist_desk.ui.navigation import NavigationModel
+from therapist_desk.ui.session_dialog import AttendeeModel
+
+NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
+
+
+def _client(name: str, status: ClientStatus = ClientStatus.ACTIVE, preferred: str = "") -> Client:
+    details = ClientDetails(
+        legal_name=name, preferred_name=preferred, status=status, date_of_birth=date(1990, 5, 1)
+    )
+    return Client(f"id-{name}", details, NOW, NOW)
+
+
+CLIENTS = [
+    _client("Zoë Ångström"),
+    _client("Marisol Quintana", preferred="Mari"),
+    _client("Bartholomew Ng", ClientStatus.DISCHARGED),
+    _client("Amaya Okafor", ClientStatus.WAITLIST),
+]
+
+
+def test_client_list_and_filter(qtmodeltester: ModelTester) -> None:
+    model = ClientListModel(lambda: date(2026, 11, 27))
+    qtmodeltester.check(model)
+    model.set_rows(CLIENTS)
+    qtmodeltester.check(model)
+    proxy = ClientFilter()
+    proxy.setSourceModel(model)
+    proxy.set_text("mar")
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 1
+    assert "Marisol Quintana" in proxy.data(proxy.index(0, 0))
+    proxy.set_text("zoe")  # accents do not matter when filtering
+    assert proxy.rowCount() == 1
+    proxy.set_text("")
+    proxy.set_status(ClientStatus.DISCHARGED)
+    assert proxy.rowCount() == 1
+    model.put(_client("Bartholomew Ng", ClientStatus.ACTIVE))
+    assert proxy.rowCount() == 0
+    qtmodeltester.check(proxy)
+
+
+def test_privacy_mode_shows_initials_only(qtmodeltester: ModelTester) -> None:
+    model = ClientListModel(lambda: date(2026, 11, 27))
+    model.set_rows(CLIENTS)
+    model.set_privacy(True)
+    qtmodeltester.check(model)
+    names = [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+    assert "M. Q." in names
+    assert not any("Marisol" in name for name in names)
+
+
+def test_record_table(qtmodeltester: ModelTester) -> None:
+    model = RecordTableModel(
+        [
+            Column("Name", lambda c: c.details.legal_name),
+            Column("Status", lambda c: c.details.status),
+        ],
+        lambda c: c.id,
+    )
+    model.set_rows(CLIENTS)
+    qtmodeltester.check(model)
+    model.put(_client("New Person"))
+    assert model.rowCount() == 5
+    assert model.row_of("id-New Person") == 4
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Status"
+
+
+def test_checkable_pick_list(qtmodeltester: ModelTester) -> None:
+    model = CheckableListModel()
+    model.set_terms(["Reflection", "Role play"], ["Role play", "An old custom term"])
+    qtmodeltester.check(model)
+    assert model.rowCount(QModelIndex()) == 3  # a chosen term no longer offered stays visible
+    model.setData(model.index(0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.checked() == ("Reflection", "Role play", "An old custom term")
+    model.add_term("Graded exposure")
+    assert "Graded exposure" in model.checked()
+    qtmodeltester.check(model)
+
+
+def test_search_results_tree(qtmodeltester: ModelTester) -> None:
+    index = SearchIndex()
+    for client in CLIENTS:
+        index.put_client(client)
+    model = SearchResultsModel()
+    qtmodeltester.check(model)
+    model.set_results(index.search("a"))
+    qtmodeltester.check(model)
+    groups = model.rowCount(QModelIndex())
+    assert groups == 1  # only clients matched
+    group = model.index(0, 0)
+    assert model.data(group).startswith("Clients (")
+    hit = model.hit_at(model.index(0, 0, group))
+    assert isinstance(hit, SearchHit) and hit.kind is HitKind.CLIENT
+
+
+def test_navigation_and_attendees(qtmodeltester: ModelTester, qapp: QApplication) -> None:
+    qtmodeltester.check(NavigationModel())
+    attendees = AttendeeModel(CLIENTS)
+    attendees.check("id-Amaya Okafor")
+    qtmodeltester.check(attendees)
+    attendees.filter("bart")
+    assert attendees.rowCount(QModelIndex()) == 2  # the match, and the one already ticked
+    qtmodeltester.check(attendees)

@@ -1,0 +1,221 @@
+"""One client's record: a header and tabs. Opening a client never opens a window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk import clients, progress_notes
+from therapist_desk.domain.records import Client
+from therapist_desk.domain.vocabulary import ClientStatus
+from therapist_desk.errors import TherapistDeskError
+from therapist_desk.ui import formatting, theme
+from therapist_desk.ui.client_dialog import ClientDialog
+from therapist_desk.ui.contacts_tab import ContactsTab
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.icons import icon
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.overview_tab import OverviewTab
+from therapist_desk.ui.process_notes_tab import ProcessNotesTab
+from therapist_desk.ui.sessions_tab import SessionsTab
+from therapist_desk.ui.widgets import empty_state, heading, label, named
+
+OVERVIEW, SESSIONS, CONTACTS, PROCESS_NOTES = range(4)
+
+
+class ClientRecord(QWidget):
+    note_saved = Signal(object)
+
+    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, "Client record")
+        self._dialogs = dialogs
+        self._vault: OpenVault | None = None
+        self._client: Client | None = None
+
+        self.name = heading("")
+        self.name.setAccessibleName("Client name")
+        self.facts = named(label("", "muted"), "Client facts")
+        self.risk_banner = named(QLabel(), "Risk banner")
+        self.risk_banner.setWordWrap(True)
+        self.risk_banner.hide()
+        self.edit_button = named(QPushButton(icon("edit"), "Edit…"), "Edit the client")
+        self.discharge_button = named(QPushButton("Discharge…"), "Discharge the client")
+        self.schedule_button = named(
+            QPushButton(icon("add"), "Schedule…"), "Schedule a session for the client"
+        )
+        self.edit_button.clicked.connect(self.edit)
+        self.discharge_button.clicked.connect(self._discharge_or_reactivate)
+        header_buttons = QHBoxLayout()
+        header_buttons.addWidget(self.name, 1)
+        header_buttons.addWidget(self.schedule_button)
+        header_buttons.addWidget(self.edit_button)
+        header_buttons.addWidget(self.discharge_button)
+
+        self.overview = OverviewTab()
+        self.sessions = SessionsTab(dialogs)
+        self.contacts = ContactsTab(dialogs)
+        self.process_notes = ProcessNotesTab()
+        self.sessions.note_saved.connect(self._note_saved)
+        self.schedule_button.clicked.connect(self._schedule)
+        self.tabs = named(QTabWidget(), "Client record tabs")
+        self.tabs.addTab(self.overview, "Overview")
+        self.tabs.addTab(self.sessions, "Sessions && notes")
+        self.tabs.addTab(self.contacts, "Contacts")
+        self.tabs.addTab(self.process_notes, icon("private"), "Process notes (private)")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        record = QWidget()
+        record_layout = QVBoxLayout(record)
+        record_layout.setContentsMargins(0, 0, 0, 0)
+        record_layout.addLayout(header_buttons)
+        record_layout.addWidget(self.facts)
+        record_layout.addWidget(self.risk_banner)
+        record_layout.addWidget(self.tabs, 1)
+        self.empty = empty_state("No client is open.")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(record)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+    # -- vault -------------------------------------------------------------------------
+
+    def attach(self, open_vault: OpenVault) -> None:
+        self._vault = open_vault
+        for tab in (self.overview, self.sessions, self.contacts, self.process_notes):
+            tab.attach(open_vault)
+
+    @property
+    def client(self) -> Client | None:
+        return self._client
+
+    def show_client(
+        self, client_id: str | None, *, tab: int | None = None, session_id: str | None = None
+    ) -> None:
+        """Open a client (saving whatever is being edited first)."""
+        self.flush()
+        vault = self._vault
+        if client_id is None or vault is None:
+            self._client = None
+            self.pages.setCurrentWidget(self.empty)
+            for part in (self.sessions, self.contacts, self.process_notes):
+                part.show_client(None)
+            self.overview.show_client(None)
+            return
+        client = clients.get_client(vault.vault, client_id)
+        self._client = client
+        self._show_header(client)
+        self.overview.show_client(client)
+        self.sessions.show_client(client.id, session_id)
+        self.contacts.show_client(client.id)
+        self.process_notes.show_client(client.id)
+        self.pages.setCurrentIndex(1)
+        if tab is not None:
+            self.tabs.setCurrentIndex(tab)
+
+    def _show_header(self, client: Client) -> None:
+        details = client.details
+        self.name.setText(details.full_name)
+        assert self._vault is not None
+        age = formatting.age_on(details.date_of_birth, self._vault.today())
+        parts = [part for part in (details.pronouns, f"{age}" if age is not None else "") if part]
+        parts.append(formatting.STATUS_LABELS[details.status])
+        if details.intake_date:
+            parts.append(f"client since {formatting.day(details.intake_date)}")
+        self.facts.setText(" · ".join(parts))
+        discharged = details.status is ClientStatus.DISCHARGED
+        self.discharge_button.setText("Reactivate" if discharged else "Discharge…")
+        self.discharge_button.setAccessibleName(
+            "Reactivate the client" if discharged else "Discharge the client"
+        )
+        self._show_risk(client)
+
+    def _show_risk(self, client: Client) -> None:
+        """Until formal risk assessments exist, the latest note's risk flag raises the banner."""
+        assert self._vault is not None
+        flagged = progress_notes.latest_risk_flag(self._vault.vault, client.id)
+        if flagged is None:
+            self.risk_banner.hide()
+            return
+        text_colour, background = theme.risk_colours()
+        self.risk_banner.setStyleSheet(
+            f"color: {text_colour}; background: {background}; "
+            "padding: 6px 10px; border-radius: 4px;"
+        )
+        self.risk_banner.setText(
+            "Risk concern noted in the session of "
+            f"{formatting.day(formatting.local(flagged).date())}."
+        )
+        self.risk_banner.show()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def edit(self) -> None:
+        vault, client = self._vault, self._client
+        if vault is None or client is None:
+            return
+        dialog = ClientDialog(lambda details: vault.update_client(client.id, details), client, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self.show_client(client.id, tab=self.tabs.currentIndex())
+
+    def _discharge_or_reactivate(self) -> None:
+        vault, client = self._vault, self._client
+        if vault is None or client is None:
+            return
+        try:
+            if client.details.status is ClientStatus.DISCHARGED:
+                vault.reactivate_client(client.id)
+            else:
+                if not self._dialogs.confirm(
+                    self,
+                    "Discharge this client?",
+                    f"{client.details.display_name} will be marked discharged as of today. "
+                    "Their record stays as it is, and you can reactivate them later.",
+                    "Discharge",
+                ):
+                    return
+                vault.discharge_client(client.id, vault.today())
+        except TherapistDeskError as error:
+            self._dialogs.warn(self, "The client was not changed", error.message)
+            return
+        self.show_client(client.id, tab=self.tabs.currentIndex())
+
+    def _schedule(self) -> None:
+        self.tabs.setCurrentIndex(SESSIONS)
+        self.sessions.schedule()
+
+    def _tab_changed(self, _index: int) -> None:
+        # Leaving a tab saves whatever it was editing.
+        self.sessions.flush()
+        self.process_notes.flush()
+
+    def _note_saved(self, when: object) -> None:
+        if self._client is not None:
+            self._show_risk(self._client)
+        self.note_saved.emit(when)
+
+    def flush(self) -> bool:
+        return self.sessions.flush() and self.process_notes.flush()
+
+    def clear(self) -> None:
+        for part in (self.sessions, self.contacts, self.process_notes, self.overview):
+            part.clear()
+        self._client = None
+        self._vault = None
+        self.name.clear()
+        self.facts.clear()
+        self.risk_banner.clear()
+        self.risk_banner.hide()
+        self.tabs.setCurrentIndex(OVERVIEW)
+        self.pages.setCurrentWidget(self.empty)

@@ -1,0 +1,63 @@
+"""Every file picker and message box goes through here, so tests can answer them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtGui import QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class DialogService(Protocol):
+    def save_file(
+        self, parent: QWidget, title: str, suggested_name: str, filters: str
+    ) -> Path | None:
+        """Ask where to save; None when the user cancels."""
+
+    def inform(self, parent: QWidget, title: str, text: str) -> None: ...
+
+    def warn(self, parent: QWidget, title: str, text: str) -> None: ...
+
+    def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
+        """Ask before a deliberate step; `action` labels the button that goes ahead."""
+
+    def print_html(self, parent: QWidget, title: str, html: str) -> bool:
+        """Show the print dialog and print `html`; False when the user cancels."""
+
+
+class QtDialogs:
+    """The real dialogs."""
+
+    def save_file(
+        self, parent: QWidget, title: str, suggested_name: str, filters: str
+    ) -> Path | None:
+        chosen, _filter = QFileDialog.getSaveFileName(parent, title, suggested_name, filters)
+        return Path(chosen) if chosen else None
+
+    def inform(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def warn(self, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def confirm(self, parent: QWidget, title: str, text: str, action: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is go
+
+    def print_html(self, parent: QWidget, title: str, html: str) -> bool:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(title)
+        dialog = QPrintDialog(printer, parent)
+        dialog.setWindowTitle(title)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
+        document = QTextDocument()
+        document.setHtml(html)
+        document.print_(printer)
+        return True

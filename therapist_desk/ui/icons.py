@@ -1,0 +1,34 @@
+"""One icon set for the whole window: Material Design Icons through qtawesome.
+
+Icons take the palette's text colour, so they read in light and dark themes.
+"""
+
+from __future__ import annotations
+
+import qtawesome
+from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+
+NAMES = {
+    "today": "mdi6.calendar-today",
+    "clients": "mdi6.account-multiple-outline",
+    "search": "mdi6.magnify",
+    "settings": "mdi6.cog-outline",
+    "lock": "mdi6.lock-outline",
+    "unlock": "mdi6.lock-open-variant-outline",
+    "add": "mdi6.plus",
+    "edit": "mdi6.pencil-outline",
+    "sign": "mdi6.file-sign",
+    "risk": "mdi6.alert-outline",
+    "note": "mdi6.note-text-outline",
+    "save": "mdi6.content-save-outline",
+    "print": "mdi6.printer-outline",
+    "key": "mdi6.shield-key-outline",
+    "private": "mdi6.eye-off-outline",
+    "remove": "mdi6.delete-outline",
+}
+
+
+def icon(name: str) -> QIcon:
+    colour = QGuiApplication.palette().color(QPalette.ColorRole.ButtonText)
+    made: QIcon = qtawesome.icon(NAMES[name], color=colour)
+    return made

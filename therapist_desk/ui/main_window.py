@@ -1,0 +1,271 @@
+"""The window: first run, unlock, the workspace, and locking.
+
+The window holds the vault's process lock for its whole life, so a second
+program cannot open the vault even while this one is locked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk import practice
+from therapist_desk.errors import TherapistDeskError, VaultInUse
+from therapist_desk.paths import VaultPaths
+from therapist_desk.ui.background import BackgroundRunner
+from therapist_desk.ui.clipboard_guard import ClipboardGuard
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.first_run import FirstRunScreen
+from therapist_desk.ui.idle_lock import IdleWatcher
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.unlock_screen import UnlockScreen
+from therapist_desk.ui.widgets import heading, label, named
+from therapist_desk.ui.workspace import Workspace
+from therapist_desk.vault import NewVault, Secret, Vault, create_vault, unlock_vault
+from therapist_desk.vault_lock import VaultLock
+
+TITLE = "Therapist Desk"
+INDEX_BUILD_DELAY_MS = 400
+MIN_WIDTH, MIN_HEIGHT = 1024, 640
+DEFAULT_SIZE = (1280, 760)
+
+
+def _user_message(error: BaseException) -> str:
+    if isinstance(error, TherapistDeskError):
+        return error.message
+    return (
+        f"Something unexpected went wrong ({type(error).__name__}). Nothing was changed. "
+        "Try again; if it keeps happening, run `therapist-desk verify`."
+    )
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        paths: VaultPaths,
+        settings: WindowSettings,
+        dialogs: DialogService,
+        *,
+        kdf_params: object | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
+        self.paths = paths
+        self.settings = settings
+        self.dialogs = dialogs
+        self.runner = BackgroundRunner(self)
+        self._kdf_params = kdf_params
+        self._lock = VaultLock(paths.data_dir / "vault.lock") if paths.data_dir.exists() else None
+        self.open_vault: OpenVault | None = None
+        self._new_vault: NewVault | None = None
+        self._last_saved: datetime | None = None
+
+        self.first_run = FirstRunScreen(paths, dialogs)
+        self.unlock_screen = UnlockScreen(paths)
+        self.workspace = Workspace(settings, dialogs)
+        self.in_use = QWidget()
+        self.in_use_message = named(label("", wrap=True), "Vault in use")
+        in_use_layout = QVBoxLayout(self.in_use)
+        in_use_layout.addStretch(1)
+        in_use_layout.addWidget(heading("Therapist Desk is already open"))
+        in_use_layout.addWidget(self.in_use_message)
+        in_use_layout.addStretch(2)
+        self.pages = QStackedWidget()
+        for page in (self.first_run, self.unlock_screen, self.workspace, self.in_use):
+            self.pages.addWidget(page)
+        self.setCentralWidget(self.pages)
+
+        self.status_saved = named(QLabel(""), "Last saved")
+        self.status_lock = named(QLabel(""), "Lock timer")
+        self.statusBar().addWidget(self.status_saved)
+        self.statusBar().addPermanentWidget(self.status_lock)
+
+        self.idle = IdleWatcher(settings.idle_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self._application().installEventFilter(self.idle)
+        self.clipboard = ClipboardGuard(QApplication.clipboard(), self)
+
+        self.first_run.passphrase_chosen.connect(self._create)
+        self.first_run.recovery_key_stored.connect(lambda: None)
+        self.first_run.practice_saved.connect(self._practice_saved)
+        self.unlock_screen.unlock_requested.connect(self._unlock)
+        self.workspace.lock_requested.connect(self.lock)
+        self.workspace.note_saved.connect(self._note_saved)
+        self.workspace.settings.idle_minutes_changed.connect(self._idle_minutes_changed)
+        lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
+        lock_shortcut.activated.connect(self.lock)
+
+        geometry = settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_SIZE)
+        self._start()
+
+    @staticmethod
+    def _application() -> QApplication:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        return app
+
+    # -- start -----------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        self.paths.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._lock = VaultLock(self.paths.lock_file)
+        try:
+            self._lock.acquire()
+        except VaultInUse as error:
+            self._lock = None
+            self.in_use_message.setText(error.message)
+            self.pages.setCurrentWidget(self.in_use)
+            return
+        if self.paths.vault_exists():
+            self._show_locked()
+        else:
+            self.pages.setCurrentWidget(self.first_run)
+            self.first_run.fields.passphrase.setFocus()
+
+    @property
+    def process_lock(self) -> VaultLock | None:
+        """The vault's lock, held by the window for its whole life."""
+        return self._lock
+
+    @property
+    def is_unlocked(self) -> bool:
+        return self.open_vault is not None
+
+    # -- first run ---------------------------------------------------------------------------
+
+    def _create(self, passphrase: str) -> None:
+        paths, lock, params = self.paths, self._lock, self._kdf_params
+
+        def work() -> NewVault:
+            return create_vault(paths, passphrase, kdf_params=params, lock=lock)  # type: ignore[arg-type]
+
+        self.runner.run(
+            work, self._created, lambda error: self.first_run.creation_failed(_user_message(error))
+        )
+
+    def _created(self, new_vault: NewVault) -> None:
+        self._new_vault = new_vault
+        self.first_run.show_recovery_key(new_vault.recovery_key)
+
+    def _practice_saved(self, profile: object) -> None:
+        new_vault = self._new_vault
+        if new_vault is None:
+            return
+        try:
+            practice.save_profile(new_vault.vault, profile)  # type: ignore[arg-type]
+        except TherapistDeskError as error:
+            self.first_run.practice_failed(error.message)
+            return
+        self._new_vault = None
+        self.first_run.reset()
+        self.open_unlocked(new_vault.vault)
+
+    # -- unlock and lock -----------------------------------------------------------------------
+
+    def _show_locked(self) -> None:
+        self.unlock_screen.reset()
+        self.pages.setCurrentWidget(self.unlock_screen)
+        self.setWindowTitle(TITLE)
+        self.status_saved.setText("")
+        self.status_lock.setText("Locked")
+        self.unlock_screen.secret.setFocus()
+
+    def _unlock(self, secret: Secret) -> None:
+        paths, lock = self.paths, self._lock
+
+        def work() -> Vault:
+            return unlock_vault(paths, secret, lock=lock)
+
+        self.runner.run(
+            work, self.open_unlocked, lambda error: self.unlock_screen.failed(_user_message(error))
+        )
+
+    def open_unlocked(self, vault: Vault) -> None:
+        """Show the workspace for a vault just unlocked (or created)."""
+        open_vault = OpenVault(vault, self.runner, self)
+        self.open_vault = open_vault
+        clients = open_vault.load_clients()
+        self.workspace.attach(open_vault, clients, self.settings.privacy_mode)
+        self.pages.setCurrentWidget(self.workspace)
+        # The index build keeps a worker busy for seconds; let the window paint
+        # and Today load first, so the two do not compete with the first look.
+        QTimer.singleShot(
+            INDEX_BUILD_DELAY_MS,
+            lambda: open_vault.start_index_build() if self.open_vault is open_vault else None,
+        )
+        self.clipboard.enabled = True
+        self.idle.start()
+        self._show_lock_timer()
+        self.status_saved.setText("")
+
+    def lock(self) -> None:
+        """Save the open draft, clear every view and close the vault.
+
+        Only the unlock screen remains.
+        """
+        if self.open_vault is None:
+            if self._new_vault is not None:
+                return  # still in the first-run pages; nothing to lock yet
+            return
+        self._close_dialogs()
+        self.workspace.flush()
+        self.workspace.clear()
+        self.clipboard.clear()
+        self.clipboard.enabled = False
+        self.idle.stop()
+        open_vault, self.open_vault = self.open_vault, None
+        open_vault.close()
+        open_vault.deleteLater()
+        self._show_locked()
+
+    def _close_dialogs(self) -> None:
+        """Close any dialog still open over the window: it may show a client's details."""
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+
+    # -- status --------------------------------------------------------------------------------
+
+    def _note_saved(self, when: object) -> None:
+        if isinstance(when, datetime):
+            self._last_saved = when
+            self.status_saved.setText(f"Saved {when:%H:%M}")
+
+    def _idle_minutes_changed(self, minutes: int) -> None:
+        self.idle.set_minutes(minutes)
+        self._show_lock_timer()
+
+    def _show_lock_timer(self) -> None:
+        self.status_lock.setText(f"Locks after {self.idle.minutes} min idle")
+
+    # -- closing ---------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.lock()
+        if self._new_vault is not None:
+            self._new_vault.vault.close()
+            self._new_vault = None
+        self.settings.save_geometry(self.saveGeometry())
+        self.settings.sync()
+        self.runner.shutdown()
+        self._application().removeEventFilter(self.idle)
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+        super().closeEvent(event)

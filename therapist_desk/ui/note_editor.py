@@ -1,0 +1,554 @@
+"""The progress-note editor: sections of the chosen format, pick lists, mood, risk, sign.
+
+Drafts save themselves after a pause in typing (and at least every ten
+seconds while typing), whenever the therapist switches away, and on lock;
+"Saved" shows only after the commit returned. A signed note reads as a
+document, with its dated addenda below.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from datetime import datetime
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from therapist_desk import progress_notes, terms
+from therapist_desk.domain.records import NoteContent, ProgressNote, TherapySession
+from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCategory
+from therapist_desk.errors import TherapistDeskError
+from therapist_desk.ui import formatting
+from therapist_desk.ui.autosave import AutosaveClock
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.icons import icon
+from therapist_desk.ui.models import CheckableListModel
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.widgets import empty_state, label, named, scrolling, subheading
+
+
+class _PickList(QWidget):
+    """A checkable list of terms with a field to add one."""
+
+    changed = Signal()
+    term_added = Signal(str)
+
+    def __init__(self, title: str, noun: str) -> None:
+        super().__init__()
+        self.model = CheckableListModel(self)
+        self.view = named(QListView(), title)
+        self.view.setModel(self.model)
+        self.view.setMinimumHeight(120)
+        self.adder = named(QLineEdit(), f"Add a {noun}")
+        self.adder.setPlaceholderText(f"Add a {noun}…")
+        self.adder.returnPressed.connect(self._add)
+        self.model.dataChanged.connect(lambda *_: self.changed.emit())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(subheading(title))
+        layout.addWidget(self.view)
+        layout.addWidget(self.adder)
+
+    def _add(self) -> None:
+        text = " ".join(self.adder.text().split())
+        if text:
+            self.adder.clear()
+            self.term_added.emit(text)
+
+    def set_editable(self, editable: bool) -> None:
+        self.model.editable = editable
+        self.adder.setEnabled(editable)
+
+
+class AddendumDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add an addendum")
+        self.text = named(QPlainTextEdit(), "Addendum text")
+        self.text.setTabChangesFocus(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            label(
+                "An addendum is dated and added below the signed note; the note itself "
+                "stays as it was signed.",
+                wrap=True,
+            )
+        )
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.resize(520, 300)
+
+
+class NoteEditor(QWidget):
+    saved = Signal(object)  # the time the commit returned
+
+    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, "Progress note")
+        self._dialogs = dialogs
+        self._vault: OpenVault | None = None
+        self._session: TherapySession | None = None
+        self._note: ProgressNote | None = None
+        self._loading = False
+        self._autosave = AutosaveClock(self._save, self)
+        self._section_edits: dict[str, QPlainTextEdit] = {}
+        # A draft that could not be saved before the vault locked (a full disk, say):
+        # kept in memory only, and saved as soon as the vault is open again.
+        self._held: tuple[TherapySession, NoteContent] | None = None
+
+        self.facts = named(label("", "subheading", wrap=True), "Session facts")
+        self.pages = QStackedWidget()
+        self.empty = empty_state("Choose a session to read or write its note.")
+        self.pages.addWidget(self.empty)
+        self.pages.addWidget(self._build_editor())
+        self.pages.addWidget(self._build_signed())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.pages, 1)
+        self.facts.hide()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_editor(self) -> QWidget:
+        page = QWidget()
+        self.format_box = named(QComboBox(), "Note format")
+        for note_format, text in formatting.FORMAT_LABELS.items():
+            self.format_box.addItem(text, note_format)
+        self.format_box.currentIndexChanged.connect(self._format_changed)
+        self.status = named(label("", "muted"), "Note status")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Format"))
+        top.addWidget(self.format_box)
+        top.addStretch(1)
+        top.addWidget(self.status)
+
+        self.sections_box = QVBoxLayout()
+        self.sections_box.setSpacing(6)
+        self.mood = named(QSpinBox(), "Mood today, 0 to 10")
+        self.mood.setRange(-1, 10)
+        self.mood.setSpecialValueText("Not rated")
+        self.mood.valueChanged.connect(self._changed)
+        self.risk = named(QCheckBox("Risk concern noted in this session"), "Risk concern")
+        self.risk.toggled.connect(self._changed)
+        facts_row = QHBoxLayout()
+        facts_row.addWidget(QLabel("Mood today (0–10)"))
+        facts_row.addWidget(self.mood)
+        facts_row.addSpacing(24)
+        facts_row.addWidget(self.risk)
+        facts_row.addStretch(1)
+        self.techniques = _PickList("Techniques used", "technique")
+        self.interventions = _PickList("Interventions", "intervention")
+        for pick_list, category in (
+            (self.techniques, TermCategory.TECHNIQUE),
+            (self.interventions, TermCategory.INTERVENTION),
+        ):
+            pick_list.changed.connect(self._changed)
+            pick_list.term_added.connect(
+                lambda text, pl=pick_list, cat=category: self._add_term(pl, cat, text)
+            )
+        picks = QHBoxLayout()
+        picks.addWidget(self.techniques)
+        picks.addWidget(self.interventions)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.addLayout(self.sections_box)
+        body_layout.addLayout(facts_row)
+        body_layout.addLayout(picks)
+        body_layout.addStretch(1)
+        scroll = scrolling(body)
+
+        self.save_button = named(QPushButton(icon("save"), "Save now"), "Save the note now")
+        self.save_button.clicked.connect(self.flush)
+        self.sign_button = named(QPushButton(icon("sign"), "Sign note…"), "Sign the note")
+        self.sign_button.clicked.connect(self._sign)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.save_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.sign_button)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(bottom)
+        return page
+
+    def _build_signed(self) -> QWidget:
+        page = QWidget()
+        self.document = named(QTextBrowser(), "Signed note")
+        self.document.setOpenLinks(False)
+        self.addendum_button = named(
+            QPushButton(icon("add"), "Add an addendum…"), "Add an addendum"
+        )
+        self.addendum_button.clicked.connect(self._add_addendum)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.addendum_button)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.document, 1)
+        layout.addLayout(bottom)
+        return page
+
+    def _rebuild_sections(self, note_format: NoteFormat, texts: dict[str, str]) -> None:
+        while self.sections_box.count():
+            item = self.sections_box.takeAt(0)
+            widget = item.widget() if item else None
+            if widget is not None:
+                # Empty it and take it out of the window now: deleteLater only runs
+                # when the event loop next turns, and the window may be locking.
+                if isinstance(widget, QPlainTextEdit):
+                    widget.blockSignals(True)
+                    widget.clear()
+                widget.setParent(None)
+                widget.deleteLater()
+        self._section_edits = {}
+        for name in NOTE_SECTIONS[note_format]:
+            title = formatting.SECTION_LABELS[name]
+            edit = named(QPlainTextEdit(), title)
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(90 if note_format is not NoteFormat.FREE else 260)
+            edit.setPlainText(texts.get(name, ""))
+            edit.textChanged.connect(self._changed)
+            self.sections_box.addWidget(subheading(title))
+            self.sections_box.addWidget(edit)
+            self._section_edits[name] = edit
+        self._fix_tab_order()
+
+    def _fix_tab_order(self) -> None:
+        chain: list[QWidget] = [self.format_box, *self._section_edits.values()]
+        chain += [
+            self.mood,
+            self.risk,
+            self.techniques.view,
+            self.techniques.adder,
+            self.interventions.view,
+            self.interventions.adder,
+            self.save_button,
+            self.sign_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # -- showing a session -------------------------------------------------------------------
+
+    def attach(self, open_vault: OpenVault) -> None:
+        self._vault = open_vault
+        vault = open_vault.vault
+        self.techniques.model.set_terms(terms.terms(vault, TermCategory.TECHNIQUE), ())
+        self.interventions.model.set_terms(terms.terms(vault, TermCategory.INTERVENTION), ())
+        self.save_held_draft()
+
+    @property
+    def holds_unsaved_draft(self) -> bool:
+        return self._held is not None
+
+    def save_held_draft(self) -> bool:
+        """Save a draft kept since the last lock; True when none is left."""
+        if self._held is None or self._vault is None:
+            return self._held is None
+        session, content = self._held
+        try:
+            self._vault.save_draft(session, content)
+        except (TherapistDeskError, SQLAlchemyError, OSError) as error:
+            message = (
+                error.message if isinstance(error, TherapistDeskError) else type(error).__name__
+            )
+            self._dialogs.warn(
+                self,
+                "A draft is still unsaved",
+                f"The note you were writing before the vault locked could not be saved "
+                f"({message}). It is kept and will be saved when possible; free some disk "
+                "space and keep the program open.",
+            )
+            return False
+        self._held = None
+        self.saved.emit(datetime.now())
+        return True
+
+    @property
+    def session(self) -> TherapySession | None:
+        return self._session
+
+    @property
+    def note(self) -> ProgressNote | None:
+        return self._note
+
+    def show_session(self, session: TherapySession | None) -> None:
+        """Show the note of `session` (saving the one on screen first)."""
+        self.flush()
+        self._session = session
+        self._note = None
+        if session is None or self._vault is None:
+            self._show_empty()
+            return
+        vault = self._vault
+        by_status: dict[str, list[str]] = {}
+        for attendee in session.attendees:
+            status = formatting.ATTENDANCE_LABELS[attendee.attendance]
+            by_status.setdefault(status, []).append(vault.name_of(attendee.client_id))
+        attendance = " · ".join(
+            f"{status}: {', '.join(names)}" for status, names in by_status.items()
+        )
+        self.facts.setText(
+            f"{formatting.day(formatting.local(session.starts_at).date())}, "
+            f"{formatting.span(session.starts_at, session.duration_minutes)} · "
+            f"{formatting.KIND_LABELS[session.details.kind]}\n{attendance}"
+        )
+        self.facts.show()
+        note = progress_notes.get_note_for_session(vault.vault, session.id)
+        self._note = note
+        if note is not None and note.is_signed:
+            self._show_signed(note)
+        else:
+            self._show_draft(note.content if note else NoteContent())
+
+    def _show_empty(self) -> None:
+        self._autosave.forget()
+        self.facts.hide()
+        self.facts.setText("")
+        self.pages.setCurrentWidget(self.empty)
+
+    def _show_draft(self, content: NoteContent) -> None:
+        self._loading = True
+        try:
+            self.format_box.setCurrentIndex(self.format_box.findData(content.format))
+            self._rebuild_sections(content.format, content.sections)
+            self.mood.setValue(-1 if content.mood is None else content.mood)
+            self.risk.setChecked(content.risk_flag)
+            vault = self._vault
+            assert vault is not None
+            self.techniques.model.set_terms(
+                terms.terms(vault.vault, TermCategory.TECHNIQUE), content.techniques
+            )
+            self.interventions.model.set_terms(
+                terms.terms(vault.vault, TermCategory.INTERVENTION), content.interventions
+            )
+        finally:
+            self._loading = False
+        if self._note is None:
+            self.status.setText("New note — not saved yet")
+        else:
+            self.status.setText(f"Draft · saved {formatting.clock(self._note.updated_at)}")
+        self.pages.setCurrentIndex(1)
+
+    def _show_signed(self, note: ProgressNote) -> None:
+        self._autosave.forget()
+        self.document.setHtml(render_note_html(note))
+        self.pages.setCurrentIndex(2)
+
+    def clear(self) -> None:
+        """Forget everything on screen (the vault is locking; flush first).
+
+        A draft that still could not be saved is held in memory, never dropped.
+        """
+        if self._autosave.dirty and self._session is not None and self.pages.currentIndex() == 1:
+            self._held = (self._session, self.content())
+        self._autosave.forget()
+        self._session = None
+        self._note = None
+        self._loading = True
+        try:
+            self._rebuild_sections(NoteFormat.SOAP, {})
+            self.mood.setValue(-1)
+            self.risk.setChecked(False)
+            self.techniques.model.set_terms((), ())
+            self.interventions.model.set_terms((), ())
+        finally:
+            self._loading = False
+        self.document.clear()
+        self.status.setText("")
+        self._show_empty()
+        self._vault = None
+
+    # -- editing and saving -------------------------------------------------------------------
+
+    def content(self) -> NoteContent:
+        note_format = NoteFormat(self.format_box.currentData())
+        return NoteContent(
+            format=note_format,
+            sections={name: edit.toPlainText() for name, edit in self._section_edits.items()},
+            techniques=self.techniques.model.checked(),
+            interventions=self.interventions.model.checked(),
+            mood=None if self.mood.value() < 0 else self.mood.value(),
+            risk_flag=self.risk.isChecked(),
+        )
+
+    def section_edit(self, name: str) -> QPlainTextEdit:
+        return self._section_edits[name]
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self._autosave.dirty
+
+    def _changed(self) -> None:
+        if self._loading or self._session is None or self.pages.currentIndex() != 1:
+            return
+        self.status.setText("Draft · editing…")
+        self._autosave.changed()
+
+    def _format_changed(self) -> None:
+        if self._loading:
+            return
+        old = {name: edit.toPlainText() for name, edit in self._section_edits.items()}
+        new_format = NoteFormat(self.format_box.currentData())
+        kept = {name: text for name, text in old.items() if name in NOTE_SECTIONS[new_format]}
+        # Text in a section the new format lacks goes to its first section, labelled,
+        # so changing the format never drops words.
+        moved = [
+            f"{formatting.SECTION_LABELS[name]}: {text}"
+            for name, text in old.items()
+            if text.strip() and name not in kept
+        ]
+        if moved:
+            first = NOTE_SECTIONS[new_format][0]
+            kept[first] = "\n\n".join(part for part in (kept.get(first, ""), *moved) if part)
+        self._loading = True
+        try:
+            self._rebuild_sections(new_format, kept)
+        finally:
+            self._loading = False
+        self._changed()
+
+    def flush(self) -> bool:
+        """Save the draft now if it has changes; True when nothing is left unsaved."""
+        return self._autosave.flush()
+
+    def _save(self) -> bool:
+        vault, session = self._vault, self._session
+        if vault is None or session is None:
+            return True
+        try:
+            note = vault.save_draft(session, self.content())
+        except TherapistDeskError as error:
+            self.status.setText(f"Not saved: {error.message}")
+            return False
+        except (SQLAlchemyError, OSError) as error:
+            self.status.setText(
+                f"Not saved ({type(error).__name__}). Your text is still here; trying again."
+            )
+            return False
+        self._note = note
+        committed = datetime.now()
+        self.status.setText(f"Draft · saved {committed:%H:%M}")
+        self.saved.emit(committed)
+        return True
+
+    def _add_term(self, pick_list: _PickList, category: TermCategory, text: str) -> None:
+        if self._vault is None:
+            return
+        try:
+            terms.add_term(self._vault.vault, category, text)
+        except TherapistDeskError as error:
+            self._dialogs.warn(self, "The term was not added", error.message)
+            return
+        pick_list.model.add_term(text)
+
+    def _sign(self) -> None:
+        vault, session = self._vault, self._session
+        if vault is None or session is None:
+            return
+        if not any(text.strip() for text in self.content().sections.values()):
+            self._dialogs.warn(self, "Nothing to sign", "Write the note before signing it.")
+            return
+        if not self._dialogs.confirm(
+            self,
+            "Sign this note?",
+            "Signing locks the note: it can no longer be changed, and any later "
+            "correction becomes a dated addendum below it.",
+            "Sign",
+        ):
+            return
+        if not self.flush():
+            return
+        if self._note is None and not self._save():
+            return
+        assert self._note is not None
+        try:
+            note = vault.sign_note(self._note.id, session)
+        except TherapistDeskError as error:
+            self._dialogs.warn(self, "The note was not signed", error.message)
+            return
+        self._note = note
+        self._show_signed(note)
+
+    def _add_addendum(self) -> None:
+        vault, session, note = self._vault, self._session, self._note
+        if vault is None or session is None or note is None:
+            return
+        dialog = AddendumDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.add_addendum(dialog.text.toPlainText())
+
+    def add_addendum(self, text: str) -> bool:
+        vault, session, note = self._vault, self._session, self._note
+        if vault is None or session is None or note is None:
+            return False
+        try:
+            vault.add_addendum(note.id, text, session)
+        except TherapistDeskError as error:
+            self._dialogs.warn(self, "The addendum was not saved", error.message)
+            return False
+        self._note = progress_notes.get_note(vault.vault, note.id)
+        self._show_signed(self._note)
+        self.saved.emit(datetime.now())
+        return True
+
+
+def render_note_html(note: ProgressNote) -> str:
+    """A signed note as a readable document (everything escaped)."""
+    content = note.content
+    parts = [f"<p><b>{formatting.FORMAT_LABELS[content.format]} note</b></p>"]
+    for name in content.section_names():
+        text = html.escape(content.sections.get(name, "")).replace("\n", "<br>")
+        parts.append(f"<h3>{formatting.SECTION_LABELS[name]}</h3><p>{text or '—'}</p>")
+    details = []
+    if content.mood is not None:
+        details.append(f"Mood today: {content.mood}/10")
+    if content.risk_flag:
+        details.append("<b>Risk concern noted</b>")
+    if content.techniques:
+        details.append("Techniques: " + html.escape(", ".join(content.techniques)))
+    if content.interventions:
+        details.append("Interventions: " + html.escape(", ".join(content.interventions)))
+    if details:
+        parts.append("<p>" + "<br>".join(details) + "</p>")
+    if note.signed_at is not None:
+        signed = formatting.local(note.signed_at)
+        parts.append(
+            f"<p><i>Signed {formatting.day(signed.date())} at {signed:%H:%M}. "
+            f"Content fingerprint {note.content_hash[:16]}…</i></p>"
+        )
+    for addendum in note.addenda:
+        added = formatting.local(addendum.created_at)
+        text = html.escape(addendum.text).replace("\n", "<br>")
+        parts.append(
+            f"<hr><p><b>Addendum, {formatting.day(added.date())} at {added:%H:%M}</b><br>{text}</p>"
+        )
+    return "\n".join(parts)

@@ -1,0 +1,248 @@
+"""The unlocked vault as the window sees it: the services, plus signals when records change.
+
+Every change a screen makes goes through here, so the search index and the
+other screens hear about it. Dropped on lock.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from therapist_desk import (
+    clients,
+    contacts,
+    progress_notes,
+    psychotherapy_notes,
+    referrals,
+    therapy_sessions,
+)
+from therapist_desk.domain.records import (
+    Addendum,
+    Client,
+    ClientDetails,
+    Contact,
+    ContactDetails,
+    NoteContent,
+    ProgressNote,
+    PsychotherapyNote,
+    Referral,
+    SessionDetails,
+    TherapySession,
+)
+from therapist_desk.domain.vocabulary import Attendance
+from therapist_desk.search_index import HitKind, SearchIndex, build_index
+from therapist_desk.ui.background import BackgroundRunner
+from therapist_desk.vault import Vault
+
+
+class OpenVault(QObject):
+    client_saved = Signal(object)  # Client
+    contacts_changed = Signal(str)  # client id
+    sessions_changed = Signal(object)  # tuple of client ids
+    note_saved = Signal(object)  # ProgressNote
+    index_progress = Signal(int)
+    index_ready = Signal()
+    index_failed = Signal(str)
+
+    def __init__(
+        self, vault: Vault, runner: BackgroundRunner, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.vault = vault
+        self._runner = runner
+        self.index: SearchIndex | None = None
+        self.index_build_seconds: float | None = None
+        self._indexed_so_far = 0
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(250)
+        self._progress_timer.timeout.connect(self._report_progress)
+        self._pending: list[Callable[[SearchIndex], None]] = []
+        self._names: dict[str, str] = {}
+        self.clients: list[Client] = []
+
+    # -- life cycle --------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.vault.is_open
+
+    def load_clients(self) -> list[Client]:
+        self.clients = clients.list_clients(self.vault)
+        self._names = {client.id: client.details.display_name for client in self.clients}
+        return self.clients
+
+    def start_index_build(self) -> None:
+        """Build the search index in a worker thread; changes meanwhile are replayed after."""
+        vault = self.vault
+
+        def count(indexed: int) -> None:
+            self._indexed_so_far = indexed  # read by the GUI thread's timer
+
+        def work() -> SearchIndex:
+            started = time.perf_counter()
+            # The build makes hundreds of thousands of long-lived objects; each full
+            # garbage collection meanwhile would walk them all and stall the window
+            # for ~100 ms. They hold no reference cycles, so collection can wait.
+            gc.disable()
+            try:
+                index = build_index(vault, count)
+            finally:
+                gc.enable()
+            self.index_build_seconds = time.perf_counter() - started
+            return index
+
+        self._progress_timer.start()
+        self._runner.run(work, self._index_built, self._index_failed, lambda: self.is_open)
+
+    def in_background(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Read in a worker thread; the result is dropped if the vault locks meanwhile."""
+        self._runner.run(work, on_done, on_error, lambda: self.is_open)
+
+    def _report_progress(self) -> None:
+        if self.index is None:
+            self.index_progress.emit(self._indexed_so_far)
+
+    def _index_built(self, index: SearchIndex) -> None:
+        self._progress_timer.stop()
+        # Keep the index out of later collections too (undone on lock).
+        gc.freeze()
+        for change in self._pending:
+            change(index)
+        self._pending.clear()
+        self.index = index
+        self.index_ready.emit()
+
+    def _index_failed(self, error: BaseException) -> None:
+        self._progress_timer.stop()
+        self._pending.clear()
+        self.index_failed.emit(
+            f"Search is not available ({type(error).__name__}). Lock and unlock to try again."
+        )
+
+    def _index(self, change: Callable[[SearchIndex], None]) -> None:
+        if self.index is None:
+            self._pending.append(change)
+        else:
+            change(self.index)
+
+    def close(self) -> None:
+        self._progress_timer.stop()
+        self.index = None
+        gc.unfreeze()
+        self._pending.clear()
+        self.clients = []
+        self._names = {}
+        self.vault.close()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def name_of(self, client_id: str) -> str:
+        return self._names.get(client_id, "")
+
+    def names_of(self, client_ids: Sequence[str]) -> str:
+        return ", ".join(self.name_of(client_id) for client_id in client_ids)
+
+    def today(self) -> date:
+        return self.vault.now().astimezone().date()
+
+    # -- clients and contacts ------------------------------------------------------------
+
+    def _client_changed(self, client: Client) -> Client:
+        self._names[client.id] = client.details.display_name
+        self.clients = [c for c in self.clients if c.id != client.id] + [client]
+        self._index(lambda index: index.put_client(client))
+        self.client_saved.emit(client)
+        return client
+
+    def create_client(self, details: ClientDetails) -> Client:
+        return self._client_changed(clients.create_client(self.vault, details))
+
+    def update_client(self, client_id: str, details: ClientDetails) -> Client:
+        return self._client_changed(clients.update_client(self.vault, client_id, details))
+
+    def discharge_client(self, client_id: str, on: date) -> Client:
+        return self._client_changed(clients.discharge_client(self.vault, client_id, on))
+
+    def reactivate_client(self, client_id: str) -> Client:
+        return self._client_changed(clients.reactivate_client(self.vault, client_id))
+
+    def add_contact(self, client_id: str, details: ContactDetails) -> Contact:
+        contact = contacts.add_contact(self.vault, client_id, details)
+        self._index(lambda index: index.put_contact(contact))
+        self.contacts_changed.emit(client_id)
+        return contact
+
+    def update_contact(self, contact_id: str, details: ContactDetails) -> Contact:
+        contact = contacts.update_contact(self.vault, contact_id, details)
+        self._index(lambda index: index.put_contact(contact))
+        self.contacts_changed.emit(contact.client_id)
+        return contact
+
+    def remove_contact(self, contact: Contact) -> None:
+        contacts.remove_contact(self.vault, contact.id)
+        self._index(lambda index: index.remove(HitKind.CONTACT, contact.id))
+        self.contacts_changed.emit(contact.client_id)
+
+    # -- sessions and notes ----------------------------------------------------------------
+
+    def schedule_session(
+        self,
+        starts_at: datetime,
+        duration_minutes: int,
+        details: SessionDetails,
+        client_ids: Sequence[str],
+    ) -> TherapySession:
+        session = therapy_sessions.schedule_session(
+            self.vault, starts_at, duration_minutes, details, client_ids
+        )
+        self.sessions_changed.emit(session.client_ids)
+        return session
+
+    def set_attendance(
+        self, session_id: str, client_id: str, attendance: Attendance
+    ) -> TherapySession:
+        session = therapy_sessions.set_attendance(self.vault, session_id, client_id, attendance)
+        self.sessions_changed.emit(session.client_ids)
+        return session
+
+    def _note_changed(self, note: ProgressNote, session: TherapySession) -> ProgressNote:
+        addenda = [addendum.text for addendum in note.addenda]
+        self._index(lambda index: index.put_note(note.id, session, note.content, addenda))
+        self.note_saved.emit(note)
+        return note
+
+    def save_draft(self, session: TherapySession, content: NoteContent) -> ProgressNote:
+        """Returns only after the database commit; that is when the window may say "Saved"."""
+        return self._note_changed(
+            progress_notes.save_draft(self.vault, session.id, content), session
+        )
+
+    def sign_note(self, note_id: str, session: TherapySession) -> ProgressNote:
+        return self._note_changed(progress_notes.sign_note(self.vault, note_id), session)
+
+    def add_addendum(self, note_id: str, text: str, session: TherapySession) -> Addendum:
+        addendum = progress_notes.add_addendum(self.vault, note_id, text)
+        self._note_changed(progress_notes.get_note(self.vault, note_id), session)
+        return addendum
+
+    def save_process_note(
+        self, client_id: str, text: str, note_id: str | None, session_id: str | None = None
+    ) -> PsychotherapyNote:
+        # Process notes stay out of the search index: they are private even on screen.
+        return psychotherapy_notes.save_psychotherapy_note(
+            self.vault, client_id, text, session_id=session_id, note_id=note_id
+        )
+
+    def referrals_for(self, client_id: str) -> list[Referral]:
+        return referrals.referrals_for_client(self.vault, client_id)

@@ -1,0 +1,234 @@
+"""A client's sessions, newest first, with the note of the chosen one beside them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk import progress_notes, therapy_sessions
+from therapist_desk.domain.records import TherapySession
+from therapist_desk.domain.vocabulary import Attendance
+from therapist_desk.errors import TherapistDeskError
+from therapist_desk.ui import formatting
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.icons import icon
+from therapist_desk.ui.models import Column, RecordTableModel
+from therapist_desk.ui.note_editor import NoteEditor
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.session_dialog import SessionDialog, next_hour
+from therapist_desk.ui.widgets import empty_state, named, record_table
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """One row of the list: a session as seen from this client's record."""
+
+    session: TherapySession
+    attendance: Attendance
+    others: str
+    note: str  # "Signed", "Draft" or ""
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+
+def _kind(line: SessionLine) -> str:
+    kind = formatting.KIND_LABELS[line.session.details.kind]
+    return f"{kind} with {line.others}" if line.others else kind
+
+
+def _session_columns() -> list[Column]:
+    return [
+        Column(
+            "When",
+            lambda line: formatting.when(line.session.starts_at),
+            lambda line: line.session.starts_at,
+        ),
+        Column("Session", _kind),
+        Column("Attendance", lambda line: formatting.ATTENDANCE_LABELS[line.attendance]),
+        Column("Note", lambda line: line.note or "—"),
+    ]
+
+
+class SessionsTab(QWidget):
+    note_saved = Signal(object)
+
+    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dialogs = dialogs
+        self._vault: OpenVault | None = None
+        self._client_id: str | None = None
+        self.model = RecordTableModel(_session_columns(), lambda line: line.id, self)
+        self.table = record_table("Sessions")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.empty = empty_state("No sessions yet. Schedule the first one with the button below.")
+        self.schedule_button = named(
+            QPushButton(icon("add"), "Schedule a session…"), "Schedule a session"
+        )
+        self.schedule_button.clicked.connect(self.schedule)
+        self.attendance = named(QComboBox(), "Mark attendance")
+        self.attendance.addItem("Mark attendance…", None)
+        for attendance, text in formatting.ATTENDANCE_LABELS.items():
+            self.attendance.addItem(text, attendance)
+        self.attendance.activated.connect(self._mark_attendance)
+        self.attendance.setEnabled(False)
+        self.editor = NoteEditor(dialogs)
+        self.editor.saved.connect(self._note_saved)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.empty)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.schedule_button)
+        buttons.addWidget(self.attendance)
+        left_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.editor)
+        splitter.setSizes([420, 740])
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(splitter)
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.activated.connect(self.editor.flush)
+
+    def attach(self, open_vault: OpenVault) -> None:
+        self._vault = open_vault
+        self.editor.attach(open_vault)
+
+    def show_client(self, client_id: str | None, session_id: str | None = None) -> None:
+        self.editor.flush()
+        self._client_id = client_id
+        self.reload(select_session=session_id)
+
+    def reload(self, select_session: str | None = None) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None:
+            self.model.clear()
+            self.editor.show_session(None)
+            return
+        keep = select_session or (self.editor.session.id if self.editor.session else None)
+        sessions = therapy_sessions.sessions_for_client(vault.vault, client_id)
+        states = progress_notes.note_states_for_client(vault.vault, client_id)
+        lines = []
+        for session in sessions:
+            mine = next(a for a in session.attendees if a.client_id == client_id)
+            others = vault.names_of(
+                [a.client_id for a in session.attendees if a.client_id != client_id]
+            )
+            state = states.get(session.id)
+            note = "" if state is None else ("Signed" if state else "Draft")
+            lines.append(SessionLine(session, mine.attendance, others, note))
+        self.model.set_rows(lines)
+        self.empty.setVisible(not lines)
+        self.table.setVisible(bool(lines))
+        row = self.model.row_of(keep) if keep else self._latest_started(lines)
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            self.editor.show_session(None)
+            self.attendance.setEnabled(False)
+
+    def _latest_started(self, lines: list[SessionLine]) -> int:
+        """The row of the most recent session that has begun (the list is newest first)."""
+        now = self._vault.vault.now() if self._vault else None
+        for row, line in enumerate(lines):
+            if now is not None and line.session.starts_at <= now:
+                return row
+        return -1
+
+    def _selected(self) -> SessionLine | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        line = self.model.record_at(rows[0].row())
+        return line if isinstance(line, SessionLine) else None
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        line = self._selected()
+        self.attendance.setEnabled(line is not None)
+        session = line.session if line else None
+        if (
+            session is not None
+            and self.editor.session is not None
+            and self.editor.session.id == session.id
+        ):
+            return
+        self.editor.show_session(session)
+
+    def select_session(self, session_id: str) -> bool:
+        row = self.model.row_of(session_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def schedule(self) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None:
+            return
+        dialog = SessionDialog(
+            vault.schedule_session, vault.clients, client_id, next_hour(vault.vault.now()), self
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self.reload(select_session=dialog.saved.id)
+
+    def _mark_attendance(self, index: int) -> None:
+        line, vault, client_id = self._selected(), self._vault, self._client_id
+        attendance = self.attendance.itemData(index)
+        self.attendance.setCurrentIndex(0)
+        if line is None or vault is None or client_id is None or attendance is None:
+            return
+        try:
+            vault.set_attendance(line.session.id, client_id, Attendance(attendance))
+        except TherapistDeskError as error:
+            self._dialogs.warn(self, "Attendance was not changed", error.message)
+            return
+        self.reload(select_session=line.session.id)
+
+    def _note_saved(self, when: object) -> None:
+        session, note = self.editor.session, self.editor.note
+        if session is not None and note is not None:
+            row = self.model.row_of(session.id)
+            if row >= 0:
+                line = self.model.record_at(row)
+                self.model.put(
+                    SessionLine(
+                        line.session,
+                        line.attendance,
+                        line.others,
+                        "Signed" if note.is_signed else "Draft",
+                    )
+                )
+        self.note_saved.emit(when)
+
+    def flush(self) -> bool:
+        return self.editor.flush()
+
+    def clear(self) -> None:
+        self.editor.clear()
+        self.model.clear()
+        self._client_id = None
+        self._vault = None

@@ -1,0 +1,177 @@
+"""The unlocked window: a header with search and Lock, the places on the left, one place shown."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListView,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk import progress_notes
+from therapist_desk.domain.records import Client
+from therapist_desk.search_index import HitKind, SearchHit
+from therapist_desk.ui import client_record
+from therapist_desk.ui.clients_view import ClientsView
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.icons import icon
+from therapist_desk.ui.navigation import CLIENTS, SEARCH, TODAY, NavigationModel
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.search_view import SearchView
+from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.settings_view import SettingsView
+from therapist_desk.ui.today_view import TodayView
+from therapist_desk.ui.widgets import FieldAboveList, label, named
+
+
+class Workspace(QWidget):
+    lock_requested = Signal()
+    note_saved = Signal(object)
+
+    def __init__(
+        self, settings: WindowSettings, dialogs: DialogService, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        named(self, "Workspace")
+        self._vault: OpenVault | None = None
+        title = label("Therapist Desk", "subheading")
+        self.search_field = named(FieldAboveList(), "Search everything")
+        self.search_field.setPlaceholderText("Search (Ctrl+K)")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMaximumWidth(420)
+        self.search_field.textEdited.connect(lambda _text: self.go_to(SEARCH))
+        self.lock_button = named(QPushButton(icon("lock"), "Lock"), "Lock")
+        self.lock_button.setToolTip("Lock now (Ctrl+L)")
+        self.lock_button.clicked.connect(self.lock_requested)
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.search_field, 2)
+        header.addStretch(1)
+        header.addWidget(self.lock_button)
+
+        self.navigation_model = NavigationModel(self)
+        self.navigation = named(QListView(), "Places")
+        self.navigation.setObjectName("navigation")
+        self.navigation.setModel(self.navigation_model)
+        self.navigation.setFixedWidth(170)
+        self.navigation.selectionModel().currentChanged.connect(
+            lambda current, _previous: self._show_place(current.row())
+        )
+
+        self.today = TodayView()
+        self.clients = ClientsView(dialogs)
+        self.search = SearchView(self.search_field)
+        self.settings = SettingsView(settings, dialogs)
+        self.pages = QStackedWidget()
+        for page in (self.today, self.clients, self.search, self.settings):
+            self.pages.addWidget(page)
+        self.today.open_session.connect(self.open_session)
+        self.search.open_hit.connect(self.open_hit)
+        self.clients.note_saved.connect(self.note_saved)
+        self.settings.privacy_changed.connect(self.clients.set_privacy)
+
+        body = QHBoxLayout()
+        body.setSpacing(12)
+        body.addWidget(self.navigation)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 4)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+
+        for keys, action in (
+            ("Ctrl+K", self.focus_search),
+            (QKeySequence.StandardKey.New, self._new),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+        QWidget.setTabOrder(self.search_field, self.lock_button)
+        QWidget.setTabOrder(self.lock_button, self.navigation)
+
+    # -- places ------------------------------------------------------------------------
+
+    def go_to(self, place: int) -> None:
+        if self.navigation.currentIndex().row() != place:
+            self.navigation.selectionModel().setCurrentIndex(
+                self.navigation_model.index(place), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def _show_place(self, place: int) -> None:
+        if place < 0:
+            return
+        if self.pages.currentIndex() == CLIENTS and place != CLIENTS:
+            self.clients.flush()  # switching away saves the open draft
+        self.pages.setCurrentIndex(place)
+        if place == TODAY:
+            self.today.refresh()
+
+    @property
+    def place(self) -> int:
+        return self.pages.currentIndex()
+
+    def focus_search(self) -> None:
+        self.go_to(SEARCH)
+        self.search.focus_field()
+
+    def _new(self) -> None:
+        if (
+            self.place == CLIENTS
+            and self.clients.record.client is not None
+            and self.clients.record.tabs.currentIndex() == client_record.SESSIONS
+        ):
+            self.clients.record.sessions.schedule()
+        else:
+            self.go_to(CLIENTS)
+            self.clients.new_client()
+
+    def open_session(self, client_id: str, session_id: str) -> None:
+        self.go_to(CLIENTS)
+        self.clients.open_client(client_id, tab=client_record.SESSIONS, session_id=session_id)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        tabs = {
+            HitKind.CLIENT: client_record.OVERVIEW,
+            HitKind.CONTACT: client_record.CONTACTS,
+            HitKind.NOTE: client_record.SESSIONS,
+            HitKind.REFERRAL: client_record.OVERVIEW,
+        }
+        self.go_to(CLIENTS)
+        session_id = None
+        if hit.kind is HitKind.NOTE and self._vault is not None:
+            session_id = progress_notes.get_note(self._vault.vault, hit.record_id).session_id
+        self.clients.open_client(hit.client_id, tab=tabs[hit.kind], session_id=session_id)
+
+    # -- vault -------------------------------------------------------------------------------
+
+    def attach(self, open_vault: OpenVault, clients: list[Client], privacy: bool) -> None:
+        self._vault = open_vault
+        self.clients.attach(open_vault, clients)
+        self.clients.set_privacy(privacy)
+        self.today.attach(open_vault)
+        self.search.attach(open_vault)
+        self.settings.attach(open_vault)
+        if self.place == TODAY and self.navigation.currentIndex().row() == TODAY:
+            self.today.refresh()
+        else:
+            self.go_to(TODAY)  # showing Today refreshes it
+        self.navigation.setFocus()
+
+    def flush(self) -> bool:
+        return self.clients.flush()
+
+    def clear(self) -> None:
+        """Forget every record on screen (the vault is locking)."""
+        self.search_field.blockSignals(True)
+        self.search_field.clear()
+        self.search_field.blockSignals(False)
+        for page in (self.today, self.clients, self.search, self.settings):
+            page.clear()
+        self.navigation.clearSelection()
+        self._vault = None
