@@ -13,7 +13,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -25,6 +24,7 @@ from therapist_desk.errors import ExitStatus, InvalidInput, TherapistDeskError, 
 from therapist_desk.interchange_export import export_vault
 from therapist_desk.interchange_import import import_document, read_document
 from therapist_desk.paths import VaultPaths, default_data_dir
+from therapist_desk.safe_files import write_file_atomically
 from therapist_desk.vault import NewVault, Secret, Vault, create_vault, unlock_vault
 from therapist_desk.vault_check import check_vault
 
@@ -307,31 +307,6 @@ def interchange_json(document: object) -> str:
     """
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     return _LONE_SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-
-
-def write_file_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target and rename: the file is whole or absent, never cut short.
-
-    Readable by the owner only; the temporary file is removed on any failure.
-    """
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise InvalidInput(f"The folder {directory} does not exist.")
-    fd, temporary = tempfile.mkstemp(prefix=".therapist-desk-", suffix=".partial", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).chmod(0o600)
-        Path(temporary).replace(path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise InvalidInput(
-                f"Cannot write {path}: {error.strerror}; nothing was written."
-            ) from error
-        raise
 
 
 def command_bench(args: argparse.Namespace, _reader: SecretReader, out: TextIO) -> int:
