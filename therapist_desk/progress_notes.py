@@ -40,6 +40,7 @@ TABLE = ProgressNoteRow.__tablename__
 ADDENDUM_TABLE = NoteAddendumRow.__tablename__
 MAX_SECTION_LENGTH = 200_000
 MAX_PICKS = 50
+_STREAM_BATCH = 1000
 #: Attendance for which no progress note is expected.
 NO_NOTE_NEEDED = frozenset({Attendance.CANCELLED, Attendance.LATE_CANCELLED, Attendance.NO_SHOW})
 
@@ -273,13 +274,18 @@ def notes_due(vault: Vault, now: datetime | None = None) -> list[NoteDue]:
     """
     now = now or vault.now()
     with vault.reading() as session:
-        candidates = dict(
-            session.execute(
+        # Streamed in batches: a worker thread runs this, and one long fetch would
+        # hold the GIL and freeze the window meanwhile.
+        # (A Result has keys(), so dict(result) would take it for a mapping.)
+        candidates: dict[str, str | None] = {
+            row[0]: row[1]
+            for row in session.execute(
                 select(TherapySessionRow.id, ProgressNoteRow.id)
                 .outerjoin(ProgressNoteRow, ProgressNoteRow.session_id == TherapySessionRow.id)
                 .where(TherapySessionRow.starts_at < now, ProgressNoteRow.signed_at.is_(None))
-            ).all()
-        )
+                .execution_options(yield_per=_STREAM_BATCH)
+            )
+        }
         needing = set()
         attendance_rows = session.execute(
             select(
@@ -288,6 +294,7 @@ def notes_due(vault: Vault, now: datetime | None = None) -> list[NoteDue]:
             .join(TherapySessionRow, TherapySessionRow.id == SessionAttendeeRow.session_id)
             .outerjoin(ProgressNoteRow, ProgressNoteRow.session_id == TherapySessionRow.id)
             .where(TherapySessionRow.starts_at < now, ProgressNoteRow.signed_at.is_(None))
+            .execution_options(yield_per=_STREAM_BATCH)
         )
         for attendee_id, session_id, blob in attendance_rows:
             opened, damaged = vault.codec.open_mapping(

@@ -9,6 +9,8 @@ record; accents and case are ignored ("cafe" finds "Café").
 from __future__ import annotations
 
 import bisect
+import heapq
+import itertools
 import re
 import time
 import unicodedata
@@ -87,40 +89,86 @@ def _summary(text: str) -> str:
     return flat if len(flat) <= _SUMMARY_LENGTH else flat[: _SUMMARY_LENGTH - 1] + "…"
 
 
-class SearchIndex:
-    """Word → records postings with prefix lookup; not thread-safe (one owner thread)."""
+class _KindIndex:
+    """Postings for one kind of record; slots are positions in `hits`."""
 
     def __init__(self) -> None:
-        self._hits: list[SearchHit | None] = []  # None marks a record replaced or removed
-        self._slot: dict[tuple[HitKind, str], int] = {}
-        self._postings: dict[str, array[int]] = {}
-        self._sorted_words: list[str] = []
-        self._words_dirty = False
+        self.hits: list[SearchHit | None] = []  # None marks a record replaced or removed
+        self.slot: dict[str, int] = {}
+        # The time of each slot as a number, so "newest first" needs no Python key function.
+        self.when: array[float] = array("d")
+        self.postings: dict[str, array[int]] = {}
+        self.sorted_words: list[str] = []
+        self.words_dirty = False
+
+    def put(self, hit: SearchHit, text: str) -> None:
+        self.remove(hit.record_id)
+        slot = len(self.hits)
+        self.hits.append(hit)
+        self.when.append(hit.when.timestamp() if hit.when else 0.0)
+        self.slot[hit.record_id] = slot
+        for word in words(text):
+            postings = self.postings.get(word)
+            if postings is None:
+                self.postings[word] = array("I", (slot,))
+                self.words_dirty = True
+            else:
+                postings.append(slot)
+
+    def remove(self, record_id: str) -> None:
+        slot = self.slot.pop(record_id, None)
+        if slot is not None:
+            self.hits[slot] = None
+
+    def matching(self, prefix: str) -> set[int]:
+        if self.words_dirty:
+            self.sorted_words = sorted(self.postings)
+            self.words_dirty = False
+        start = bisect.bisect_left(self.sorted_words, prefix)
+        found: set[int] = set()
+        for word in itertools.islice(self.sorted_words, start, None):
+            if not word.startswith(prefix):
+                break
+            found.update(self.postings[word])
+        return found
+
+    def search(self, terms: list[str], limit: int, newest_first: bool) -> list[SearchHit]:
+        candidates: set[int] | None = None
+        for term in terms:  # longest first: the rarest words narrow the set soonest
+            slots = self.matching(term)
+            candidates = slots if candidates is None else candidates & slots
+            if not candidates:
+                return []
+        assert candidates is not None
+        live = [slot for slot in candidates if self.hits[slot] is not None]
+        if newest_first:
+            chosen = heapq.nlargest(limit, live, key=self.when.__getitem__)
+            return [hit for slot in chosen if (hit := self.hits[slot]) is not None]
+        found = [hit for slot in live if (hit := self.hits[slot]) is not None]
+        return heapq.nsmallest(limit, found, key=lambda hit: hit.title.casefold())
+
+
+class SearchIndex:
+    """Word → records postings with prefix lookup, one set per kind of record.
+
+    Not thread-safe: one thread owns it (the build hands it over when done).
+    """
+
+    def __init__(self) -> None:
+        self._kinds = {kind: _KindIndex() for kind in HitKind}
         self._client_names: dict[str, str] = {}
 
     def __len__(self) -> int:
-        return len(self._slot)
+        return sum(len(kind.slot) for kind in self._kinds.values())
 
     # -- building ---------------------------------------------------------------
 
     def put(self, hit: SearchHit, text: str) -> None:
         """Add a record, or replace the one with the same kind and id."""
-        self.remove(hit.kind, hit.record_id)
-        slot = len(self._hits)
-        self._hits.append(hit)
-        self._slot[(hit.kind, hit.record_id)] = slot
-        for word in words(text):
-            postings = self._postings.get(word)
-            if postings is None:
-                self._postings[word] = array("I", (slot,))
-                self._words_dirty = True
-            else:
-                postings.append(slot)
+        self._kinds[hit.kind].put(hit, text)
 
     def remove(self, kind: HitKind, record_id: str) -> None:
-        slot = self._slot.pop((kind, record_id), None)
-        if slot is not None:
-            self._hits[slot] = None
+        self._kinds[kind].remove(record_id)
 
     def client_name(self, client_id: str) -> str:
         return self._client_names.get(client_id, "")
@@ -202,45 +250,18 @@ class SearchIndex:
 
     # -- querying -----------------------------------------------------------------
 
-    def _matching_slots(self, prefix: str) -> set[int]:
-        if self._words_dirty:
-            self._sorted_words = sorted(self._postings)
-            self._words_dirty = False
-        start = bisect.bisect_left(self._sorted_words, prefix)
-        found: set[int] = set()
-        for word in self._sorted_words[start:]:
-            if not word.startswith(prefix):
-                break
-            found.update(self._postings[word])
-        return found
-
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> dict[HitKind, list[SearchHit]]:
         """Records matching every word of `query`, grouped by kind, at most `limit` each.
 
         Notes come newest first; the other kinds by title.
         """
         terms = sorted(words(query), key=len, reverse=True)
-        grouped: dict[HitKind, list[SearchHit]] = {kind: [] for kind in HitKind}
         if not terms:
-            return grouped
-        candidates: set[int] | None = None
-        for term in terms:
-            slots = self._matching_slots(term)
-            candidates = slots if candidates is None else candidates & slots
-            if not candidates:
-                return grouped
-        assert candidates is not None
-        for slot in candidates:
-            hit = self._hits[slot]
-            if hit is not None:
-                grouped[hit.kind].append(hit)
-        for kind, hits in grouped.items():
-            if kind is HitKind.NOTE:
-                hits.sort(key=lambda hit: hit.when or datetime.min, reverse=True)
-            else:
-                hits.sort(key=lambda hit: hit.title.casefold())
-            del hits[limit:]
-        return grouped
+            return {kind: [] for kind in HitKind}
+        return {
+            kind: index.search(terms, limit, newest_first=kind is HitKind.NOTE)
+            for kind, index in self._kinds.items()
+        }
 
 
 Progress = Callable[[int], None]

@@ -92,6 +92,7 @@ class OpenVault(QObject):
             gc.disable()
             try:
                 index = build_index(vault, count)
+                gc.freeze()  # before collection resumes, or its first full pass walks the index
             finally:
                 gc.enable()
             self.index_build_seconds = time.perf_counter() - started
@@ -115,8 +116,6 @@ class OpenVault(QObject):
 
     def _index_built(self, index: SearchIndex) -> None:
         self._progress_timer.stop()
-        # Keep the index out of later collections too (undone on lock).
-        gc.freeze()
         for change in self._pending:
             change(index)
         self._pending.clear()
