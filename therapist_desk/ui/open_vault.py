@@ -38,6 +38,7 @@ from therapist_desk.domain.records import (
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.search_index import HitKind, SearchIndex, build_index
 from therapist_desk.ui.background import BackgroundRunner
+from therapist_desk.ui.formatting import initials
 from therapist_desk.vault import Vault
 
 
@@ -65,6 +66,8 @@ class OpenVault(QObject):
         self._pending: list[Callable[[SearchIndex], None]] = []
         self._names: dict[str, str] = {}
         self.clients: list[Client] = []
+        #: Lists show initials only (a client may be in the room).
+        self.privacy = False
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -147,7 +150,9 @@ class OpenVault(QObject):
     # -- reading --------------------------------------------------------------------------
 
     def name_of(self, client_id: str) -> str:
-        return self._names.get(client_id, "")
+        """How a client is named on screen: initials only in privacy mode."""
+        name = self._names.get(client_id, "")
+        return initials(name) if self.privacy else name
 
     def names_of(self, client_ids: Sequence[str]) -> str:
         return ", ".join(self.name_of(client_id) for client_id in client_ids)

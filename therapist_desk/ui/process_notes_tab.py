@@ -25,7 +25,7 @@ from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import empty_state, label, named
 
 
 def _first_line(note: PsychotherapyNote) -> str:
@@ -58,14 +58,19 @@ class ProcessNotesTab(QWidget):
         self.new_button = named(QPushButton(icon("add"), "New process note"), "New process note")
         self.new_button.clicked.connect(self.new_note)
         self.editor = named(QPlainTextEdit(), "Process note text")
+        self.editor.setPlaceholderText(
+            "Choose a process note on the left, or start a new one with “New process note”."
+        )
         self.editor.setTabChangesFocus(True)
         self.editor.setEnabled(False)
         self.editor.textChanged.connect(self._changed)
         self.status = named(label("", "muted"), "Process note status")
+        self.empty = empty_state("No process notes for this client yet.")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.list, 1)
+        left_layout.addWidget(self.empty)
         left_layout.addWidget(self.new_button)
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -98,9 +103,9 @@ class ProcessNotesTab(QWidget):
         if self._vault is None or self._client_id is None:
             self.model.clear()
             return
-        self.model.set_rows(
-            psychotherapy_notes.list_psychotherapy_notes(self._vault.vault, self._client_id)
-        )
+        notes = psychotherapy_notes.list_psychotherapy_notes(self._vault.vault, self._client_id)
+        self.model.set_rows(notes)
+        self.empty.setVisible(not notes)
 
     def _set_text(self, text: str, *, enabled: bool) -> None:
         self._loading = True
@@ -149,6 +154,7 @@ class ProcessNotesTab(QWidget):
             return False
         self._note_id = note.id
         self.model.put(note)
+        self.empty.hide()
         self.status.setText(f"Saved {datetime.now():%H:%M}")
         return True
 

@@ -74,7 +74,7 @@ class Workspace(QWidget):
         self.today.open_session.connect(self.open_session)
         self.search.open_hit.connect(self.open_hit)
         self.clients.note_saved.connect(self.note_saved)
-        self.settings.privacy_changed.connect(self.clients.set_privacy)
+        self.settings.privacy_changed.connect(self.set_privacy)
 
         body = QHBoxLayout()
         body.setSpacing(12)
@@ -150,8 +150,18 @@ class Workspace(QWidget):
 
     # -- vault -------------------------------------------------------------------------------
 
+    def set_privacy(self, on: bool) -> None:
+        """Initials only in every list (Today, the client list, a record's sessions)."""
+        if self._vault is not None:
+            self._vault.privacy = on
+        self.clients.set_privacy(on)
+        self.today.refresh()
+        if self.clients.showing_record:
+            self.clients.record.sessions.reload()
+
     def attach(self, open_vault: OpenVault, clients: list[Client], privacy: bool) -> None:
         self._vault = open_vault
+        open_vault.privacy = privacy
         self.clients.attach(open_vault, clients)
         self.clients.set_privacy(privacy)
         self.today.attach(open_vault)
