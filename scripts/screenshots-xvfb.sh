@@ -27,21 +27,24 @@ therapist-desk --data-dir "$scratch/vault" &
 app=$!
 sleep 3
 shoot() { /usr/bin/import -window root "$out/$1.png"; echo "$out/$1.png"; }
+# There is no window manager to give the window the keyboard back after a page
+# changes, so every key sequence starts by focusing it.
+keys() { xdotool windowfocus --sync "$window"; xdotool "$@"; }
 window=$(xdotool search --sync --name "Therapist Desk" | head -1)
 xdotool windowsize "$window" "${size%x*}" "${size#*x}" windowmove "$window" 0 0
 sleep 1
 shoot 01-locked
-xdotool type --delay 20 "$passphrase"
-xdotool key Return
+keys type --delay 20 "$passphrase"
+keys key Return
 sleep 3
 shoot 02-today
-xdotool key ctrl+k
-xdotool type --delay 40 "walk"
+keys key ctrl+k
+keys type --delay 40 "walk"
 sleep 2
 shoot 03-search
-xdotool key Return
+keys key Return
 sleep 2
 shoot 04-note-from-search
-xdotool key ctrl+l
+keys key ctrl+l
 sleep 1
 shoot 05-locked-again

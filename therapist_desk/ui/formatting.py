@@ -111,3 +111,11 @@ def initials(name: str) -> str:
 
 def optional_date(value: date | None) -> str:
     return day(value) if value else "—"
+
+
+def shortened(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, cut at a word with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -117,7 +117,7 @@ class OverviewTab(QWidget):
             lines.append(
                 f"{directory.get(referral.professional_id, 'Unknown professional')} · "
                 f"{formatting.REFERRAL_STATUS_LABELS[d.status]} · "
-                f"{formatting.URGENCY_LABELS[d.urgency]} · {d.reason[:80]}"
+                f"{formatting.URGENCY_LABELS[d.urgency]} · {formatting.shortened(d.reason, 90)}"
             )
         self.referrals.setText("\n".join(lines) or "No referrals.")
 
