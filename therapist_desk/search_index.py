@@ -267,7 +267,13 @@ class SearchIndex:
 Progress = Callable[[int], None]
 
 
-def build_index(vault: Vault, progress: Progress | None = None) -> SearchIndex:
+class BuildCancelled(Exception):
+    """The vault locked while the index was being built."""
+
+
+def build_index(
+    vault: Vault, progress: Progress | None = None, should_stop: Callable[[], bool] = lambda: False
+) -> SearchIndex:
     """Read and decrypt every searchable record into a new index.
 
     Runs in a worker thread with its own database session; `progress` gets the
@@ -281,6 +287,8 @@ def build_index(vault: Vault, progress: Progress | None = None) -> SearchIndex:
         nonlocal count
         count += step
         if count % _YIELD_EVERY == 0:
+            if should_stop():
+                raise BuildCancelled
             # Hand the GIL to the window's thread now and then: the C code that
             # reads and decrypts rows does not let Python switch threads by itself.
             time.sleep(0)

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import PASSPHRASE
 from therapist_desk.clients import create_client, list_clients
 from therapist_desk.crypto import kdf
-from therapist_desk.crypto.kdf import FAST_TEST_PARAMS, Argon2idParams
+from therapist_desk.crypto.kdf import FAST_TEST_PARAMS, MAX_MEMORY_KIB, Argon2idParams
 from therapist_desk.crypto.vault_header import PASSPHRASE_SLOT, HeaderDamaged, VaultHeader
 from therapist_desk.domain.records import ClientDetails
 from therapist_desk.errors import WrongPassphrase
@@ -72,7 +72,7 @@ OUT_OF_RANGE = {
     "no passes": Argon2idParams(memory_kib=1024, iterations=0, lanes=1),
     "1001 passes": Argon2idParams(memory_kib=1024, iterations=1001, lanes=1),
     "less than 8 KiB per lane": Argon2idParams(memory_kib=31, iterations=1, lanes=4),
-    "more than 16 GiB": Argon2idParams(memory_kib=16 * 1024 * 1024 + 1, iterations=1, lanes=4),
+    "more than 4 GiB": Argon2idParams(memory_kib=MAX_MEMORY_KIB + 1, iterations=1, lanes=4),
     "negative memory": Argon2idParams(memory_kib=-1, iterations=1, lanes=1),
 }
 
@@ -89,7 +89,7 @@ def test_parameters_out_of_range_are_refused(params: Argon2idParams) -> None:
     "params",
     [
         Argon2idParams(memory_kib=8, iterations=1, lanes=1),
-        Argon2idParams(memory_kib=16 * 1024 * 1024, iterations=1000, lanes=64),
+        Argon2idParams(memory_kib=MAX_MEMORY_KIB, iterations=1000, lanes=64),
         FAST_TEST_PARAMS,
     ],
     ids=["smallest", "largest", "test parameters"],

@@ -188,7 +188,7 @@ def test_first_run_to_search(
         progress_notes.save_draft(vault, editor.session.id, signed.content)
 
     # A correction goes in a dated addendum below the note.
-    assert editor.add_addendum("Correction: the walks were on three days, not four.")
+    assert editor.add_addendum("Correction: the walks were on three days, not four.") is None
     assert "three days, not four" in editor.document.toPlainText()
     assert "Addendum" in editor.document.toPlainText()
 

@@ -107,11 +107,11 @@ def test_a_draft_unsaved_at_lock_is_held_and_saved_after_unlock(
     editor.section_edit("assessment").setPlainText("Typed while the disk was full")
     editor_window.lock()
     assert not editor_window.is_unlocked
-    assert editor.holds_unsaved_draft
+    assert len(editor_window.drafts) == 1
     assert editor.section_edit("assessment").toPlainText() == ""  # nothing on screen while locked
     monkeypatch.setattr(OpenVault, "save_draft", real_save)
     unlock(qtbot, editor_window)
-    assert not editor.holds_unsaved_draft
+    assert len(editor_window.drafts) == 0
     assert editor_window.open_vault is not None
     note = progress_notes.get_note_for_session(editor_window.open_vault.vault, session_id)
     assert (

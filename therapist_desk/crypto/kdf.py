@@ -17,6 +17,7 @@ SALT_LENGTH = 16
 #: The floor for a real vault: below this Argon2id stops being memory-hard enough.
 MIN_MEMORY_KIB = 64 * 1024
 DEFAULT_MEMORY_KIB = 256 * 1024
+MAX_MEMORY_KIB = 4 * 1024 * 1024
 DEFAULT_LANES = 4
 #: Unlocking should take about this long on the machine that created the vault.
 TARGET_SECONDS = 0.7
@@ -39,7 +40,9 @@ class Argon2idParams:
             raise ValueError(f"Argon2id lanes out of range: {self.lanes}")
         if not 1 <= self.iterations <= 1000:
             raise ValueError(f"Argon2id iterations out of range: {self.iterations}")
-        if not 8 * self.lanes <= self.memory_kib <= 16 * 1024 * 1024:
+        # Four times the default is the most any calibration here would choose; a
+        # header asking for more is damaged, not a reason to allocate gigabytes.
+        if not 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB:
             raise ValueError(f"Argon2id memory out of range: {self.memory_kib} KiB")
 
 

@@ -30,6 +30,10 @@ class AutosaveClock(QObject):
         self._longest.setSingleShot(True)
         self._longest.setInterval(LONGEST_UNSAVED_MS)
         self._longest.timeout.connect(self._due)
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self._due)
 
     def changed(self) -> None:
         self.dirty = True
@@ -44,18 +48,20 @@ class AutosaveClock(QObject):
         return self._due()
 
     def forget(self) -> None:
-        """Stop without saving (the editor was cleared after a successful flush)."""
+        """Stop without saving: the editor saved, or handed its text to HeldDrafts."""
         self.dirty = False
         self._pause.stop()
         self._longest.stop()
+        self._retry.stop()
 
     def _due(self) -> bool:
         self._pause.stop()
         self._longest.stop()
+        self._retry.stop()
         if not self.dirty:
             return True
         if self._save():
             self.dirty = False
             return True
-        self._pause.start(RETRY_MS)
+        self._retry.start()
         return False

@@ -68,9 +68,14 @@ class BackgroundRunner(QObject):
         return bool(self._jobs)
 
     def wait_for_all(self) -> None:
-        """Block until running jobs end (on exit), without delivering their results."""
+        """Drop queued jobs and wait for the running one, without delivering results.
+
+        Used on lock and exit; a long job (the index build) watches a flag and
+        stops early, so this wait is short.
+        """
         for job in self._jobs:
-            job.future.exception()
+            if not job.future.cancel():
+                job.future.exception()
         self._jobs.clear()
         self._timer.stop()
 

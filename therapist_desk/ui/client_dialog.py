@@ -19,6 +19,7 @@ from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.errors import InvalidInput
 from therapist_desk.ui import formatting
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.widgets import label, named
 
@@ -79,12 +80,12 @@ class ClientDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         if client is not None:
-            self._fill(client.details)
+            self.fill(client.details)
         else:
             self.status.setCurrentIndex(self.status.findData(ClientStatus.ACTIVE))
         self.legal_name.setFocus()
 
-    def _fill(self, details: ClientDetails) -> None:
+    def fill(self, details: ClientDetails) -> None:
         self.legal_name.setText(details.legal_name)
         self.preferred_name.setText(details.preferred_name)
         self.pronouns.setText(details.pronouns)
@@ -119,5 +120,10 @@ class ClientDialog(QDialog):
             self.saved = self._save(self.details())
         except InvalidInput as error:
             self.problems.setText("\n".join(error.problems) or error.message)
+            return
+        except SAVE_ERRORS as error:
+            self.problems.setText(
+                f"Not saved: {save_error_text(error)}. What you typed is still here."
+            )
             return
         self.accept()

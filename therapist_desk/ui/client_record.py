@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk import clients, progress_notes
-from therapist_desk.domain.records import Client
+from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
-from therapist_desk.errors import TherapistDeskError
 from therapist_desk.ui import formatting, theme
 from therapist_desk.ui.client_dialog import ClientDialog
 from therapist_desk.ui.contacts_tab import ContactsTab
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.formatting import initials
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.overview_tab import OverviewTab
@@ -35,12 +36,16 @@ OVERVIEW, SESSIONS, CONTACTS, PROCESS_NOTES = range(4)
 class ClientRecord(QWidget):
     note_saved = Signal(object)
 
-    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         named(self, "Client record")
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         self._client: Client | None = None
+        # Edits typed but not saved when the vault locked, by client (memory only).
+        self._unfinished_edits: dict[str, ClientDetails] = {}
 
         self.name = heading("")
         self.name.setAccessibleName("Client name")
@@ -62,9 +67,10 @@ class ClientRecord(QWidget):
         header_buttons.addWidget(self.discharge_button)
 
         self.overview = OverviewTab()
-        self.sessions = SessionsTab(dialogs)
+        self.sessions = SessionsTab(dialogs, drafts)
         self.contacts = ContactsTab(dialogs)
-        self.process_notes = ProcessNotesTab()
+        self.process_notes = ProcessNotesTab(drafts)
+        self.process_notes.saved.connect(self.note_saved)
         self.sessions.note_saved.connect(self._note_saved)
         self.schedule_button.clicked.connect(self._schedule)
         self.tabs = named(QTabWidget(), "Client record tabs")
@@ -95,6 +101,12 @@ class ClientRecord(QWidget):
         self._vault = open_vault
         for tab in (self.overview, self.sessions, self.contacts, self.process_notes):
             tab.attach(open_vault)
+        open_vault.contacts_changed.connect(self._contacts_changed)
+
+    def _contacts_changed(self, client_id: str) -> None:
+        # The overview names the emergency contact and the guardian.
+        if self._client is not None and self._client.id == client_id:
+            self.overview.show_client(self._client)
 
     @property
     def client(self) -> Client | None:
@@ -126,7 +138,8 @@ class ClientRecord(QWidget):
 
     def _show_header(self, client: Client) -> None:
         details = client.details
-        self.name.setText(details.full_name)
+        private = self._vault is not None and self._vault.privacy
+        self.name.setText(initials(details.legal_name) if private else details.full_name)
         assert self._vault is not None
         age = formatting.age_on(details.date_of_birth, self._vault.today())
         parts = [part for part in (details.pronouns, f"{age}" if age is not None else "") if part]
@@ -140,6 +153,10 @@ class ClientRecord(QWidget):
             "Reactivate the client" if discharged else "Discharge the client"
         )
         self._show_risk(client)
+
+    def refresh_header(self) -> None:
+        if self._client is not None:
+            self._show_header(self._client)
 
     def _show_risk(self, client: Client) -> None:
         """Until formal risk assessments exist, the latest note's risk flag raises the banner."""
@@ -166,8 +183,13 @@ class ClientRecord(QWidget):
         if vault is None or client is None:
             return
         dialog = ClientDialog(lambda details: vault.update_client(client.id, details), client, self)
+        unfinished = self._unfinished_edits.pop(client.id, None)
+        if unfinished is not None:
+            dialog.fill(unfinished)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.show_client(client.id, tab=self.tabs.currentIndex())
+        elif dialog.property("closed_by_lock"):
+            self._unfinished_edits[client.id] = dialog.details()  # offered again next time
 
     def _discharge_or_reactivate(self) -> None:
         vault, client = self._vault, self._client
@@ -186,8 +208,8 @@ class ClientRecord(QWidget):
                 ):
                     return
                 vault.discharge_client(client.id, vault.today())
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The client was not changed", error.message)
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The client was not changed", save_error_text(error))
             return
         self.show_client(client.id, tab=self.tabs.currentIndex())
 
@@ -206,7 +228,10 @@ class ClientRecord(QWidget):
         self.note_saved.emit(when)
 
     def flush(self) -> bool:
-        return self.sessions.flush() and self.process_notes.flush()
+        # Both, always: a failure in one must not leave the other unsaved.
+        notes_saved = self.sessions.flush()
+        process_saved = self.process_notes.flush()
+        return notes_saved and process_saved
 
     def clear(self) -> None:
         for part in (self.sessions, self.contacts, self.process_notes, self.overview):

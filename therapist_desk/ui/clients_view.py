@@ -17,12 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk.domain.records import Client
+from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.ui import formatting
 from therapist_desk.ui.client_dialog import ClientDialog
 from therapist_desk.ui.client_record import ClientRecord
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import ID_ROLE, ClientFilter, ClientListModel
 from therapist_desk.ui.open_vault import OpenVault
@@ -41,11 +42,15 @@ class ClientsView(QWidget):
 
     note_saved = Signal(object)
 
-    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         named(self, "Clients")
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
+        # A new client typed but not saved when the vault locked (memory only).
+        self._unfinished_client: ClientDetails | None = None
         self.model = ClientListModel(self._today, self)
         self.proxy = ClientFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -100,7 +105,7 @@ class ClientsView(QWidget):
         back_shortcut = QShortcut(QKeySequence("Alt+Left"), self)
         back_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back_shortcut.activated.connect(self.show_list)
-        self.record = ClientRecord(dialogs)
+        self.record = ClientRecord(dialogs, drafts)
         self.record.note_saved.connect(self.note_saved)
         record_page = QWidget()
         record_layout = QVBoxLayout(record_page)
@@ -217,8 +222,13 @@ class ClientsView(QWidget):
         if vault is None:
             return
         dialog = ClientDialog(vault.create_client, parent=self)
+        if self._unfinished_client is not None:
+            dialog.fill(self._unfinished_client)
+            self._unfinished_client = None
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.open_client(dialog.saved.id)
+        elif dialog.property("closed_by_lock"):
+            self._unfinished_client = dialog.details()  # offered again next time
 
     def _client_saved(self, client: Client) -> None:
         self.model.put(client)

@@ -38,3 +38,7 @@ class ClipboardGuard(QObject):
         if self._copied is not None and self._clipboard.text() == self._copied:
             self._clipboard.clear()
         self._copied = None
+        # On X11, text merely selected in the window can be pasted elsewhere with the
+        # middle button; drop the selection if this program still owns it.
+        if self._clipboard.supportsSelection() and self._clipboard.ownsSelection():
+            self._clipboard.clear(QClipboard.Mode.Selection)

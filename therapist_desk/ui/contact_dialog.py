@@ -20,6 +20,7 @@ from therapist_desk.domain.records import Contact, ContactDetails
 from therapist_desk.domain.vocabulary import ContactRole
 from therapist_desk.errors import InvalidInput
 from therapist_desk.ui import formatting
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.widgets import label, named
 
@@ -81,7 +82,7 @@ class ContactDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addWidget(buttons)
         if contact is not None:
-            self._fill(contact.details)
+            self.fill(contact.details)
         self._consent_changed(self.consent.isChecked())
         self.role.setFocus()
 
@@ -91,7 +92,7 @@ class ContactDialog(QDialog):
         if not on:
             self.expires.set_value(None)
 
-    def _fill(self, details: ContactDetails) -> None:
+    def fill(self, details: ContactDetails) -> None:
         self.role.setCurrentIndex(self.role.findData(details.role))
         self.name.setText(details.name)
         self.relationship.setText(details.relationship)
@@ -125,5 +126,10 @@ class ContactDialog(QDialog):
             self.saved = self._save(self.details())
         except InvalidInput as error:
             self.problems.setText("\n".join(error.problems) or error.message)
+            return
+        except SAVE_ERRORS as error:
+            self.problems.setText(
+                f"Not saved: {save_error_text(error)}. What you typed is still here."
+            )
             return
         self.accept()

@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk import contacts
-from therapist_desk.domain.records import Contact
-from therapist_desk.errors import TherapistDeskError
+from therapist_desk.domain.records import Contact, ContactDetails
 from therapist_desk.ui import formatting
 from therapist_desk.ui.contact_dialog import ContactDialog
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
@@ -50,6 +50,8 @@ class ContactsTab(QWidget):
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
+        # Contacts typed but not saved when the vault locked (memory only).
+        self._unfinished: dict[str, ContactDetails] = {}
         self.model = RecordTableModel(CONTACT_COLUMNS, lambda contact: contact.id, self)
         self.table = record_table("Contacts")
         self.table.setModel(self.model)
@@ -97,8 +99,7 @@ class ContactsTab(QWidget):
         if vault is None or client_id is None:
             return
         dialog = ContactDialog(lambda details: vault.add_contact(client_id, details), parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.reload()
+        self._run(dialog, f"new:{client_id}")
 
     def _edit_at(self, index: QModelIndex) -> None:
         vault = self._vault
@@ -108,8 +109,16 @@ class ContactsTab(QWidget):
         dialog = ContactDialog(
             lambda details: vault.update_contact(contact.id, details), contact, parent=self
         )
+        self._run(dialog, contact.id)
+
+    def _run(self, dialog: ContactDialog, key: str) -> None:
+        unfinished = self._unfinished.pop(key, None)
+        if unfinished is not None:
+            dialog.fill(unfinished)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
+        elif dialog.property("closed_by_lock"):
+            self._unfinished[key] = dialog.details()  # offered again next time
 
     def _remove(self) -> None:
         vault, index = self._vault, self.table.currentIndex()
@@ -125,8 +134,8 @@ class ContactsTab(QWidget):
             return
         try:
             vault.remove_contact(contact)
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The contact was not removed", error.message)
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The contact was not removed", save_error_text(error))
             return
         self.reload()
 

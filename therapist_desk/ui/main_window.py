@@ -27,6 +27,7 @@ from therapist_desk.ui.background import BackgroundRunner
 from therapist_desk.ui.clipboard_guard import ClipboardGuard
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.first_run import FirstRunScreen
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.idle_lock import IdleWatcher
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.settings import WindowSettings
@@ -37,6 +38,7 @@ from therapist_desk.vault import NewVault, Secret, Vault, create_vault, unlock_v
 from therapist_desk.vault_lock import VaultLock
 
 TITLE = "Therapist Desk"
+DRAFT_RETRY_MS = 30_000
 INDEX_BUILD_DELAY_MS = 400
 MIN_WIDTH, MIN_HEIGHT = 1024, 640
 DEFAULT_SIZE = (1280, 760)
@@ -69,14 +71,15 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs
         self.runner = BackgroundRunner(self)
         self._kdf_params = kdf_params
-        self._lock = VaultLock(paths.data_dir / "vault.lock") if paths.data_dir.exists() else None
+        self._lock: VaultLock | None = None
         self.open_vault: OpenVault | None = None
+        self.drafts = HeldDrafts(self)
         self._new_vault: NewVault | None = None
         self._last_saved: datetime | None = None
 
         self.first_run = FirstRunScreen(paths, dialogs)
         self.unlock_screen = UnlockScreen(paths)
-        self.workspace = Workspace(settings, dialogs)
+        self.workspace = Workspace(settings, dialogs, self.drafts)
         self.in_use = QWidget()
         self.in_use_message = named(label("", wrap=True), "Vault in use")
         in_use_layout = QVBoxLayout(self.in_use)
@@ -90,9 +93,15 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
 
         self.status_saved = named(QLabel(""), "Last saved")
+        self.status_unsaved = named(QLabel(""), "Drafts not saved yet")
         self.status_lock = named(QLabel(""), "Lock timer")
         self.statusBar().addWidget(self.status_saved)
+        self.statusBar().addWidget(self.status_unsaved)
         self.statusBar().addPermanentWidget(self.status_lock)
+        self.drafts.changed.connect(self._drafts_changed)
+        self._retry_drafts = QTimer(self)
+        self._retry_drafts.setInterval(DRAFT_RETRY_MS)
+        self._retry_drafts.timeout.connect(self._save_held_drafts)
 
         self.idle = IdleWatcher(settings.idle_minutes, self)
         self.idle.idle.connect(self.lock)
@@ -100,7 +109,6 @@ class MainWindow(QMainWindow):
         self.clipboard = ClipboardGuard(QApplication.clipboard(), self)
 
         self.first_run.passphrase_chosen.connect(self._create)
-        self.first_run.recovery_key_stored.connect(lambda: None)
         self.first_run.practice_saved.connect(self._practice_saved)
         self.unlock_screen.unlock_requested.connect(self._unlock)
         self.workspace.lock_requested.connect(self.lock)
@@ -203,6 +211,8 @@ class MainWindow(QMainWindow):
         clients = open_vault.load_clients()
         self.workspace.attach(open_vault, clients, self.settings.privacy_mode)
         self.pages.setCurrentWidget(self.workspace)
+        if self.drafts:
+            self._save_held_drafts(announce=True)
         # The index build keeps a worker busy for seconds; let the window paint
         # and Today load first, so the two do not compete with the first look.
         QTimer.singleShot(
@@ -217,28 +227,72 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Save the open draft, clear every view and close the vault.
 
-        Only the unlock screen remains.
+        Only the unlock screen remains, whatever goes wrong on the way: a draft
+        that cannot be saved is held in memory, and a vault that cannot be
+        checkpointed is still closed.
         """
-        if self.open_vault is None:
-            if self._new_vault is not None:
-                return  # still in the first-run pages; nothing to lock yet
+        open_vault = self.open_vault
+        if open_vault is None:
             return
-        self._close_dialogs()
-        self.workspace.flush()
-        self.workspace.clear()
-        self.clipboard.clear()
-        self.clipboard.enabled = False
-        self.idle.stop()
-        open_vault, self.open_vault = self.open_vault, None
-        open_vault.close()
-        open_vault.deleteLater()
-        self._show_locked()
+        try:
+            self._close_dialogs()
+            self.workspace.flush()
+            self.workspace.clear()
+        finally:
+            self.clipboard.clear()
+            self.clipboard.enabled = False
+            self.idle.stop()
+            self._retry_drafts.stop()
+            self.open_vault = None
+            try:
+                open_vault.close()
+            except SAVE_ERRORS as error:
+                self.dialogs.warn(
+                    self,
+                    "The vault was locked, with a problem",
+                    f"Closing the vault met a problem ({save_error_text(error)}). Everything "
+                    "saved before is safe; run `therapist-desk verify` when convenient.",
+                )
+            open_vault.deleteLater()
+            self._show_locked()
 
     def _close_dialogs(self) -> None:
-        """Close any dialog still open over the window: it may show a client's details."""
+        """Close any dialog still open over the window: it may show a client's details.
+
+        Each is marked, so its owner can keep what was typed for next time.
+        """
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
+                widget.setProperty("closed_by_lock", True)
                 widget.reject()
+
+    # -- drafts that could not be saved ------------------------------------------------------
+
+    def _save_held_drafts(self, announce: bool = False) -> None:
+        if self.open_vault is None or not self.drafts:
+            self._retry_drafts.stop()
+            return
+        remaining = self.drafts.save_all(self.open_vault)
+        if not remaining:
+            self._retry_drafts.stop()
+            self.status_saved.setText(f"Saved {datetime.now():%H:%M}")
+            return
+        self._retry_drafts.start()
+        if announce:
+            self.dialogs.warn(
+                self,
+                "Some drafts are not saved yet",
+                "These could not be saved, and are kept in memory until they can be:\n"
+                + self.drafts.describe()
+                + "\n\nThe program tries again every half minute.",
+            )
+
+    def _drafts_changed(self, count: int) -> None:
+        if count and self.open_vault is not None and not self._retry_drafts.isActive():
+            self._retry_drafts.start()
+        self.status_unsaved.setText(
+            f"{count} draft{'s' if count != 1 else ''} not saved yet" if count else ""
+        )
 
     # -- status --------------------------------------------------------------------------------
 
@@ -257,6 +311,9 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_close():
+            event.ignore()
+            return
         self.lock()
         if self._new_vault is not None:
             self._new_vault.vault.close()
@@ -269,3 +326,23 @@ class MainWindow(QMainWindow):
             self._lock.release()
             self._lock = None
         super().closeEvent(event)
+
+    def _may_close(self) -> bool:
+        """Never close over text that is not saved: say what is held, and stay open."""
+        if self.open_vault is not None:
+            self.workspace.flush()
+            self.workspace.clients.record.sessions.editor.show_session(None)
+            self.workspace.clients.record.process_notes.show_client(None)
+            if self.drafts:
+                self.drafts.save_all(self.open_vault)
+        if not self.drafts:
+            return True
+        where = "" if self.open_vault is not None else " Unlock the vault so they can be saved."
+        self.dialogs.warn(
+            self,
+            "Not closing: some drafts are not saved yet",
+            "These could not be saved, so the program stays open to keep them:\n"
+            + self.drafts.describe()
+            + f"\n\nFree some disk space if it is full, then close again.{where}",
+        )
+        return False

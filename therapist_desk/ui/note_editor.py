@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import itertools
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Signal
@@ -30,15 +31,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from therapist_desk import progress_notes, terms
 from therapist_desk.domain.records import NoteContent, ProgressNote, TherapySession
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCategory
-from therapist_desk.errors import TherapistDeskError
 from therapist_desk.ui import formatting
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import CheckableListModel
 from therapist_desk.ui.open_vault import OpenVault
@@ -79,16 +79,20 @@ class _PickList(QWidget):
 
 
 class AddendumDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    """Calls `save(text)` on Save; stays open, with the text, if it is refused."""
+
+    def __init__(self, save: Callable[[str], str | None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._save = save
         self.setWindowTitle("Add an addendum")
         self.text = named(QPlainTextEdit(), "Addendum text")
         self.text.setTabChangesFocus(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._try_save)
         buttons.rejected.connect(self.reject)
+        self.problem = named(label("", wrap=True), "Problem with the addendum")
         layout = QVBoxLayout(self)
         layout.addWidget(
             label(
@@ -98,26 +102,37 @@ class AddendumDialog(QDialog):
             )
         )
         layout.addWidget(self.text)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.resize(520, 300)
+
+    def _try_save(self) -> None:
+        problem = self._save(self.text.toPlainText())
+        if problem is None:
+            self.accept()
+        else:
+            self.problem.setText(f"Not saved: {problem}")
 
 
 class NoteEditor(QWidget):
     saved = Signal(object)  # the time the commit returned
 
-    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         named(self, "Progress note")
         self._dialogs = dialogs
+        self._drafts = drafts
+        # An addendum typed but not saved when the vault locked, by note id: the
+        # dialog opens with it again next time.
+        self._addendum_drafts: dict[str, str] = {}
         self._vault: OpenVault | None = None
         self._session: TherapySession | None = None
         self._note: ProgressNote | None = None
         self._loading = False
         self._autosave = AutosaveClock(self._save, self)
         self._section_edits: dict[str, QPlainTextEdit] = {}
-        # A draft that could not be saved before the vault locked (a full disk, say):
-        # kept in memory only, and saved as soon as the vault is open again.
-        self._held: tuple[TherapySession, NoteContent] | None = None
 
         self.facts = named(label("", "subheading", wrap=True), "Session facts")
         self.pages = QStackedWidget()
@@ -262,34 +277,6 @@ class NoteEditor(QWidget):
         vault = open_vault.vault
         self.techniques.model.set_terms(terms.terms(vault, TermCategory.TECHNIQUE), ())
         self.interventions.model.set_terms(terms.terms(vault, TermCategory.INTERVENTION), ())
-        self.save_held_draft()
-
-    @property
-    def holds_unsaved_draft(self) -> bool:
-        return self._held is not None
-
-    def save_held_draft(self) -> bool:
-        """Save a draft kept since the last lock; True when none is left."""
-        if self._held is None or self._vault is None:
-            return self._held is None
-        session, content = self._held
-        try:
-            self._vault.save_draft(session, content)
-        except (TherapistDeskError, SQLAlchemyError, OSError) as error:
-            message = (
-                error.message if isinstance(error, TherapistDeskError) else type(error).__name__
-            )
-            self._dialogs.warn(
-                self,
-                "A draft is still unsaved",
-                f"The note you were writing before the vault locked could not be saved "
-                f"({message}). It is kept and will be saved when possible; free some disk "
-                "space and keep the program open.",
-            )
-            return False
-        self._held = None
-        self.saved.emit(datetime.now())
-        return True
 
     @property
     def session(self) -> TherapySession | None:
@@ -299,9 +286,26 @@ class NoteEditor(QWidget):
     def note(self) -> ProgressNote | None:
         return self._note
 
+    def _leave(self) -> None:
+        """Save what is on screen; if that fails, hand it to HeldDrafts, never drop it."""
+        session = self._session
+        if session is not None and self._autosave.dirty and not self._autosave.flush():
+            content = self.content()
+            when = formatting.when(session.starts_at)
+            self._drafts.hold(
+                HeldDraft(
+                    ("note", session.id),
+                    (session, content),
+                    lambda vault: vault.save_draft(session, content),
+                    f"the note of the session of {when}",
+                    self.status.text().removeprefix("Not saved: "),
+                )
+            )
+        self._autosave.forget()
+
     def show_session(self, session: TherapySession | None) -> None:
-        """Show the note of `session` (saving the one on screen first)."""
-        self.flush()
+        """Show the note of `session` (saving, or holding, the one on screen first)."""
+        self._leave()
         self._session = session
         self._note = None
         if session is None or self._vault is None:
@@ -323,8 +327,15 @@ class NoteEditor(QWidget):
         self.facts.show()
         note = progress_notes.get_note_for_session(vault.vault, session.id)
         self._note = note
-        if note is not None and note.is_signed:
+        held = self._drafts.take(("note", session.id))
+        if note is not None and (note.is_signed or note.damaged):
             self._show_signed(note)
+        elif held is not None:
+            # Not saved earlier: it comes back as it was typed, and saves as soon as it can.
+            _held_session, content = held.payload
+            self._show_draft(content)
+            self.status.setText(f"Not saved yet: {held.error}")
+            self._autosave.changed()
         else:
             self._show_draft(note.content if note else NoteContent())
 
@@ -360,16 +371,17 @@ class NoteEditor(QWidget):
     def _show_signed(self, note: ProgressNote) -> None:
         self._autosave.forget()
         self.document.setHtml(render_note_html(note))
+        # A note with a value that cannot be decrypted is only shown, never saved
+        # over: its other values may still be recovered from a backup.
+        self.addendum_button.setVisible(note.is_signed and not note.damaged)
         self.pages.setCurrentIndex(2)
 
     def clear(self) -> None:
-        """Forget everything on screen (the vault is locking; flush first).
+        """Forget everything on screen (the vault is locking).
 
-        A draft that still could not be saved is held in memory, never dropped.
+        A draft that still cannot be saved is handed to HeldDrafts, never dropped.
         """
-        if self._autosave.dirty and self._session is not None and self.pages.currentIndex() == 1:
-            self._held = (self._session, self.content())
-        self._autosave.forget()
+        self._leave()
         self._session = None
         self._note = None
         self._loading = True
@@ -445,13 +457,8 @@ class NoteEditor(QWidget):
             return True
         try:
             note = vault.save_draft(session, self.content())
-        except TherapistDeskError as error:
-            self.status.setText(f"Not saved: {error.message}")
-            return False
-        except (SQLAlchemyError, OSError) as error:
-            self.status.setText(
-                f"Not saved ({type(error).__name__}). Your text is still here; trying again."
-            )
+        except SAVE_ERRORS as error:
+            self.status.setText(f"Not saved: {save_error_text(error)}")
             return False
         self._note = note
         committed = datetime.now()
@@ -464,10 +471,11 @@ class NoteEditor(QWidget):
             return
         try:
             terms.add_term(self._vault.vault, category, text)
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The term was not added", error.message)
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The term was not added", save_error_text(error))
             return
         pick_list.model.add_term(text)
+        self._changed()  # a new row is not a dataChanged: say so, or it would not be saved
 
     def _sign(self) -> None:
         vault, session = self._vault, self._session
@@ -491,8 +499,8 @@ class NoteEditor(QWidget):
         assert self._note is not None
         try:
             note = vault.sign_note(self._note.id, session)
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The note was not signed", error.message)
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The note was not signed", save_error_text(error))
             return
         self._note = note
         self._show_signed(note)
@@ -501,30 +509,40 @@ class NoteEditor(QWidget):
         vault, session, note = self._vault, self._session, self._note
         if vault is None or session is None or note is None:
             return
-        dialog = AddendumDialog(self)
+        dialog = AddendumDialog(lambda text: self.add_addendum(text), self)
+        dialog.text.setPlainText(self._addendum_drafts.pop(note.id, ""))
         if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.add_addendum(dialog.text.toPlainText())
+            typed = dialog.text.toPlainText()
+            if typed.strip() and dialog.property("closed_by_lock"):
+                self._addendum_drafts[note.id] = typed  # offered again next time
 
-    def add_addendum(self, text: str) -> bool:
+    def add_addendum(self, text: str) -> str | None:
+        """Save an addendum below the signed note; returns why not, or None when saved."""
         vault, session, note = self._vault, self._session, self._note
         if vault is None or session is None or note is None:
-            return False
+            return "The vault is locked."
         try:
             vault.add_addendum(note.id, text, session)
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The addendum was not saved", error.message)
-            return False
+        except SAVE_ERRORS as error:
+            return save_error_text(error)
         self._note = progress_notes.get_note(vault.vault, note.id)
         self._show_signed(self._note)
         self.saved.emit(datetime.now())
-        return True
+        return None
 
 
 def render_note_html(note: ProgressNote) -> str:
     """A signed note as a readable document (everything escaped)."""
     content = note.content
-    parts = [f"<p><b>{formatting.FORMAT_LABELS[content.format]} note</b></p>"]
+    parts = []
+    if note.damaged:
+        parts.append(
+            "<p><b>Part of this note cannot be read ("
+            + html.escape(", ".join(note.damaged))
+            + "). It is shown read-only, so nothing more is lost; restore a backup to "
+            "recover it, and run “therapist-desk verify” to see what else is affected.</b></p>"
+        )
+    parts.append(f"<p><b>{formatting.FORMAT_LABELS[content.format]} note</b></p>")
     for name in content.section_names():
         text = html.escape(content.sections.get(name, "")).replace("\n", "<br>")
         parts.append(f"<h3>{formatting.SECTION_LABELS[name]}</h3><p>{text or '—'}</p>")

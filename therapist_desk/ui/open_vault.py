@@ -60,6 +60,7 @@ class OpenVault(QObject):
         self.index: SearchIndex | None = None
         self.index_build_seconds: float | None = None
         self._indexed_so_far = 0
+        self._closing = False  # read by the build in the worker: stop, the vault is locking
         self._progress_timer = QTimer(self)
         self._progress_timer.setInterval(250)
         self._progress_timer.timeout.connect(self._report_progress)
@@ -94,7 +95,7 @@ class OpenVault(QObject):
             # for ~100 ms. They hold no reference cycles, so collection can wait.
             gc.disable()
             try:
-                index = build_index(vault, count)
+                index = build_index(vault, count, lambda: self._closing)
                 gc.freeze()  # before collection resumes, or its first full pass walks the index
             finally:
                 gc.enable()
@@ -139,6 +140,8 @@ class OpenVault(QObject):
             change(self.index)
 
     def close(self) -> None:
+        self._closing = True
+        self._runner.wait_for_all()  # the build stops within a hundred records
         self._progress_timer.stop()
         self.index = None
         gc.unfreeze()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,13 +15,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from therapist_desk import psychotherapy_notes
 from therapist_desk.domain.records import PsychotherapyNote
-from therapist_desk.errors import TherapistDeskError
 from therapist_desk.ui import formatting
 from therapist_desk.ui.autosave import AutosaveClock
+from therapist_desk.ui.held_drafts import (
+    SAVE_ERRORS,
+    DraftKey,
+    HeldDraft,
+    HeldDrafts,
+    save_error_text,
+)
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
@@ -34,8 +39,11 @@ def _first_line(note: PsychotherapyNote) -> str:
 
 
 class ProcessNotesTab(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    saved = Signal(object)  # the time the commit returned
+
+    def __init__(self, drafts: HeldDrafts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._drafts = drafts
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
         self._note_id: str | None = None
@@ -92,12 +100,44 @@ class ProcessNotesTab(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
 
+    def _key(self) -> DraftKey:
+        return ("process", self._note_id or f"new:{self._client_id}")
+
+    def _leave(self) -> None:
+        """Save what is typed; if that fails, hand it to HeldDrafts, never drop it."""
+        client_id, note_id = self._client_id, self._note_id
+        if client_id is not None and self._autosave.dirty and not self._autosave.flush():
+            text = self.editor.toPlainText()
+            self._drafts.hold(
+                HeldDraft(
+                    self._key(),
+                    (client_id, note_id, text),
+                    lambda vault: vault.save_process_note(client_id, text, note_id),
+                    "a process note",
+                    self.status.text().removeprefix("Not saved: "),
+                )
+            )
+        self._autosave.forget()
+
     def show_client(self, client_id: str | None) -> None:
-        self.flush()
+        self._leave()
         self._client_id = client_id
         self._note_id = None
         self._set_text("", enabled=False)
         self.reload()
+        if client_id is not None and self._drafts.get(self._key()) is not None:
+            self._resume_held()
+
+    def _resume_held(self) -> bool:
+        """Put a draft held since it failed to save back in the editor."""
+        held = self._drafts.take(self._key())
+        if held is None:
+            return False
+        _client_id, _note_id, text = held.payload
+        self._set_text(text, enabled=True)
+        self.status.setText(f"Not saved yet: {held.error}")
+        self._autosave.changed()
+        return True
 
     def reload(self) -> None:
         if self._vault is None or self._client_id is None:
@@ -116,11 +156,12 @@ class ProcessNotesTab(QWidget):
         self.editor.setEnabled(enabled)
 
     def new_note(self) -> None:
-        self.flush()
+        self._leave()
         self.list.clearSelection()
         self._note_id = None
         self._set_text("", enabled=self._client_id is not None)
-        self.status.setText("New process note")
+        if not self._resume_held():
+            self.status.setText("New process note")
         self.editor.setFocus()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
@@ -130,10 +171,11 @@ class ProcessNotesTab(QWidget):
         note: PsychotherapyNote = self.model.record_at(rows[0].row())
         if note.id == self._note_id:
             return
-        self.flush()
+        self._leave()
         self._note_id = note.id
-        self._set_text(note.text, enabled=True)
-        self.status.setText(f"Saved {formatting.when(note.updated_at)}")
+        if not self._resume_held():
+            self._set_text(note.text, enabled=True)
+            self.status.setText(f"Saved {formatting.when(note.updated_at)}")
 
     def _changed(self) -> None:
         if not self._loading and self._client_id is not None:
@@ -146,23 +188,26 @@ class ProcessNotesTab(QWidget):
             return True
         try:
             note = vault.save_process_note(client_id, self.editor.toPlainText(), self._note_id)
-        except (TherapistDeskError, SQLAlchemyError, OSError) as error:
-            message = (
-                error.message if isinstance(error, TherapistDeskError) else type(error).__name__
-            )
-            self.status.setText(f"Not saved: {message}. Your text is still here.")
+        except SAVE_ERRORS as error:
+            self.status.setText(f"Not saved: {save_error_text(error)}")
             return False
         self._note_id = note.id
-        self.model.put(note)
+        notes = [row for row in self.model.rows() if row.id != note.id] + [note]
+        self.model.set_rows(sorted(notes, key=lambda row: row.created_at, reverse=True))
+        self.list.selectionModel().blockSignals(True)
+        self.list.setCurrentIndex(self.model.index(self.model.row_of(note.id), 0))
+        self.list.selectionModel().blockSignals(False)
         self.empty.hide()
-        self.status.setText(f"Saved {datetime.now():%H:%M}")
+        committed = datetime.now()
+        self.status.setText(f"Saved {committed:%H:%M}")
+        self.saved.emit(committed)
         return True
 
     def flush(self) -> bool:
         return self._autosave.flush()
 
     def clear(self) -> None:
-        self._autosave.forget()
+        self._leave()
         self._set_text("", enabled=False)
         self.model.clear()
         self.status.setText("")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -29,12 +30,23 @@ from therapist_desk.domain.vocabulary import SessionKind
 from therapist_desk.errors import InvalidInput
 from therapist_desk.search_index import fold
 from therapist_desk.ui import formatting
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.models import AnyIndex
 from therapist_desk.ui.optional_date import qdate
 from therapist_desk.ui.widgets import label, named
 
 ScheduleFn = Callable[[datetime, int, SessionDetails, Sequence[str]], TherapySession]
 _INVALID = QModelIndex()
+
+
+@dataclass(frozen=True)
+class UnfinishedSession:
+    """A booking typed but not saved when the vault locked."""
+
+    starts_at: datetime
+    duration_minutes: int
+    details: SessionDetails
+    attendees: tuple[str, ...]
 
 
 class AttendeeModel(QAbstractListModel):
@@ -176,6 +188,25 @@ class SessionDialog(QDialog):
         layout.addWidget(buttons)
         self.day.setFocus()
 
+    def fill(self, unfinished: UnfinishedSession) -> None:
+        """Put back what was typed before the vault locked."""
+        local = unfinished.starts_at.astimezone()
+        self.day.setDate(qdate(local.date()))
+        self.start_time.setTime(QTime(local.hour, local.minute))
+        self.duration.setValue(unfinished.duration_minutes)
+        self.kind.setCurrentIndex(self.kind.findData(unfinished.details.kind))
+        self.title.setText(unfinished.details.title)
+        fee = unfinished.details.fee
+        self.fee.setValue(-1 if fee is None else float(fee))
+        self.paid.setChecked(unfinished.details.paid)
+        for client_id in unfinished.attendees:
+            self.attendees.check(client_id)
+
+    def unfinished(self) -> UnfinishedSession:
+        return UnfinishedSession(
+            self.starts_at(), self.duration.value(), self.details(), tuple(self.attendees.checked())
+        )
+
     def starts_at(self) -> datetime:
         chosen_day, chosen_time = self.day.date(), self.start_time.time()
         naive = datetime.combine(
@@ -200,6 +231,11 @@ class SessionDialog(QDialog):
             )
         except InvalidInput as error:
             self.problems.setText("\n".join(error.problems) or error.message)
+            return
+        except SAVE_ERRORS as error:
+            self.problems.setText(
+                f"Not saved: {save_error_text(error)}. What you typed is still here."
+            )
             return
         self.accept()
 

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 from therapist_desk import progress_notes, therapy_sessions
 from therapist_desk.domain.records import TherapySession
 from therapist_desk.domain.vocabulary import Attendance
-from therapist_desk.errors import TherapistDeskError
 from therapist_desk.ui import formatting
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.note_editor import NoteEditor
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.session_dialog import SessionDialog, next_hour
+from therapist_desk.ui.session_dialog import SessionDialog, UnfinishedSession, next_hour
 from therapist_desk.ui.widgets import empty_state, named, record_table
 
 
@@ -66,11 +66,15 @@ def _session_columns() -> list[Column]:
 class SessionsTab(QWidget):
     note_saved = Signal(object)
 
-    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
+        # Bookings typed but not saved when the vault locked, by client (memory only).
+        self._unfinished: dict[str, UnfinishedSession] = {}
         self.model = RecordTableModel(_session_columns(), lambda line: line.id, self)
         self.table = record_table("Sessions")
         self.table.setModel(self.model)
@@ -88,7 +92,7 @@ class SessionsTab(QWidget):
             self.attendance.addItem(text, attendance)
         self.attendance.activated.connect(self._mark_attendance)
         self.attendance.setEnabled(False)
-        self.editor = NoteEditor(dialogs)
+        self.editor = NoteEditor(dialogs, drafts)
         self.editor.saved.connect(self._note_saved)
 
         left = QWidget()
@@ -192,8 +196,13 @@ class SessionsTab(QWidget):
         dialog = SessionDialog(
             vault.schedule_session, vault.clients, client_id, next_hour(vault.vault.now()), self
         )
+        unfinished = self._unfinished.pop(client_id, None)
+        if unfinished is not None:
+            dialog.fill(unfinished)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.reload(select_session=dialog.saved.id)
+        elif dialog.property("closed_by_lock"):
+            self._unfinished[client_id] = dialog.unfinished()  # offered again next time
 
     def _mark_attendance(self, index: int) -> None:
         line, vault, client_id = self._selected(), self._vault, self._client_id
@@ -203,8 +212,8 @@ class SessionsTab(QWidget):
             return
         try:
             vault.set_attendance(line.session.id, client_id, Attendance(attendance))
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "Attendance was not changed", error.message)
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "Attendance was not changed", save_error_text(error))
             return
         self.reload(select_session=line.session.id)
 

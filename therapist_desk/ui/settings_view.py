@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk import practice, terms
+from therapist_desk.domain.records import PracticeProfile
 from therapist_desk.domain.vocabulary import TermCategory
-from therapist_desk.errors import TherapistDeskError
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.practice_form import PracticeForm
 from therapist_desk.ui.settings import IDLE_MINUTE_CHOICES, WindowSettings
@@ -42,6 +43,8 @@ class SettingsView(QWidget):
         self._settings = settings
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
+        self._saved_profile = PracticeProfile()
+        self._unsaved_profile: PracticeProfile | None = None
         self.idle = named(QComboBox(), "Lock after idle minutes")
         for minutes in IDLE_MINUTE_CHOICES:
             self.idle.addItem(f"{minutes} minute{'s' if minutes != 1 else ''}", minutes)
@@ -99,7 +102,13 @@ class SettingsView(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         profile, damaged = practice.load_profile(open_vault.vault)
+        self._saved_profile = profile
         self.practice_form.set_profile(profile)
+        if self._unsaved_profile is not None:
+            # Typed before the last lock and refused then: shown again to be corrected.
+            self.practice_form.set_profile(self._unsaved_profile)
+            self._unsaved_profile = None
+            self.flush()
         if damaged:
             self.practice_status.setText(
                 "Some details could not be read (" + ", ".join(damaged) + "); "
@@ -116,15 +125,24 @@ class SettingsView(QWidget):
         self._settings.privacy_mode = on
         self.privacy_changed.emit(on)
 
-    def _save_practice(self) -> None:
+    def _save_practice(self) -> bool:
         if self._vault is None:
-            return
+            return False
+        profile = self.practice_form.profile()
         try:
-            practice.save_profile(self._vault.vault, self.practice_form.profile())
-        except TherapistDeskError as error:
-            self.practice_status.setText(error.message)
-            return
+            practice.save_profile(self._vault.vault, profile)
+        except SAVE_ERRORS as error:
+            self.practice_status.setText(f"Not saved: {save_error_text(error)}")
+            return False
+        self._saved_profile = profile
         self.practice_status.setText("Saved.")
+        return True
+
+    def flush(self) -> bool:
+        """Leaving the page saves the profile if it was changed; True when nothing is unsaved."""
+        if self._vault is None or self.practice_form.profile() == self._saved_profile:
+            return True
+        return self._save_practice()
 
     def _show_terms(self) -> None:
         if self._vault is None:
@@ -138,13 +156,15 @@ class SettingsView(QWidget):
         category = TermCategory(self.category.currentData())
         try:
             terms.add_term(self._vault.vault, category, self.term.text())
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The term was not added", error.message)
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The term was not added", save_error_text(error))
             return
         self.term.clear()
         self._show_terms()
 
     def clear(self) -> None:
+        if not self.flush():
+            self._unsaved_profile = self.practice_form.profile()  # memory only, until unlock
         self.practice_form.clear()
         self.practice_status.clear()
         self.terms_list.clear()

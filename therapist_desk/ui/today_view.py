@@ -153,8 +153,13 @@ class TodayView(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        open_vault.sessions_changed.connect(lambda _ids: self.refresh())
-        open_vault.note_saved.connect(lambda _note: self.refresh())
+        # Reloaded when shown; while hidden, changes (every autosave) need no reload.
+        open_vault.sessions_changed.connect(lambda _ids: self._refresh_if_shown())
+        open_vault.note_saved.connect(lambda _note: self._refresh_if_shown())
+
+    def _refresh_if_shown(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         """Reload in a worker thread; the window stays responsive on a full caseload."""

@@ -19,8 +19,9 @@ from therapist_desk.search_index import HitKind, SearchHit
 from therapist_desk.ui import client_record
 from therapist_desk.ui.clients_view import ClientsView
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.icons import icon
-from therapist_desk.ui.navigation import CLIENTS, SEARCH, TODAY, NavigationModel
+from therapist_desk.ui.navigation import CLIENTS, SEARCH, SETTINGS, TODAY, NavigationModel
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.search_view import SearchView
 from therapist_desk.ui.settings import WindowSettings
@@ -34,7 +35,11 @@ class Workspace(QWidget):
     note_saved = Signal(object)
 
     def __init__(
-        self, settings: WindowSettings, dialogs: DialogService, parent: QWidget | None = None
+        self,
+        settings: WindowSettings,
+        dialogs: DialogService,
+        drafts: HeldDrafts,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         named(self, "Workspace")
@@ -65,7 +70,7 @@ class Workspace(QWidget):
         )
 
         self.today = TodayView()
-        self.clients = ClientsView(dialogs)
+        self.clients = ClientsView(dialogs, drafts)
         self.search = SearchView(self.search_field)
         self.settings = SettingsView(settings, dialogs)
         self.pages = QStackedWidget()
@@ -108,6 +113,8 @@ class Workspace(QWidget):
             return
         if self.pages.currentIndex() == CLIENTS and place != CLIENTS:
             self.clients.flush()  # switching away saves the open draft
+        if self.pages.currentIndex() == SETTINGS and place != SETTINGS:
+            self.settings.flush()
         self.pages.setCurrentIndex(place)
         if place == TODAY:
             self.today.refresh()
@@ -157,6 +164,7 @@ class Workspace(QWidget):
         self.clients.set_privacy(on)
         self.today.refresh()
         if self.clients.showing_record:
+            self.clients.record.refresh_header()
             self.clients.record.sessions.reload()
 
     def attach(self, open_vault: OpenVault, clients: list[Client], privacy: bool) -> None:
@@ -174,7 +182,9 @@ class Workspace(QWidget):
         self.navigation.setFocus()
 
     def flush(self) -> bool:
-        return self.clients.flush()
+        clients_saved = self.clients.flush()
+        settings_saved = self.settings.flush()
+        return clients_saved and settings_saved
 
     def clear(self) -> None:
         """Forget every record on screen (the vault is locking)."""
