@@ -67,6 +67,28 @@ def main() -> int:
         window.grab().save(str(target))
         print(target)
 
+    # First run, on an empty folder.
+    first = MainWindow(
+        VaultPaths(scratch / "new"), WindowSettings(store), QtDialogs(), kdf_params=FAST_TEST_PARAMS
+    )
+    first.resize(width, height)
+    first.show()
+    first.first_run.fields.passphrase.setText("tide pools under a grey sky")
+    first.first_run.fields.repeat.setText("tide pools under a grey sky")
+    wait(app, 150)
+    first.grab().save(str(args.out / "00a-first-run-passphrase.png"))
+    first.first_run.create_button.click()
+    while first.first_run.currentIndex() != 1:
+        wait(app, 50)
+    wait(app, 150)
+    first.grab().save(str(args.out / "00b-first-run-recovery-key.png"))
+    first.first_run.stored.setChecked(True)
+    first.first_run.key_continue.click()
+    wait(app, 150)
+    first.grab().save(str(args.out / "00c-first-run-practice.png"))
+    first.first_run.practice_done.click()
+    first.close()
+
     shot("01-locked")
     window._unlock(Secret(passphrase=PASSPHRASE))
     while not window.is_unlocked:
@@ -90,7 +112,16 @@ def main() -> int:
     shot("04-client-overview")
     record = clients.record
     record.tabs.setCurrentIndex(1)
-    record.sessions.table.selectRow(0)
+    for row in range(record.sessions.model.rowCount()):
+        line = record.sessions.model.record_at(row)
+        if line.note != "Signed" and line.attendance.value == "attended":
+            record.sessions.table.selectRow(row)
+            break
+    editor = record.sessions.editor
+    first_section = editor.content().section_names()[0]
+    editor.section_edit(first_section).setPlainText(
+        "Arrived early and talked about the week. " * 5
+    )
     shot("05-sessions-and-note")
     for row in range(record.sessions.model.rowCount()):
         line = record.sessions.model.record_at(row)

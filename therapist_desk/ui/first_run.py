@@ -36,10 +36,11 @@ def _page(*widgets: QWidget, stretch_after: bool = True) -> QWidget:
     column.setMaximumWidth(_PAGE_WIDTH)
     layout = QVBoxLayout(column)
     layout.setSpacing(14)
+    layout.addStretch(1)  # a little above the middle of the window
     for widget in widgets:
         layout.addWidget(widget)
     if stretch_after:
-        layout.addStretch(1)
+        layout.addStretch(2)
     outer.addStretch(1)
     outer.addWidget(column, 3)
     outer.addStretch(1)

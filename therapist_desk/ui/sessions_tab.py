@@ -107,7 +107,7 @@ class SessionsTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.editor)
-        splitter.setSizes([420, 740])
+        splitter.setSizes([470, 690])
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
