@@ -1,4 +1,4 @@
-"""The command line: `therapist-desk init | verify | import | export | demo | bench`.
+"""The command line: init, verify, import, export, demo, backup, restore, passphrase…
 
 Every command that opens a vault takes --data-dir and --passphrase-stdin.
 Errors are one plain line on standard error (plus one line per problem) and an
@@ -8,7 +8,6 @@ exit status from therapist_desk.errors.ExitStatus.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import re
@@ -17,71 +16,25 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from therapist_desk import __version__, passphrase_policy
+from therapist_desk import __version__, backups, cli_safekeeping
+from therapist_desk.cli_support import (
+    PROGRAM,
+    TEST_KDF_VARIABLE,
+    SecretReader,
+    add_vault_options,
+    unlock,
+    vault_paths,
+)
 from therapist_desk.crypto import kdf
 from therapist_desk.demo_practice import DemoOptions, build_demo_practice
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import ExitStatus, InvalidInput, TherapistDeskError, VaultExists
 from therapist_desk.interchange_export import export_vault
 from therapist_desk.interchange_import import import_document, read_document
-from therapist_desk.paths import VaultPaths, default_data_dir
+from therapist_desk.paths import VaultPaths
 from therapist_desk.safe_files import write_file_atomically
-from therapist_desk.vault import NewVault, Secret, Vault, create_vault, unlock_vault
+from therapist_desk.vault import NewVault, Secret, create_vault
 from therapist_desk.vault_check import check_vault
-
-PROGRAM = "therapist-desk"
-#: Set to 1 only in tests: vaults are created with cheap key-derivation parameters.
-TEST_KDF_VARIABLE = "THERAPIST_DESK_TEST_KDF"
-
-
-class SecretReader:
-    """Reads the passphrase or recovery key: one line of stdin, or a hidden prompt."""
-
-    def __init__(self, from_stdin: bool, stdin: TextIO | None = None) -> None:
-        self.from_stdin = from_stdin
-        self.stdin = stdin or sys.stdin
-
-    def read(self, prompt: str) -> str:
-        if self.from_stdin:
-            line = self.stdin.readline()
-            if not line:
-                raise InvalidInput("--passphrase-stdin was given, but standard input is empty.")
-            return line.removesuffix("\n").removesuffix("\r")
-        if not self.stdin.isatty():
-            raise InvalidInput(
-                "There is no terminal to ask for the passphrase; give it on standard "
-                "input with --passphrase-stdin."
-            )
-        return getpass.getpass(prompt)
-
-    def new_passphrase(self) -> str:
-        passphrase = self.read("New passphrase: ")
-        strength = passphrase_policy.assess(passphrase)
-        if not strength.acceptable:
-            raise InvalidInput(f"That passphrase is not accepted. {strength.advice}")
-        if not self.from_stdin and self.read("The same passphrase again: ") != passphrase:
-            raise InvalidInput("The two passphrases differ; nothing was created.")
-        return passphrase
-
-
-def _add_vault_options(parser: argparse.ArgumentParser, *, unlock: bool = True) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help=f"the vault's folder (default: {default_data_dir()})",
-    )
-    parser.add_argument(
-        "--passphrase-stdin",
-        action="store_true",
-        help="read the passphrase from the first line of standard input instead of a prompt",
-    )
-    if unlock:
-        parser.add_argument(
-            "--recovery-key",
-            action="store_true",
-            help="unlock with the recovery key instead of the passphrase (read the same way)",
-        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,18 +54,24 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     init = commands.add_parser("init", help="create a new, empty vault and print its recovery key")
-    _add_vault_options(init, unlock=False)
+    add_vault_options(init, unlock=False)
 
     verify = commands.add_parser(
         "verify", help="check the vault: SQLite integrity, every encrypted value, every signature"
     )
-    _add_vault_options(verify)
+    verify.add_argument(
+        "--backup",
+        type=Path,
+        metavar="FILE",
+        help="check this backup instead of the vault (opened with the backup's own passphrase)",
+    )
+    add_vault_options(verify)
 
     importer = commands.add_parser(
         "import", help="add the records of an interchange file (all or nothing)"
     )
     importer.add_argument("file", type=Path, metavar="FILE", help="a therapist-desk/1 JSON file")
-    _add_vault_options(importer)
+    add_vault_options(importer)
 
     exporter = commands.add_parser("export", help="write records in the interchange format")
     exporter.add_argument(
@@ -126,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also export psychotherapy (process) notes, which are left out by default",
     )
-    _add_vault_options(exporter)
+    add_vault_options(exporter)
 
     demo = commands.add_parser("demo", help="create a new vault filled with a synthetic practice")
     demo.add_argument(
@@ -141,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--seed", type=int, default=1, help="the same seed gives the same practice (1)"
     )
-    _add_vault_options(demo, unlock=False)
+    add_vault_options(demo, unlock=False)
+
+    cli_safekeeping.add_parsers(commands)
 
     bench = commands.add_parser("bench", help="measure speed and size on a synthetic vault")
     bench.add_argument("--clients", type=_positive, default=2000, metavar="N")
@@ -173,18 +134,6 @@ def _positive(text: str) -> int:
     return value
 
 
-def _paths(args: argparse.Namespace) -> VaultPaths:
-    return VaultPaths(args.data_dir or default_data_dir())
-
-
-def _unlock(args: argparse.Namespace, reader: SecretReader) -> Vault:
-    if args.recovery_key:
-        secret = Secret(recovery_key=reader.read("Recovery key: "))
-    else:
-        secret = Secret(passphrase=reader.read("Passphrase: "))
-    return unlock_vault(_paths(args), secret)
-
-
 def _kdf_params() -> kdf.Argon2idParams | None:
     if os.environ.get(TEST_KDF_VARIABLE) == "1":
         print(
@@ -197,7 +146,7 @@ def _kdf_params() -> kdf.Argon2idParams | None:
 
 
 def _create(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> NewVault:
-    paths = _paths(args)
+    paths = vault_paths(args)
     if paths.vault_exists():
         raise VaultExists(f"A vault already exists in {paths.data_dir}; nothing was changed.")
     passphrase = reader.new_passphrase()
@@ -239,8 +188,16 @@ def command_demo(args: argparse.Namespace, reader: SecretReader, out: TextIO) ->
 
 
 def command_verify(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
-    with _unlock(args, reader) as vault:
-        problems = check_vault(vault)
+    if args.backup is not None:
+        secret = (
+            Secret(recovery_key=reader.read("Recovery key: "))
+            if args.recovery_key
+            else Secret(passphrase=reader.read("Passphrase of the backup: "))
+        )
+        problems = backups.verify_backup(args.backup, secret)
+    else:
+        with unlock(args, reader) as vault:
+            problems = check_vault(vault)
     if not problems:
         print("ok", file=out)
         return ExitStatus.OK
@@ -260,7 +217,7 @@ def command_import(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
     except OSError as error:
         raise InvalidInput(f"Cannot read {args.file}: {error.strerror}.") from error
     document = read_document(raw)
-    with _unlock(args, reader) as vault:
+    with unlock(args, reader) as vault:
         summary = import_document(vault, document)
     print(summary.describe(), file=out)
     for remark in summary.remarks:
@@ -270,17 +227,26 @@ def command_import(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
 
 def command_export(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
     if args.out is not None:
-        _refuse_vault_folder(args.out, _paths(args))
-    with _unlock(args, reader) as vault:
+        _refuse_vault_folder(args.out, vault_paths(args))
+    with unlock(args, reader) as vault:
         document = export_vault(
             vault, args.client, include_psychotherapy_notes=args.include_psychotherapy_notes
         )
-    text = interchange_json(document)
-    if args.out is None:
-        out.write(text)
-        out.flush()
-    else:
-        write_file_atomically(args.out, text.encode("utf-8"))
+        text = interchange_json(document)
+        if args.out is None:
+            out.write(text)
+            out.flush()
+        else:
+            write_file_atomically(args.out, text.encode("utf-8"))
+        # A disclosure: what left the vault and where to (never its contents).
+        what = "whole vault" if args.client is None else f"{len(args.client)} client(s)"
+        if args.include_psychotherapy_notes:
+            what += " with psychotherapy notes"
+        where = "standard output" if args.out is None else args.out.name
+        for client_id in args.client or [""]:
+            vault.record_event(
+                AuditKind.DISCLOSURE, client_id=client_id, detail=f"export of {what} to {where}"
+            )
     return ExitStatus.OK
 
 
@@ -322,6 +288,10 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SecretReader, TextIO], int]] =
     "export": command_export,
     "demo": command_demo,
     "bench": command_bench,
+    "backup": cli_safekeeping.command_backup,
+    "restore": cli_safekeeping.command_restore,
+    "passphrase": cli_safekeeping.command_passphrase,
+    "recovery-key": cli_safekeeping.command_recovery_key,
 }
 
 

@@ -8,11 +8,12 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.db.column_types import SEALED, new_id
 from therapist_desk.db.models import ClientRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Client, ClientDetails
-from therapist_desk.domain.vocabulary import ClientStatus
+from therapist_desk.domain.vocabulary import AuditKind, ClientStatus
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
@@ -100,6 +101,9 @@ def create_client(vault: Vault, details: ClientDetails) -> Client:
     with vault.transaction() as session:
         row = new_client_row(vault.codec, details, now)
         session.add(row)
+        audit.record(
+            session, vault, AuditKind.CREATE, client_id=row.id, record_id=row.id, detail="client"
+        )
     return Client(row.id, details, now, now)
 
 
@@ -112,6 +116,14 @@ def update_client(vault: Vault, client_id: str, details: ClientDetails) -> Clien
             setattr(row, column, blob)
         row.updated_at = now
         created_at = row.created_at
+        audit.record(
+            session,
+            vault,
+            AuditKind.EDIT,
+            client_id=client_id,
+            record_id=client_id,
+            detail="client",
+        )
     return Client(client_id, details, created_at, now)
 
 

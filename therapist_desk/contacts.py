@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.clients import load_client_row
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import ContactRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Contact, ContactDetails
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
@@ -80,6 +82,14 @@ def add_contact(vault: Vault, client_id: str, details: ContactDetails) -> Contac
         load_client_row(session, client_id)
         row = new_contact_row(vault.codec, client_id, details, vault.now())
         session.add(row)
+        audit.record(
+            session,
+            vault,
+            AuditKind.CREATE,
+            client_id=client_id,
+            record_id=row.id,
+            detail="contact",
+        )
     return Contact(row.id, client_id, details)
 
 
@@ -91,9 +101,26 @@ def update_contact(vault: Vault, contact_id: str, details: ContactDetails) -> Co
             setattr(row, column, blob)
         row.updated_at = vault.now()
         client_id = row.client_id
+        audit.record(
+            session,
+            vault,
+            AuditKind.EDIT,
+            client_id=client_id,
+            record_id=contact_id,
+            detail="contact",
+        )
     return Contact(contact_id, client_id, details)
 
 
 def remove_contact(vault: Vault, contact_id: str) -> None:
     with vault.transaction() as session:
-        session.delete(_load(session, contact_id))
+        row = _load(session, contact_id)
+        audit.record(
+            session,
+            vault,
+            AuditKind.DELETE,
+            client_id=row.client_id,
+            record_id=contact_id,
+            detail="contact",
+        )
+        session.delete(row)

@@ -39,6 +39,7 @@ from therapist_desk.domain.vocabulary import (
     DEFAULT_TERMS,
     NOTE_SECTIONS,
     Attendance,
+    AuditKind,
     ClientStatus,
     ContactRole,
     NoteFormat,
@@ -451,6 +452,7 @@ def build_demo_practice(
                 progress(number + 1, options.clients)
     batch.extend(_joint_sessions(generator, adults))
     _write(vault, batch)
+    vault.record_event(AuditKind.IMPORT, detail=f"demo practice of {options.clients} clients")
     if progress:
         progress(options.clients, options.clients)
     return generator.counts

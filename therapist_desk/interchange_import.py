@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.clients import check_client, new_client_row
 from therapist_desk.contacts import check_contact, new_contact_row
 from therapist_desk.db.base import Base
@@ -47,7 +48,7 @@ from therapist_desk.domain.records import (
     SessionDetails,
     VocabularyTermDetails,
 )
-from therapist_desk.domain.vocabulary import DEFAULT_TERMS, Attendance, SessionKind
+from therapist_desk.domain.vocabulary import DEFAULT_TERMS, Attendance, AuditKind, SessionKind
 from therapist_desk.errors import InvalidInput
 from therapist_desk.interchange_format import (
     details_from_json,
@@ -492,6 +493,7 @@ def import_document(vault: Vault, document: object) -> ImportSummary:
     with vault.transaction() as session:
         add_in_dependency_order(session, _rows(vault, plan, now, summary))
         add_in_dependency_order(session, _settings_rows(vault, session, document, summary))
+        audit.record(session, vault, AuditKind.IMPORT, detail=summary.describe()[:200])
     return summary
 
 

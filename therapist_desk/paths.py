@@ -34,5 +34,10 @@ class VaultPaths:
         """Where the copy made before a schema upgrade goes."""
         return self.data_dir / "backups"
 
+    @property
+    def failed_unlocks(self) -> Path:
+        """Times of failed unlock attempts, until the next unlock records them."""
+        return self.data_dir / "failed-unlocks.txt"
+
     def vault_exists(self) -> bool:
         return self.database.exists()

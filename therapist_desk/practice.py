@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.db.models import PracticeProfileRow
 from therapist_desk.domain.records import PracticeProfile
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import VaultDamaged
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
@@ -55,4 +57,5 @@ def save_profile(vault: Vault, profile: PracticeProfile) -> PracticeProfile:
         for column, blob in vault.codec.seal_details(TABLE, row.id, profile).items():
             setattr(row, column, blob)
         row.updated_at = vault.now()
+        audit.record(session, vault, AuditKind.EDIT, record_id=row.id, detail="practice profile")
     return profile

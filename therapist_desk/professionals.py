@@ -7,10 +7,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import ProfessionalRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Professional, ProfessionalDetails
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
@@ -74,6 +76,7 @@ def add_professional(vault: Vault, details: ProfessionalDetails) -> Professional
     with vault.transaction() as session:
         row = new_professional_row(vault.codec, details, vault.now())
         session.add(row)
+        audit.record(session, vault, AuditKind.CREATE, record_id=row.id, detail="professional")
     return Professional(row.id, details)
 
 
@@ -86,4 +89,7 @@ def update_professional(
         for column, blob in vault.codec.seal_details(TABLE, professional_id, details).items():
             setattr(row, column, blob)
         row.updated_at = vault.now()
+        audit.record(
+            session, vault, AuditKind.EDIT, record_id=professional_id, detail="professional"
+        )
     return Professional(professional_id, details)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import (
     NoteAddendumRow,
@@ -30,7 +31,7 @@ from therapist_desk.domain.records import (
     ProgressNote,
     TherapySession,
 )
-from therapist_desk.domain.vocabulary import NOTE_SECTIONS, Attendance
+from therapist_desk.domain.vocabulary import NOTE_SECTIONS, Attendance, AuditKind
 from therapist_desk.errors import InvalidInput, NoteIsSigned, RecordNotFound
 from therapist_desk.therapy_sessions import load_sessions
 from therapist_desk.validation import Problems
@@ -166,6 +167,17 @@ def _addenda(session: Session, note_id: str) -> list[NoteAddendumRow]:
     )
 
 
+def _first_attendee(session: Session, session_id: str) -> str:
+    """The client an audit entry about this session's note is filed under."""
+    found = session.scalar(
+        select(SessionAttendeeRow.client_id)
+        .where(SessionAttendeeRow.session_id == session_id)
+        .order_by(SessionAttendeeRow.client_id)
+        .limit(1)
+    )
+    return found or ""
+
+
 def _load(session: Session, note_id: str) -> ProgressNoteRow:
     row = session.get(ProgressNoteRow, note_id)
     if row is None:
@@ -196,12 +208,21 @@ def save_draft(vault: Vault, session_id: str, content: NoteContent) -> ProgressN
     with vault.transaction() as session:
         if session.get(TherapySessionRow, session_id) is None:
             raise RecordNotFound(f"There is no session with id {session_id}.")
+        client_id = _first_attendee(session, session_id)
         row = session.scalar(
             select(ProgressNoteRow).where(ProgressNoteRow.session_id == session_id)
         )
         if row is None:
             row = new_note_row(vault.codec, session_id, content, now)
             session.add(row)
+            audit.record(
+                session,
+                vault,
+                AuditKind.CREATE,
+                client_id=client_id,
+                record_id=row.id,
+                detail="progress note",
+            )
         else:
             if row.signed_at is not None:
                 raise NoteIsSigned(
@@ -211,6 +232,14 @@ def save_draft(vault: Vault, session_id: str, content: NoteContent) -> ProgressN
             for column, blob in vault.codec.seal_details(TABLE, row.id, content).items():
                 setattr(row, column, blob)
             row.updated_at = now
+            audit.record(
+                session,
+                vault,
+                AuditKind.EDIT,
+                client_id=client_id,
+                record_id=row.id,
+                detail="progress note",
+            )
         session.flush()
         return note_from_row(vault.codec, row)
 
@@ -237,6 +266,15 @@ def sign_note(vault: Vault, note_id: str) -> ProgressNote:
             note_content_hash(row.session_id, content, now),
         )
         row.updated_at = now
+        client_id = _first_attendee(session, row.session_id)
+        audit.record(
+            session,
+            vault,
+            AuditKind.SIGN,
+            client_id=client_id,
+            record_id=note_id,
+            detail="progress note",
+        )
         session.flush()
         return note_from_row(vault.codec, row, _addenda(session, note_id))
 
@@ -255,6 +293,15 @@ def add_addendum(vault: Vault, note_id: str, text: str) -> Addendum:
             )
         row = new_addendum_row(vault.codec, note_id, text, now)
         session.add(row)
+        client_id = _first_attendee(session, note.session_id)
+        audit.record(
+            session,
+            vault,
+            AuditKind.ADDENDUM,
+            client_id=client_id,
+            record_id=note_id,
+            detail="progress note",
+        )
     return Addendum(row.id, note_id, text, now)
 
 

@@ -10,11 +10,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from therapist_desk import audit
 from therapist_desk.clients import load_client_row
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import PsychotherapyNoteRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import PsychotherapyNote, PsychotherapyNoteDetails
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.progress_notes import MAX_SECTION_LENGTH
 from therapist_desk.validation import Problems
@@ -84,6 +86,14 @@ def save_psychotherapy_note(
         if note_id is None:
             row = new_psychotherapy_note_row(vault.codec, client_id, session_id, text, now, now)
             session.add(row)
+            audit.record(
+                session,
+                vault,
+                AuditKind.CREATE,
+                client_id=client_id,
+                record_id=row.id,
+                detail="process note",
+            )
         else:
             found = session.get(PsychotherapyNoteRow, note_id)
             if found is None or found.client_id != client_id:
@@ -91,5 +101,13 @@ def save_psychotherapy_note(
             row = found
             row.text = vault.codec.seal(TABLE, "text", note_id, text)
             row.updated_at = now
+            audit.record(
+                session,
+                vault,
+                AuditKind.EDIT,
+                client_id=client_id,
+                record_id=note_id,
+                detail="process note",
+            )
         session.flush()
         return psychotherapy_note_from_row(vault.codec, row)

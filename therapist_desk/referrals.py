@@ -7,12 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from therapist_desk import audit
 from therapist_desk.clients import load_client_row
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import ReferralRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Referral, ReferralDetails
-from therapist_desk.domain.vocabulary import ReferralStatus
+from therapist_desk.domain.vocabulary import AuditKind, ReferralStatus
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.professionals import load_professional_row
 from therapist_desk.progress_notes import MAX_SECTION_LENGTH
@@ -109,6 +110,14 @@ def create_referral(
         load_professional_row(session, professional_id)
         row = new_referral_row(vault.codec, client_id, professional_id, details, now)
         session.add(row)
+        audit.record(
+            session,
+            vault,
+            AuditKind.CREATE,
+            client_id=client_id,
+            record_id=row.id,
+            detail="referral",
+        )
     return Referral(row.id, client_id, professional_id, details, now, now)
 
 
@@ -124,6 +133,14 @@ def update_referral(
         for column, blob in vault.codec.seal_details(TABLE, referral_id, details).items():
             setattr(row, column, blob)
         row.updated_at = now
+        audit.record(
+            session,
+            vault,
+            AuditKind.EDIT,
+            client_id=row.client_id,
+            record_id=referral_id,
+            detail="referral",
+        )
         return referral_from_row(vault.codec, row)
 
 

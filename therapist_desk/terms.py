@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import VocabularyTermRow
 from therapist_desk.domain.records import VocabularyTermDetails
-from therapist_desk.domain.vocabulary import DEFAULT_TERMS, TermCategory
+from therapist_desk.domain.vocabulary import DEFAULT_TERMS, AuditKind, TermCategory
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
 
@@ -53,4 +54,5 @@ def add_term(vault: Vault, category: TermCategory, label: str) -> list[str]:
                 **vault.codec.seal_details(TABLE, row_id, VocabularyTermDetails(category, label)),
             )
         )
+        audit.record(session, vault, AuditKind.CREATE, record_id=row_id, detail="pick-list term")
     return terms(vault, category)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, selectinload
 
+from therapist_desk import audit
 from therapist_desk.db.bulk import add_in_dependency_order
 from therapist_desk.db.column_types import SEALED, new_id
 from therapist_desk.db.models import (
@@ -23,7 +24,7 @@ from therapist_desk.domain.records import (
     SessionDetails,
     TherapySession,
 )
-from therapist_desk.domain.vocabulary import Attendance, SessionKind
+from therapist_desk.domain.vocabulary import Attendance, AuditKind, SessionKind
 from therapist_desk.errors import InvalidInput, RecordNotFound
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
@@ -164,6 +165,14 @@ def schedule_session(
             vault.now(),
         )
         add_in_dependency_order(session, [row, *attendees])
+        audit.record(
+            session,
+            vault,
+            AuditKind.CREATE,
+            client_id=client_ids[0],
+            record_id=row.id,
+            detail="session",
+        )
     return TherapySession(
         row.id,
         starts_at,
@@ -193,6 +202,10 @@ def update_session(
         for column, blob in vault.codec.seal_details(TABLE, session_id, details).items():
             setattr(row, column, blob)
         row.updated_at = vault.now()
+        first = row.attendees[0].client_id if row.attendees else ""
+        audit.record(
+            session, vault, AuditKind.EDIT, client_id=first, record_id=session_id, detail="session"
+        )
         return session_from_row(vault.codec, row)
 
 
@@ -207,6 +220,14 @@ def set_attendance(
                     ATTENDEE_TABLE, "attendance", attendee.id, attendance
                 )
                 row.updated_at = vault.now()
+                audit.record(
+                    session,
+                    vault,
+                    AuditKind.EDIT,
+                    client_id=client_id,
+                    record_id=session_id,
+                    detail="attendance",
+                )
                 return session_from_row(vault.codec, row)
     raise InvalidInput("That client is not an attendee of this session.")
 
@@ -293,4 +314,13 @@ def delete_session(vault: Vault, session_id: str) -> None:
                 "This session has a progress note, so it stays in the record. "
                 "Mark it cancelled instead."
             )
+        first = row.attendees[0].client_id if row.attendees else ""
+        audit.record(
+            session,
+            vault,
+            AuditKind.DELETE,
+            client_id=first,
+            record_id=session_id,
+            detail="session",
+        )
         session.delete(row)

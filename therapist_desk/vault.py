@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from therapist_desk.crypto import kdf, recovery_key, vault_header
 from therapist_desk.crypto.key_holder import KeyHolder
 from therapist_desk.crypto.vault_header import HeaderDamaged, SlotWontOpen, VaultHeader
-from therapist_desk.db import migration_runner
+from therapist_desk.db import audit_log, migration_runner
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.engine import checkpoint, create_vault_engine, enable_wal
 from therapist_desk.db.models import PracticeProfileRow, VaultHeaderRow
 from therapist_desk.db.record_codec import RecordCodec
-from therapist_desk.domain.records import PracticeProfile
+from therapist_desk.domain.records import AuditEventDetails, PracticeProfile
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import (
     InvalidInput,
     NoVault,
@@ -82,6 +83,7 @@ class Vault:
         timings: UnlockTimings | None = None,
         *,
         owns_lock: bool = True,
+        read_only: bool = False,
     ) -> None:
         self.paths = paths
         self.engine = engine
@@ -92,6 +94,9 @@ class Vault:
         self._lock = lock
         self._owns_lock = owns_lock
         self._open = True
+        #: A backup opened to be checked: nothing is written, not even the audit trail.
+        self.read_only = read_only
+        self._audit_key: bytes | None = None
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     # -- sessions -----------------------------------------------------------
@@ -130,14 +135,38 @@ class Vault:
         """
         if not self._open:
             return
-        self._open = False
         try:
-            self.checkpoint()
+            if not self.read_only:
+                self.record_event(AuditKind.LOCK)
+        finally:
+            self._open = False
+        try:
+            if not self.read_only:
+                self.checkpoint()
         finally:
             self.keys.lock()
             self.engine.dispose()
             if self._owns_lock:
                 self._lock.release()
+
+    def audit_key(self) -> bytes:
+        """The key that chains the audit trail (derived once from the data key)."""
+        if self._audit_key is None:
+            self._audit_key = self.keys.subkey("audit")
+        return self._audit_key
+
+    def record_event(
+        self, kind: AuditKind, *, client_id: str = "", record_id: str = "", detail: str = ""
+    ) -> None:
+        """An audit entry in a transaction of its own (unlock, lock, backup…)."""
+        with self.transaction() as session:
+            audit_log.append_event(
+                session,
+                self.codec,
+                self.audit_key(),
+                AuditEventDetails(kind, client_id, record_id, detail),
+                self.now(),
+            )
 
     def __enter__(self) -> Self:
         return self
@@ -232,6 +261,13 @@ def _build_vault_file(
             codec = RecordCodec(keys)
             with sessionmaker(engine).begin() as session:
                 session.add(VaultHeaderRow(id=1, document=header.to_bytes()))
+                audit_log.append_event(
+                    session,
+                    codec,
+                    keys.subkey("audit"),
+                    AuditEventDetails(AuditKind.CREATE, detail="vault"),
+                    clock(),
+                )
                 profile_id = new_id()
                 session.add(
                     PracticeProfileRow(
@@ -313,7 +349,11 @@ def unlock_vault(
     try:
         header = _read_header_before_unlock(engine)
         derivation_started = time.perf_counter()
-        data_key = _open_slot(header, secret, recovery)
+        try:
+            data_key = _open_slot(header, secret, recovery)
+        except WrongPassphrase:
+            _note_failed_unlock(paths, clock(), recovery is not None)
+            raise
         derivation = time.perf_counter() - derivation_started
         keys = KeyHolder(data_key)
         try:
@@ -340,7 +380,73 @@ def unlock_vault(
             lock.release()
         raise
     timings = UnlockTimings(derivation, time.perf_counter() - started)
-    return Vault(paths, engine, keys, lock, clock, timings, owns_lock=owns_lock)
+    vault = Vault(paths, engine, keys, lock, clock, timings, owns_lock=owns_lock)
+    try:
+        _record_unlock(vault, paths, recovery is not None)
+    except BaseException:
+        vault.close()
+        raise
+    return vault
+
+
+def _note_failed_unlock(paths: VaultPaths, at: datetime, with_recovery_key: bool) -> None:
+    """Remember a failed attempt beside the vault (the vault itself stays untouched).
+
+    Only the time and the kind of secret are written; the next successful
+    unlock moves them into the encrypted audit trail and removes the file.
+    """
+    method = "recovery key" if with_recovery_key else "passphrase"
+    try:
+        with paths.failed_unlocks.open("a", encoding="ascii") as handle:
+            handle.write(f"{at.isoformat()} {method}\n")
+    except OSError:
+        pass  # a full or read-only disk must not turn a wrong passphrase into a crash
+
+
+def _record_unlock(vault: Vault, paths: VaultPaths, with_recovery_key: bool) -> None:
+    attempts: list[tuple[datetime, str]] = []
+    if paths.failed_unlocks.exists():
+        for line in paths.failed_unlocks.read_text("ascii", errors="replace").splitlines():
+            stamp, _, method = line.partition(" ")
+            try:
+                attempts.append((datetime.fromisoformat(stamp), method))
+            except ValueError:
+                continue
+    with vault.transaction() as session:
+        for at, method in attempts:
+            audit_log.append_event(
+                session,
+                vault.codec,
+                vault.audit_key(),
+                AuditEventDetails(AuditKind.FAILED_UNLOCK, detail=method[:40]),
+                at,
+            )
+        audit_log.append_event(
+            session,
+            vault.codec,
+            vault.audit_key(),
+            AuditEventDetails(
+                AuditKind.UNLOCK, detail="recovery key" if with_recovery_key else "passphrase"
+            ),
+            vault.now(),
+        )
+    paths.failed_unlocks.unlink(missing_ok=True)
+
+
+def read_header(engine: Engine) -> VaultHeader:
+    """The header of the vault behind `engine`; raises VaultDamaged."""
+    return _read_header_before_unlock(engine)
+
+
+def unlock_data_key(header: VaultHeader, secret: Secret) -> bytes:
+    """The data key from `header`'s slots; raises WrongPassphrase or InvalidInput."""
+    recovery: bytes | None = None
+    if secret.recovery_key is not None:
+        try:
+            recovery = recovery_key.parse_key(secret.recovery_key)
+        except recovery_key.RecoveryKeyInvalid as error:
+            raise InvalidInput(str(error)) from error
+    return _open_slot(header, secret, recovery)
 
 
 def _open_slot(header: VaultHeader, secret: Secret, recovery: bytes | None) -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Table, select, text
 
+from therapist_desk.db import audit_log
 from therapist_desk.db.models import ProgressNoteRow
 from therapist_desk.db.record_codec import ValueDecryptionError, sealed_columns, sealed_tables
 from therapist_desk.domain.records import NoteContent
@@ -44,7 +45,16 @@ def check_vault(vault: Vault) -> list[Problem]:
         problems.extend(_check_table(vault, table))
     problems.extend(_check_signed_notes(vault))
     problems.extend(_check_drafts(vault))
+    problems.extend(_check_audit_chain(vault))
     return problems
+
+
+def _check_audit_chain(vault: Vault) -> Iterator[Problem]:
+    with vault.engine.connect() as connection:
+        for broken in audit_log.check_chain(connection, vault.codec, vault.audit_key()):
+            yield Problem(
+                f"{broken.reason} (entry {broken.seq})", "audit_events", None, broken.row_id
+            )
 
 
 def _sqlite_checks(vault: Vault) -> Iterator[Problem]:

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PASSPHRASE
+from therapist_desk import audit
 from therapist_desk.clients import create_client, list_clients
 from therapist_desk.domain.records import ClientDetails
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import (
     ExitStatus,
     NoVault,
@@ -78,12 +80,19 @@ def test_a_wrong_passphrase_is_named_as_such_and_changes_nothing(
     closed_vault: VaultPaths,
 ) -> None:
     """The user is told to retype, not that the vault is broken."""
-    before = fingerprint(closed_vault)
+    digest, files = fingerprint(closed_vault)
     with pytest.raises(WrongPassphrase) as refused:
         unlock_vault(closed_vault, Secret(passphrase=PASSPHRASE + " "))
     assert refused.value.exit_status is ExitStatus.WRONG_PASSPHRASE
     assert "passphrase" in refused.value.message.lower()
-    assert fingerprint(closed_vault) == before
+    # The vault file is untouched; only the time of the attempt is noted beside it…
+    assert fingerprint(closed_vault) == (digest, sorted([*files, "failed-unlocks.txt"]))
+    assert closed_vault.failed_unlocks.read_text().strip().endswith("passphrase")
+    # …and moved into the audit trail by the next unlock.
+    with unlock_vault(closed_vault, Secret(passphrase=PASSPHRASE)) as vault:
+        kinds = [event.details.kind for event in audit.events(vault)]
+    assert kinds[:2] == [AuditKind.UNLOCK, AuditKind.FAILED_UNLOCK]
+    assert not closed_vault.failed_unlocks.exists()
     assert_opens_with_its_records(closed_vault)
 
 

@@ -16,11 +16,17 @@ from sqlalchemy import select, text
 
 from therapist_desk.clients import create_client, list_clients
 from therapist_desk.contacts import add_contact, list_contacts
-from therapist_desk.db.models import PracticeProfileRow, VocabularyTermRow
+from therapist_desk.db.models import (
+    AuditEventRow,
+    PracticeProfileRow,
+    VaultSettingRow,
+    VocabularyTermRow,
+)
 from therapist_desk.db.record_codec import sealed_tables
 from therapist_desk.domain.records import (
     AddendumDetails,
     AttendeeDetails,
+    AuditEventDetails,
     ClientDetails,
     ContactDetails,
     NoteContent,
@@ -29,6 +35,7 @@ from therapist_desk.domain.records import (
     PsychotherapyNoteDetails,
     ReferralDetails,
     SessionDetails,
+    VaultSettingDetails,
     VocabularyTermDetails,
 )
 from therapist_desk.domain.vocabulary import (
@@ -49,6 +56,7 @@ from therapist_desk.referrals import create_referral, referrals_for_client
 from therapist_desk.terms import add_term
 from therapist_desk.therapy_sessions import schedule_session, sessions_for_client, set_attendance
 from therapist_desk.vault import Vault
+from therapist_desk.vault_settings import BACKUP_FOLDER, set_setting
 
 #: (table, column, row id)
 Place = tuple[str, str, str]
@@ -66,6 +74,8 @@ DETAILS_OF_TABLE: dict[str, type[Any]] = {
     "professionals": ProfessionalDetails,
     "referrals": ReferralDetails,
     "vocabulary_terms": VocabularyTermDetails,
+    "audit_events": AuditEventDetails,
+    "vault_settings": VaultSettingDetails,
 }
 
 
@@ -185,9 +195,13 @@ def fill_every_table(vault: Vault) -> Filled:
     )
     save_draft(vault, couple.id, NoteContent(format=NoteFormat.FREE, sections={"note": "Draft."}))
     add_term(vault, TermCategory.INTERVENTION, "Compassion-focused imagery")
+    set_setting(vault, BACKUP_FOLDER, "/media/usb/therapy-backups")
     with vault.reading() as session:
         profile_id = session.scalars(select(PracticeProfileRow.id)).one()
         term_id = session.scalars(select(VocabularyTermRow.id)).one()
+        event_id = session.scalars(select(AuditEventRow.id).order_by(AuditEventRow.seq)).first()
+        setting_id = session.scalars(select(VaultSettingRow.id)).one()
+    assert event_id is not None
     row_in = {
         "practice_profile": profile_id,
         "clients": amira.id,
@@ -200,6 +214,8 @@ def fill_every_table(vault: Vault) -> Filled:
         "note_addenda": addendum.id,
         "psychotherapy_notes": process_note.id,
         "vocabulary_terms": term_id,
+        "audit_events": event_id,
+        "vault_settings": setting_id,
     }
     missing = {table.name for table in sealed_tables()} - set(row_in)
     assert not missing, f"fill_every_table does not fill {missing}; extend it"
@@ -251,6 +267,12 @@ def read_everything(vault: Vault) -> ReadBack:
         for term_row in session.scalars(select(VocabularyTermRow)):
             _, fields = vault.codec.open_details(term_row, VocabularyTermDetails)
             record("vocabulary_terms", term_row.id, fields)
+        for event_row in session.scalars(select(AuditEventRow)):
+            _, fields = vault.codec.open_details(event_row, AuditEventDetails)
+            record("audit_events", event_row.id, fields)
+        for setting_row in session.scalars(select(VaultSettingRow)):
+            _, fields = vault.codec.open_details(setting_row, VaultSettingDetails)
+            record("vault_settings", setting_row.id, fields)
     return ReadBack(rows, damaged)
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from tests.db.conftest import Reopen
 from tests.db.populate import DETAILS_OF_TABLE, Filled, fill_every_table
+from therapist_desk import audit
 from therapist_desk.clients import create_client, get_client
 from therapist_desk.contacts import list_contacts
 from therapist_desk.db.base import Base
@@ -30,6 +31,7 @@ from therapist_desk.domain.records import (
     NoteContent,
     PsychotherapyNoteDetails,
     SessionDetails,
+    VaultSettingDetails,
 )
 from therapist_desk.domain.vocabulary import Attendance, ClientStatus, NoteFormat, SessionKind
 from therapist_desk.practice import get_profile
@@ -40,6 +42,7 @@ from therapist_desk.referrals import get_referral
 from therapist_desk.terms import custom_terms
 from therapist_desk.therapy_sessions import get_session, schedule_session, set_attendance
 from therapist_desk.vault import Vault
+from therapist_desk.vault_settings import BACKUP_FOLDER, get_setting
 
 EDGE_TEXTS = {
     "empty": "",
@@ -146,7 +149,16 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
     ]
     assert all(fields == () for fields in damaged), damaged
     (term,) = custom_terms(vault)
+    oldest_event = audit.events(vault)[-1]  # the overwritten entry is the first one
+    assert oldest_event.damaged == ()
+    (setting,) = [
+        VaultSettingDetails(value)
+        for value in [get_setting(vault, BACKUP_FOLDER)]
+        if value is not None
+    ]
     return {
+        "audit_events": oldest_event.details,
+        "vault_settings": setting,
         "practice_profile": get_profile(vault),
         "clients": client.details,
         "contacts": contact.details,

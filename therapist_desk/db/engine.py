@@ -86,3 +86,24 @@ def checkpoint(engine: Engine) -> None:
     """Fold the write-ahead log into the database file and truncate it."""
     with engine.connect() as connection:
         execute_outside_transaction(connection, "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def create_read_only_engine(path: Path, *, writable: bool = False) -> Engine:
+    """An engine on a vault file that must not change: a backup being checked.
+
+    `immutable=1` tells SQLite the file cannot change under it, so it takes no
+    locks and makes no -wal or -shm files beside a backup on someone's drive.
+    `writable` is for a scratch copy that is upgraded before it is checked.
+    """
+    if writable:
+        return create_vault_engine(path)
+    engine = create_engine(
+        f"sqlite+pysqlite:///file:{path.as_posix()}?mode=ro&immutable=1&uri=true",
+        connect_args={"isolation_level": None, "check_same_thread": False},
+    )
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine

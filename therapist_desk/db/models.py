@@ -228,3 +228,32 @@ class VocabularyTermRow(Base):
     created_at: Mapped[datetime]
     category: Mapped[bytes] = sealed_column()
     label: Mapped[bytes] = sealed_column()
+
+
+class AuditEventRow(Base):
+    """One entry of the append-only audit trail; `chain` links it to the one before.
+
+    The chain is an HMAC under a key derived from the data key, so an entry
+    cannot be altered, removed or inserted without `verify` noticing.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[str] = id_column()
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    chain: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[bytes] = sealed_column()
+    client_id: Mapped[bytes] = sealed_column()
+    record_id: Mapped[bytes] = sealed_column()
+    detail: Mapped[bytes] = sealed_column()
+
+
+class VaultSettingRow(Base):
+    """A setting that belongs to the vault (backup folder, retention), encrypted."""
+
+    __tablename__ = "vault_settings"
+
+    id: Mapped[str] = id_column()
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    value: Mapped[bytes] = sealed_column()

@@ -17,6 +17,7 @@ from decimal import Decimal
 from therapist_desk.domain.vocabulary import (
     NOTE_SECTIONS,
     Attendance,
+    AuditKind,
     ClientStatus,
     ContactRole,
     NoteFormat,
@@ -262,3 +263,26 @@ class PracticeProfile:
 class VocabularyTermDetails:
     category: TermCategory = TermCategory.TECHNIQUE
     label: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEventDetails:
+    kind: AuditKind = AuditKind.EDIT
+    #: The client concerned, if any (an id, never a name).
+    client_id: str = ""
+    record_id: str = ""
+    #: What kind of record, or where a disclosure went; never clinical text.
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    seq: int
+    occurred_at: datetime
+    details: AuditEventDetails
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VaultSettingDetails:
+    value: str = ""

@@ -119,3 +119,24 @@ DEFAULT_TERMS: dict[TermCategory, tuple[str, ...]] = {
         "Psychopharmacology (medication by a physician)",
     ),
 }
+
+
+class AuditKind(StrEnum):
+    """What an audit-trail entry records (never the clinical text itself)."""
+
+    UNLOCK = "unlock"
+    FAILED_UNLOCK = "failed_unlock"
+    LOCK = "lock"
+    CREATE = "create"
+    EDIT = "edit"
+    SIGN = "sign"
+    ADDENDUM = "addendum"
+    DELETE = "delete"
+    VIEW = "view"
+    DISCLOSURE = "disclosure"
+    IMPORT = "import"
+    BACKUP = "backup"
+    BACKUP_VERIFIED = "backup_verified"
+    RESTORE = "restore"
+    PASSPHRASE_CHANGE = "passphrase_change"
+    RECOVERY_KEY_CHANGE = "recovery_key_change"
