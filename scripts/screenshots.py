@@ -20,13 +20,18 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
+from therapist_desk import backups, vault_settings
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.demo_practice import DemoOptions, build_demo_practice
 from therapist_desk.paths import VaultPaths
+from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
 from therapist_desk.ui.dialogs import QtDialogs
 from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.navigation import AUDIT_TRAIL, RETENTION, SETTINGS
+from therapist_desk.ui.passphrase_dialogs import ChangePassphraseDialog, NewRecoveryKeyDialog
+from therapist_desk.ui.restore_dialog import RestoreDialog
 from therapist_desk.ui.settings import WindowSettings
 from therapist_desk.ui.theme import apply_theme
 from therapist_desk.vault import Secret, create_vault
@@ -119,9 +124,7 @@ def main() -> int:
             break
     editor = record.sessions.editor
     first_section = editor.content().section_names()[0]
-    editor.section_edit(first_section).setPlainText(
-        "Arrived early and talked about the week. " * 5
-    )
+    editor.section_edit(first_section).setPlainText("Arrived early and talked about the week. " * 5)
     shot("05-sessions-and-note")
     for row in range(record.sessions.model.rowCount()):
         line = record.sessions.model.record_at(row)
@@ -136,10 +139,48 @@ def main() -> int:
     workspace.focus_search()
     workspace.search_field.setText("walk")
     shot("09-search")
-    workspace.go_to(3)
+    assert window.open_vault is not None
+    store_vault = window.open_vault.vault
+    backup_folder = scratch / "backups"
+    backup_folder.mkdir()
+    vault_settings.set_setting(store_vault, vault_settings.BACKUP_FOLDER, str(backup_folder))
+    backups.make_backup(store_vault, backup_folder)
+    window._show_backup_state()
+    workspace.go_to(SETTINGS)
     shot("10-settings")
+    workspace.settings.scroll_area.ensureWidgetVisible(workspace.settings.safekeeping.check)
+    shot("10b-settings-safekeeping")
+    workspace.go_to(RETENTION)
+    workspace.retention.show_all.setChecked(True)
+    wait(app, 600)
+    shot("12-retention")
+    workspace.go_to(AUDIT_TRAIL)
+    wait(app, 600)
+    shot("13-audit-trail")
+
+    def dialog_shot(name: str, dialog: QDialog) -> None:
+        dialog.show()
+        wait(app, 150)
+        dialog.grab().save(str(args.out / f"{name}.png"))
+        print(args.out / f"{name}.png")
+        dialog.setProperty("closed_by_lock", True)
+        dialog.reject()
+
+    dialog_shot(
+        "14-delete-client",
+        DeleteClientDialog(window.open_vault, busiest, window.drafts, window),
+    )
+    dialog_shot("15-change-passphrase", ChangePassphraseDialog(window.open_vault, parent=window))
+    key_dialog = NewRecoveryKeyDialog(window.open_vault, QtDialogs(), window)
+    key_dialog.show()
+    key_dialog.ok.click()
+    dialog_shot("16-new-recovery-key", key_dialog)
     window.lock()
     shot("11-locked-again")
+    dialog_shot(
+        "17-restore",
+        RestoreDialog(paths, window.runner, QtDialogs(), window.process_lock, window),
+    )
     window.close()
     del shots
     return 0

@@ -170,6 +170,14 @@ class SearchIndex:
     def remove(self, kind: HitKind, record_id: str) -> None:
         self._kinds[kind].remove(record_id)
 
+    def remove_client(self, client_id: str) -> None:
+        """Take a deleted client, and every record filed under them, out of the index."""
+        self._client_names.pop(client_id, None)
+        for index in self._kinds.values():
+            for hit in list(index.hits):
+                if hit is not None and hit.client_id == client_id:
+                    index.remove(hit.record_id)
+
     def client_name(self, client_id: str) -> str:
         return self._client_names.get(client_id, "")
 

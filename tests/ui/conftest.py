@@ -25,6 +25,8 @@ class ScriptedDialogs:
 
     confirm_answer: bool = True
     save_path: Path | None = None
+    open_path: Path | None = None
+    folder: Path | None = None
     print_answer: bool = True
     asked: list[tuple[str, str]] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
@@ -34,6 +36,14 @@ class ScriptedDialogs:
     ) -> Path | None:
         self.asked.append(("save_file", title))
         return self.save_path
+
+    def open_file(self, parent: QWidget, title: str, filters: str) -> Path | None:
+        self.asked.append(("open_file", title))
+        return self.open_path
+
+    def choose_folder(self, parent: QWidget, title: str) -> Path | None:
+        self.asked.append(("choose_folder", title))
+        return self.folder
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:
         self.asked.append(("inform", f"{title}: {text}"))

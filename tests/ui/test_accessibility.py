@@ -22,6 +22,7 @@ from therapist_desk import clients, therapy_sessions
 from therapist_desk.domain.records import ClientDetails, SessionDetails
 from therapist_desk.paths import VaultPaths
 from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.navigation import PLACES
 from therapist_desk.vault import Secret, unlock_vault
 
 WindowMaker = Callable[[VaultPaths], MainWindow]
@@ -59,7 +60,7 @@ def test_every_reachable_control_is_named_on_every_screen(
     assert _unnamed_focusable(window) == []  # the unlock screen
     unlock(qtbot, window)
     workspace = window.workspace
-    for place in range(4):
+    for place in range(len(PLACES)):
         workspace.go_to(place)
         assert _unnamed_focusable(window) == [], f"place {place}"
     assert window.open_vault is not None

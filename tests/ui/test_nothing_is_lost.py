@@ -32,6 +32,7 @@ from therapist_desk.paths import VaultPaths
 from therapist_desk.ui import client_record
 from therapist_desk.ui.client_dialog import ClientDialog
 from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.navigation import SETTINGS
 from therapist_desk.ui.note_editor import AddendumDialog
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.vault import Secret, unlock_vault
@@ -316,7 +317,7 @@ def test_a_note_with_an_unreadable_value_opens_read_only(
 
 def test_leaving_settings_saves_the_practice_profile(window: MainWindow) -> None:
     settings = window.workspace.settings
-    window.workspace.go_to(3)
+    window.workspace.go_to(SETTINGS)
     settings.practice_form.practice_name.setText("Quiet Harbour Practice")
     window.workspace.go_to(0)
     assert window.open_vault is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,6 +22,7 @@ from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.ui import formatting, theme
 from therapist_desk.ui.client_dialog import ClientDialog
 from therapist_desk.ui.contacts_tab import ContactsTab
+from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.formatting import initials
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
@@ -35,6 +38,7 @@ OVERVIEW, SESSIONS, CONTACTS, PROCESS_NOTES = range(4)
 
 class ClientRecord(QWidget):
     note_saved = Signal(object)
+    audit_requested = Signal(str)  # client id
 
     def __init__(
         self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
@@ -42,6 +46,7 @@ class ClientRecord(QWidget):
         super().__init__(parent)
         named(self, "Client record")
         self._dialogs = dialogs
+        self._drafts = drafts
         self._vault: OpenVault | None = None
         self._client: Client | None = None
         # Edits typed but not saved when the vault locked, by client (memory only).
@@ -58,13 +63,25 @@ class ClientRecord(QWidget):
         self.schedule_button = named(
             QPushButton(icon("add"), "Schedule…"), "Schedule a session for the client"
         )
+        self.delete_button = named(QPushButton(icon("remove"), "Delete…"), "Delete the client")
+        self.delete_button.setToolTip("Delete this client and their records permanently")
+        self.audit_button = named(
+            QPushButton(icon("audit"), "Audit trail"), "Show the client's audit trail"
+        )
+        self.audit_button.setToolTip("Who opened, changed or disclosed this record, and when")
+        self.audit_button.clicked.connect(
+            lambda: self.audit_requested.emit(self._client.id) if self._client else None
+        )
         self.edit_button.clicked.connect(self.edit)
         self.discharge_button.clicked.connect(self._discharge_or_reactivate)
+        self.delete_button.clicked.connect(self.delete_client)
         header_buttons = QHBoxLayout()
         header_buttons.addWidget(self.name, 1)
+        header_buttons.addWidget(self.audit_button)
         header_buttons.addWidget(self.schedule_button)
         header_buttons.addWidget(self.edit_button)
         header_buttons.addWidget(self.discharge_button)
+        header_buttons.addWidget(self.delete_button)
 
         self.overview = OverviewTab()
         self.sessions = SessionsTab(dialogs, drafts)
@@ -126,6 +143,10 @@ class ClientRecord(QWidget):
             self.overview.show_client(None)
             return
         client = clients.get_client(vault.vault, client_id)
+        if self._client is None or self._client.id != client_id:
+            # A full disk must not hide the record; the next save will say so.
+            with contextlib.suppress(*SAVE_ERRORS):
+                vault.record_view(client_id)
         self._client = client
         self._show_header(client)
         self.overview.show_client(client)
@@ -212,6 +233,22 @@ class ClientRecord(QWidget):
             self._dialogs.warn(self, "The client was not changed", save_error_text(error))
             return
         self.show_client(client.id, tab=self.tabs.currentIndex())
+
+    def delete_client(self) -> None:
+        vault, client = self._vault, self._client
+        if vault is None or client is None:
+            return
+        self.flush()  # an open draft is saved (or held) before anything is deleted
+        dialog = DeleteClientDialog(vault, client, self._drafts, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        removed = dialog.sessions_removed or 0
+        self._dialogs.inform(
+            self,
+            "Client deleted",
+            f"The client and {removed} session{'s' if removed != 1 else ''} of their own were "
+            "deleted, and the vault was compacted.",
+        )
 
     def _schedule(self) -> None:
         self.tabs.setCurrentIndex(SESSIONS)

@@ -137,6 +137,7 @@ class ClientsView(QWidget):
         self.model.set_rows(clients)
         self._after_filter()
         open_vault.client_saved.connect(self._client_saved)
+        open_vault.client_deleted.connect(self._client_deleted)
 
     def set_privacy(self, on: bool) -> None:
         self.model.set_privacy(on)
@@ -229,6 +230,14 @@ class ClientsView(QWidget):
             self.open_client(dialog.saved.id)
         elif dialog.property("closed_by_lock"):
             self._unfinished_client = dialog.details()  # offered again next time
+
+    def _client_deleted(self, client_id: str) -> None:
+        self.model.remove(client_id)
+        self._after_filter()
+        if self.record.client is not None and self.record.client.id == client_id:
+            self.record.show_client(None)
+            self.pages.setCurrentIndex(0)
+            self.filter.setFocus()
 
     def _client_saved(self, client: Client) -> None:
         self.model.put(client)

@@ -16,6 +16,12 @@ class DialogService(Protocol):
     ) -> Path | None:
         """Ask where to save; None when the user cancels."""
 
+    def open_file(self, parent: QWidget, title: str, filters: str) -> Path | None:
+        """Ask for an existing file; None when the user cancels."""
+
+    def choose_folder(self, parent: QWidget, title: str) -> Path | None:
+        """Ask for a folder; None when the user cancels."""
+
     def inform(self, parent: QWidget, title: str, text: str) -> None: ...
 
     def warn(self, parent: QWidget, title: str, text: str) -> None: ...
@@ -34,6 +40,14 @@ class QtDialogs:
         self, parent: QWidget, title: str, suggested_name: str, filters: str
     ) -> Path | None:
         chosen, _filter = QFileDialog.getSaveFileName(parent, title, suggested_name, filters)
+        return Path(chosen) if chosen else None
+
+    def open_file(self, parent: QWidget, title: str, filters: str) -> Path | None:
+        chosen, _filter = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return Path(chosen) if chosen else None
+
+    def choose_folder(self, parent: QWidget, title: str) -> Path | None:
+        chosen = QFileDialog.getExistingDirectory(parent, title)
         return Path(chosen) if chosen else None
 
     def inform(self, parent: QWidget, title: str, text: str) -> None:

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import html
-from datetime import date
-
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QHBoxLayout,
-    QLabel,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -18,12 +12,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk.errors import TherapistDeskError
 from therapist_desk.paths import VaultPaths
-from therapist_desk.safe_files import write_file_atomically
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.passphrase_fields import NewPassphraseFields
 from therapist_desk.ui.practice_form import PracticeForm
+from therapist_desk.ui.recovery_key_sheet import RecoveryKeySheet
 from therapist_desk.ui.widgets import heading, label, named
 
 _PAGE_WIDTH = 560
@@ -55,6 +48,7 @@ class FirstRunScreen(QStackedWidget):
     """
 
     passphrase_chosen = Signal(str)
+    restore_requested = Signal()
     recovery_key_stored = Signal()
     practice_saved = Signal(object)
 
@@ -64,7 +58,6 @@ class FirstRunScreen(QStackedWidget):
         super().__init__(parent)
         self._paths = paths
         self._dialogs = dialogs
-        self._recovery_key = ""
         named(self, "First run")
 
         # 1. The passphrase.
@@ -88,6 +81,11 @@ class FirstRunScreen(QStackedWidget):
             wrap=True,
         )
         where = label(f"The vault will be created in {paths.data_dir}.", "muted", wrap=True)
+        self.restore_button = named(
+            QPushButton("Restore from a backup instead…"), "Restore from a backup"
+        )
+        self.restore_button.setToolTip("Moving to a new computer? Bring your backup back here.")
+        self.restore_button.clicked.connect(self.restore_requested)
         self.addWidget(
             _page(
                 heading("Welcome to Therapist Desk"),
@@ -98,39 +96,22 @@ class FirstRunScreen(QStackedWidget):
                 self.busy_label,
                 self.passphrase_error,
                 where,
+                self.restore_button,
             )
         )
 
         # 2. The recovery key.
-        self.key_label = named(QLabel(), "Recovery key")
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSize(16)
-        mono.setWeight(QFont.Weight.DemiBold)
-        self.key_label.setFont(mono)
-        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key_label.setWordWrap(True)
-        self.print_button = named(QPushButton("Print…"), "Print the recovery key")
-        self.save_button = named(QPushButton("Save to a file…"), "Save the recovery key to a file")
-        self.print_button.clicked.connect(self._print_key)
-        self.save_button.clicked.connect(self._save_key)
-        buttons = QWidget()
-        row = QHBoxLayout(buttons)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.print_button)
-        row.addWidget(self.save_button)
-        row.addStretch(1)
-        self.stored = named(
-            QCheckBox("I have printed or written down the recovery key and put it somewhere safe"),
-            "I have stored the recovery key",
-        )
+        self.key_sheet = RecoveryKeySheet(paths.data_dir, dialogs)
+        self.key_label = self.key_sheet.key_label
+        self.print_button = self.key_sheet.print_button
+        self.save_button = self.key_sheet.save_button
+        self.stored = self.key_sheet.stored
         self.key_continue = named(
             QPushButton("Continue"), "Continue after storing the recovery key"
         )
         self.key_continue.setEnabled(False)
-        self.stored.toggled.connect(self.key_continue.setEnabled)
+        self.key_sheet.stored_changed.connect(self.key_continue.setEnabled)
         self.key_continue.clicked.connect(self._key_done)
-        self.key_status = named(label("", "muted", wrap=True), "Recovery key status")
         self.addWidget(
             _page(
                 heading("Your recovery key"),
@@ -140,10 +121,7 @@ class FirstRunScreen(QStackedWidget):
                     "away from this computer, with your other important papers.",
                     wrap=True,
                 ),
-                self.key_label,
-                buttons,
-                self.key_status,
-                self.stored,
+                self.key_sheet,
                 self.key_continue,
             )
         )
@@ -188,50 +166,14 @@ class FirstRunScreen(QStackedWidget):
         self.fields.clear()
         self.busy.hide()
         self.busy_label.hide()
-        self._recovery_key = key
-        self.key_label.setText(key)
+        self.key_sheet.show_key(key)
         self.setCurrentIndex(1)
         self.print_button.setFocus()
 
     # -- page 2 ---------------------------------------------------------------------
 
-    def _key_text(self) -> str:
-        return (
-            "Therapist Desk recovery key\n\n"
-            f"{self._recovery_key}\n\n"
-            f"For the vault in {self._paths.data_dir}, created {date.today():%d %B %Y}.\n"
-            "It opens the vault if the passphrase is forgotten. Keep it safe and private.\n"
-        )
-
-    def _print_key(self) -> None:
-        body = "<br>".join(html.escape(line) for line in self._key_text().splitlines())
-        heading_html = "<h2>Therapist Desk recovery key</h2>"
-        key = html.escape(self._recovery_key)
-        key_html = f"<p style='font-family: monospace; font-size: 18pt'>{key}</p>"
-        if self._dialogs.print_html(
-            self, "Recovery key", heading_html + key_html + f"<p>{body}</p>"
-        ):
-            self.key_status.setText("The recovery key was sent to the printer.")
-
-    def _save_key(self) -> None:
-        target = self._dialogs.save_file(
-            self, "Save the recovery key", "therapist-desk-recovery-key.txt", "Text files (*.txt)"
-        )
-        if target is None:
-            return
-        try:
-            write_file_atomically(target, self._key_text().encode("utf-8"))
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The recovery key was not saved", error.message)
-            return
-        self.key_status.setText(
-            f"Saved to {target}. Move it off this computer (a USB stick in a safe place), "
-            "then delete it here."
-        )
-
     def _key_done(self) -> None:
-        self._recovery_key = ""
-        self.key_label.clear()
+        self.key_sheet.clear()
         self.setCurrentIndex(2)
         self.practice_form.practice_name.setFocus()
         self.recovery_key_stored.emit()
@@ -248,7 +190,5 @@ class FirstRunScreen(QStackedWidget):
     def reset(self) -> None:
         self.fields.clear()
         self.practice_form.clear()
-        self._recovery_key = ""
-        self.key_label.clear()
-        self.stored.setChecked(False)
+        self.key_sheet.clear()
         self.setCurrentIndex(0)

@@ -25,6 +25,9 @@ NAMES = {
     "key": "mdi6.shield-key-outline",
     "private": "mdi6.eye-off-outline",
     "remove": "mdi6.delete-outline",
+    "retention": "mdi6.archive-clock-outline",
+    "audit": "mdi6.clipboard-text-clock-outline",
+    "restore": "mdi6.backup-restore",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import practice
+from therapist_desk import backups, practice, vault_settings
 from therapist_desk.errors import TherapistDeskError, VaultInUse
 from therapist_desk.paths import VaultPaths
+from therapist_desk.ui import theme
 from therapist_desk.ui.background import BackgroundRunner
 from therapist_desk.ui.clipboard_guard import ClipboardGuard
 from therapist_desk.ui.dialogs import DialogService
@@ -30,6 +31,8 @@ from therapist_desk.ui.first_run import FirstRunScreen
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.idle_lock import IdleWatcher
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.restore_dialog import RestoreDialog
+from therapist_desk.ui.safekeeping_panel import moment
 from therapist_desk.ui.settings import WindowSettings
 from therapist_desk.ui.unlock_screen import UnlockScreen
 from therapist_desk.ui.widgets import heading, label, named
@@ -76,6 +79,7 @@ class MainWindow(QMainWindow):
         self.drafts = HeldDrafts(self)
         self._new_vault: NewVault | None = None
         self._last_saved: datetime | None = None
+        self._unlocked_with_recovery_key = False
 
         self.first_run = FirstRunScreen(paths, dialogs)
         self.unlock_screen = UnlockScreen(paths)
@@ -95,8 +99,10 @@ class MainWindow(QMainWindow):
         self.status_saved = named(QLabel(""), "Last saved")
         self.status_unsaved = named(QLabel(""), "Drafts not saved yet")
         self.status_lock = named(QLabel(""), "Lock timer")
+        self.status_backup = named(QLabel(""), "Last backup")
         self.statusBar().addWidget(self.status_saved)
         self.statusBar().addWidget(self.status_unsaved)
+        self.statusBar().addWidget(self.status_backup)
         self.statusBar().addPermanentWidget(self.status_lock)
         self.drafts.changed.connect(self._drafts_changed)
         self._retry_drafts = QTimer(self)
@@ -111,6 +117,9 @@ class MainWindow(QMainWindow):
         self.first_run.passphrase_chosen.connect(self._create)
         self.first_run.practice_saved.connect(self._practice_saved)
         self.unlock_screen.unlock_requested.connect(self._unlock)
+        self.unlock_screen.restore_requested.connect(self.restore)
+        self.first_run.restore_requested.connect(self.restore)
+        self.workspace.settings.safekeeping.backup_state_changed.connect(self._show_backup_state)
         self.workspace.lock_requested.connect(self.lock)
         self.workspace.note_saved.connect(self._note_saved)
         self.workspace.settings.idle_minutes_changed.connect(self._idle_minutes_changed)
@@ -191,6 +200,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.unlock_screen)
         self.setWindowTitle(TITLE)
         self.status_saved.setText("")
+        self.status_backup.setText("")
         self.status_lock.setText("Locked")
         self.unlock_screen.secret.setFocus()
 
@@ -200,6 +210,7 @@ class MainWindow(QMainWindow):
         def work() -> Vault:
             return unlock_vault(paths, secret, lock=lock)
 
+        self._unlocked_with_recovery_key = secret.recovery_key is not None
         self.runner.run(
             work, self.open_unlocked, lambda error: self.unlock_screen.failed(_user_message(error))
         )
@@ -223,6 +234,15 @@ class MainWindow(QMainWindow):
         self.idle.start()
         self._show_lock_timer()
         self.status_saved.setText("")
+        self._show_backup_state()
+        if self._unlocked_with_recovery_key:
+            self._unlocked_with_recovery_key = False
+            # The passphrase was forgotten or is in doubt: offer a new one straight away.
+            QTimer.singleShot(0, self._ask_new_passphrase)
+
+    def _ask_new_passphrase(self) -> None:
+        if self.open_vault is not None:
+            self.workspace.settings.safekeeping.ask_new_passphrase(ask_current=False)
 
     def lock(self) -> None:
         """Save the open draft, clear every view and close the vault.
@@ -301,6 +321,30 @@ class MainWindow(QMainWindow):
             self._last_saved = when
             self.status_saved.setText(f"Saved {when:%H:%M}")
 
+    def _show_backup_state(self) -> None:
+        """'Backup: <when>', and a warning when the latest is a week old or there is none."""
+        if self.open_vault is None:
+            self.status_backup.setText("")
+            return
+        vault = self.open_vault.vault
+        try:
+            state = vault_settings.backup_state(vault)
+        except SAVE_ERRORS:
+            self.status_backup.setText("")
+            return
+        last = state.last_backup_at
+        overdue = last is None or vault.now() - last >= backups.BACKUP_WARNING_AGE
+        if last is None:
+            text = "No backup yet: choose a backup folder in Settings"
+        elif overdue:
+            days = (vault.now() - last).days
+            text = f"No backup for {days} days (last {moment(last, self.open_vault.today())})"
+        else:
+            text = f"Backup: {moment(last, self.open_vault.today())}"
+        self.status_backup.setText(text)
+        warning = f"color: {theme.risk_colours()[0]}; font-weight: 600;"
+        self.status_backup.setStyleSheet(warning if overdue else "")
+
     def _idle_minutes_changed(self, minutes: int) -> None:
         self.idle.set_minutes(minutes)
         self._show_lock_timer()
@@ -308,12 +352,36 @@ class MainWindow(QMainWindow):
     def _show_lock_timer(self) -> None:
         self.status_lock.setText(f"Locks after {self.idle.minutes} min idle")
 
+    # -- restore -------------------------------------------------------------------------------
+
+    def restore(self) -> None:
+        """Bring a backup back into this vault's folder (only while locked or before creation)."""
+        if self.open_vault is not None or self._lock is None:
+            return
+        dialog = RestoreDialog(self.paths, self.runner, self.dialogs, self._lock, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kept = (
+            f" The vault that was here is kept as {dialog.kept.name}, in the same folder."
+            if dialog.kept is not None
+            else ""
+        )
+        self.dialogs.inform(
+            self,
+            "Backup restored",
+            "The backup was checked and restored. Unlock it with the passphrase it had when "
+            f"it was made, or with the recovery key.{kept}",
+        )
+        self.first_run.reset()
+        self._show_locked()
+
     # -- closing ---------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._may_close():
             event.ignore()
             return
+        self._automatic_backup()
         self.lock()
         if self._new_vault is not None:
             self._new_vault.vault.close()
@@ -326,6 +394,30 @@ class MainWindow(QMainWindow):
             self._lock.release()
             self._lock = None
         super().closeEvent(event)
+
+    def _automatic_backup(self) -> None:
+        """On close, at most once a day, into the chosen folder; never a reason to stay open."""
+        open_vault = self.open_vault
+        if open_vault is None:
+            return
+        try:
+            if not backups.automatic_backup_due(open_vault.vault):
+                return
+            folder = vault_settings.backup_state(open_vault.vault).folder
+            assert folder is not None
+            self.status_saved.setText("Making the daily backup…")
+            self._application().setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                backups.make_backup(open_vault.vault, folder, automatic=True)
+            finally:
+                self._application().restoreOverrideCursor()
+        except SAVE_ERRORS as error:
+            self.dialogs.warn(
+                self,
+                "The daily backup was not made",
+                f"{save_error_text(error)}\n\nYour records are safe in the vault. Make a "
+                "backup from Settings when the backup folder is available.",
+            )
 
     def _may_close(self) -> bool:
         """Never close over text that is not saved: say what is held, and stay open."""

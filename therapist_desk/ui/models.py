@@ -154,6 +154,13 @@ class RecordTableModel(QAbstractTableModel):
             return self.row_of(self._record_id(record))
         return row
 
+    def remove(self, record_id: str) -> None:
+        row = self.row_of(record_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+
     def refresh(self) -> None:
         """Everything shown may have changed (privacy mode, the date)."""
         if self._rows:

@@ -16,9 +16,11 @@ PLACES = (
     ("Today", "today"),
     ("Clients", "clients"),
     ("Search", "search"),
+    ("Retention", "retention"),
+    ("Audit trail", "audit"),
     ("Settings", "settings"),
 )
-TODAY, CLIENTS, SEARCH, SETTINGS = range(len(PLACES))
+TODAY, CLIENTS, SEARCH, RETENTION, AUDIT_TRAIL, SETTINGS = range(len(PLACES))
 
 
 class NavigationModel(QAbstractListModel):

@@ -15,11 +15,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from therapist_desk import (
+    audit,
     clients,
     contacts,
     progress_notes,
     psychotherapy_notes,
     referrals,
+    retention,
     therapy_sessions,
 )
 from therapist_desk.domain.records import (
@@ -35,7 +37,7 @@ from therapist_desk.domain.records import (
     SessionDetails,
     TherapySession,
 )
-from therapist_desk.domain.vocabulary import Attendance
+from therapist_desk.domain.vocabulary import Attendance, AuditKind
 from therapist_desk.search_index import HitKind, SearchIndex, build_index
 from therapist_desk.ui.background import BackgroundRunner
 from therapist_desk.ui.formatting import initials
@@ -44,6 +46,7 @@ from therapist_desk.vault import Vault
 
 class OpenVault(QObject):
     client_saved = Signal(object)  # Client
+    client_deleted = Signal(str)  # client id
     contacts_changed = Signal(str)  # client id
     sessions_changed = Signal(object)  # tuple of client ids
     note_saved = Signal(object)  # ProgressNote
@@ -249,6 +252,34 @@ class OpenVault(QObject):
         # Process notes stay out of the search index: they are private even on screen.
         return psychotherapy_notes.save_psychotherapy_note(
             self.vault, client_id, text, session_id=session_id, note_id=note_id
+        )
+
+    def record_view(self, client_id: str) -> None:
+        """Opening a client's record is itself recorded (repeated views within minutes are one)."""
+        audit.record_now(self.vault, AuditKind.VIEW, client_id=client_id, record_id=client_id)
+
+    def delete_client(
+        self,
+        client_id: str,
+        confirmation: str,
+        on_done: Callable[[int], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Delete a client in the worker (compacting a large vault takes seconds).
+
+        `on_done` gets the number of sessions removed with them.
+        """
+        vault = self.vault
+
+        def deleted(sessions: int) -> None:
+            self.clients = [client for client in self.clients if client.id != client_id]
+            self._names.pop(client_id, None)
+            self._index(lambda index: index.remove_client(client_id))
+            self.client_deleted.emit(client_id)
+            on_done(sessions)
+
+        self.in_background(
+            lambda: retention.delete_client(vault, client_id, confirmation), deleted, on_error
         )
 
     def referrals_for(self, client_id: str) -> list[Referral]:

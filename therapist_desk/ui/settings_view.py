@@ -21,6 +21,7 @@ from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.practice_form import PracticeForm
+from therapist_desk.ui.safekeeping_panel import SafekeepingPanel
 from therapist_desk.ui.settings import IDLE_MINUTE_CHOICES, WindowSettings
 from therapist_desk.ui.widgets import heading, label, named, scrolling, subheading
 
@@ -70,6 +71,7 @@ class SettingsView(QWidget):
         self.add_term = named(QPushButton("Add"), "Add the term")
         self.add_term.clicked.connect(self._add_term)
         self.terms_list = named(label("", wrap=True), "Terms in the list")
+        self.safekeeping = SafekeepingPanel(dialogs)
 
         form = QFormLayout()
         form.addRow("Lock after", self.idle)
@@ -84,6 +86,7 @@ class SettingsView(QWidget):
         layout.addWidget(heading("Settings"))
         layout.addWidget(subheading("Locking and privacy"))
         layout.addLayout(form)
+        layout.addWidget(self.safekeeping)
         layout.addWidget(subheading("Practice profile (letterhead)"))
         layout.addWidget(self.practice_form)
         save_row = QHBoxLayout()
@@ -94,13 +97,14 @@ class SettingsView(QWidget):
         layout.addLayout(term_row)
         layout.addWidget(self.terms_list)
         layout.addStretch(1)
-        scroll = scrolling(body)
+        self.scroll_area = scroll = scrolling(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
+        self.safekeeping.attach(open_vault)
         profile, damaged = practice.load_profile(open_vault.vault)
         self._saved_profile = profile
         self.practice_form.set_profile(profile)
@@ -167,6 +171,7 @@ class SettingsView(QWidget):
             self._unsaved_profile = self.practice_form.profile()  # memory only, until unlock
         self.practice_form.clear()
         self.practice_status.clear()
+        self.safekeeping.clear()
         self.terms_list.clear()
         self.term.clear()
         self._vault = None

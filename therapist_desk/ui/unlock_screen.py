@@ -23,6 +23,7 @@ class UnlockScreen(QWidget):
     """Emits `unlock_requested(Secret)`; the window does the unlocking off the GUI thread."""
 
     unlock_requested = Signal(object)
+    restore_requested = Signal()
 
     def __init__(self, paths: VaultPaths, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,13 @@ class UnlockScreen(QWidget):
         self.busy.hide()
         self.message = named(label("", wrap=True), "Unlock message")
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.restore_button = named(
+            QPushButton(icon("restore"), "Restore from a backup…"), "Restore from a backup"
+        )
+        self.restore_button.clicked.connect(self.restore_requested)
+        restore_row = QHBoxLayout()
+        restore_row.addStretch(1)
+        restore_row.addWidget(self.restore_button)
 
         modes = QWidget()
         mode_row = QHBoxLayout(modes)
@@ -68,6 +76,7 @@ class UnlockScreen(QWidget):
         layout.addWidget(entry)
         layout.addWidget(self.busy)
         layout.addWidget(self.message)
+        layout.addLayout(restore_row)
         layout.addStretch(3)
         outer = QHBoxLayout(self)
         outer.addStretch(1)
@@ -102,6 +111,7 @@ class UnlockScreen(QWidget):
         self.busy.setVisible(busy)
         self.unlock_button.setEnabled(not busy)
         self.secret.setEnabled(not busy)
+        self.restore_button.setEnabled(not busy)
 
     def failed(self, message: str) -> None:
         """Show why unlocking failed; the field keeps its text only for a mistyped key."""

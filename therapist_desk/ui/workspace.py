@@ -17,12 +17,22 @@ from therapist_desk import progress_notes
 from therapist_desk.domain.records import Client
 from therapist_desk.search_index import HitKind, SearchHit
 from therapist_desk.ui import client_record
+from therapist_desk.ui.audit_view import AuditTrailView
 from therapist_desk.ui.clients_view import ClientsView
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.icons import icon
-from therapist_desk.ui.navigation import CLIENTS, SEARCH, SETTINGS, TODAY, NavigationModel
+from therapist_desk.ui.navigation import (
+    AUDIT_TRAIL,
+    CLIENTS,
+    RETENTION,
+    SEARCH,
+    SETTINGS,
+    TODAY,
+    NavigationModel,
+)
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.retention_view import RetentionView
 from therapist_desk.ui.search_view import SearchView
 from therapist_desk.ui.settings import WindowSettings
 from therapist_desk.ui.settings_view import SettingsView
@@ -72,12 +82,16 @@ class Workspace(QWidget):
         self.today = TodayView()
         self.clients = ClientsView(dialogs, drafts)
         self.search = SearchView(self.search_field)
+        self.retention = RetentionView(dialogs, drafts)
+        self.audit_trail = AuditTrailView()
         self.settings = SettingsView(settings, dialogs)
         self.pages = QStackedWidget()
-        for page in (self.today, self.clients, self.search, self.settings):
+        for page in self._places():
             self.pages.addWidget(page)
         self.today.open_session.connect(self.open_session)
         self.search.open_hit.connect(self.open_hit)
+        self.retention.open_client.connect(self.show_client)
+        self.clients.record.audit_requested.connect(self.show_audit_trail)
         self.clients.note_saved.connect(self.note_saved)
         self.settings.privacy_changed.connect(self.set_privacy)
 
@@ -102,6 +116,17 @@ class Workspace(QWidget):
 
     # -- places ------------------------------------------------------------------------
 
+    def _places(self) -> tuple[QWidget, ...]:
+        """The pages, in the order of the navigation list."""
+        return (
+            self.today,
+            self.clients,
+            self.search,
+            self.retention,
+            self.audit_trail,
+            self.settings,
+        )
+
     def go_to(self, place: int) -> None:
         if self.navigation.currentIndex().row() != place:
             self.navigation.selectionModel().setCurrentIndex(
@@ -118,6 +143,12 @@ class Workspace(QWidget):
         self.pages.setCurrentIndex(place)
         if place == TODAY:
             self.today.refresh()
+        elif place == RETENTION:
+            self.retention.refresh()
+        elif place == AUDIT_TRAIL:
+            self.audit_trail.refresh()
+        elif place == SETTINGS:
+            self.settings.safekeeping.refresh()
 
     @property
     def place(self) -> int:
@@ -141,6 +172,18 @@ class Workspace(QWidget):
     def open_session(self, client_id: str, session_id: str) -> None:
         self.go_to(CLIENTS)
         self.clients.open_client(client_id, tab=client_record.SESSIONS, session_id=session_id)
+
+    def show_client(self, client_id: str) -> None:
+        self.go_to(CLIENTS)
+        self.clients.open_client(client_id)
+
+    def show_audit_trail(self, client_id: str) -> None:
+        """One client's entries in the audit trail (from their record)."""
+        self.audit_trail.choose_client(client_id)
+        if self.place == AUDIT_TRAIL:
+            self.audit_trail.reload()
+        else:
+            self.go_to(AUDIT_TRAIL)  # showing the place loads the entries
 
     def open_hit(self, hit: SearchHit) -> None:
         tabs = {
@@ -174,6 +217,8 @@ class Workspace(QWidget):
         self.clients.set_privacy(privacy)
         self.today.attach(open_vault)
         self.search.attach(open_vault)
+        self.retention.attach(open_vault)
+        self.audit_trail.attach(open_vault)
         self.settings.attach(open_vault)
         if self.place == TODAY and self.navigation.currentIndex().row() == TODAY:
             self.today.refresh()
@@ -191,7 +236,7 @@ class Workspace(QWidget):
         self.search_field.blockSignals(True)
         self.search_field.clear()
         self.search_field.blockSignals(False)
-        for page in (self.today, self.clients, self.search, self.settings):
-            page.clear()
+        for page in self._places():
+            page.clear()  # type: ignore[attr-defined]
         self.navigation.clearSelection()
         self._vault = None
