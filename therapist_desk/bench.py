@@ -9,6 +9,7 @@ of several rounds; nothing here fails on a timing.
 from __future__ import annotations
 
 import json
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -31,6 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from therapist_desk import backups
 from therapist_desk.crypto import kdf
 from therapist_desk.db.base import Base
 from therapist_desk.db.bulk import add_in_dependency_order
@@ -51,6 +53,7 @@ WRITE_ROUNDS = 3
 WRITE_SAMPLE = 10_000
 READ_ROUNDS = 3
 UNLOCK_ROUNDS = 5
+BACKUP_ROUNDS = 3
 _BATCH = 2000
 
 
@@ -228,6 +231,51 @@ def _read_plain(factory: sessionmaker[Session]) -> float:
     return time.perf_counter() - started
 
 
+def _timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def _raw_copy(source: Path, target: Path) -> None:
+    """The baseline: SQLite's backup API alone, with nothing of ours around it."""
+    reader = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+    writer = sqlite3.connect(target)
+    try:
+        reader.backup(writer)
+    finally:
+        writer.close()
+        reader.close()
+    target.unlink()
+
+
+def _measure_backups(vault: Vault, work_dir: Path) -> dict[str, float]:
+    """Backing up and checking a backup, beside a bare copy with SQLite's backup API."""
+    folder = work_dir / "backups"
+    folder.mkdir()
+    raw: list[float] = []
+    made: list[float] = []
+    verified: list[float] = []
+    key = vault.keys.data_key()
+    for _ in range(BACKUP_ROUNDS):
+        raw.append(_timed(lambda: _raw_copy(vault.paths.database, folder / "raw.sqlite3")))
+        started = time.perf_counter()
+        backup = backups.make_backup(vault, folder)
+        made.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        backups.verify_backup(backup, data_key=key)
+        verified.append(time.perf_counter() - started)
+        backup.unlink()
+    copy_seconds = statistics.median(raw)
+    return {
+        "raw_copy": round(copy_seconds, 3),
+        "backup": round(statistics.median(made), 3),
+        "verify": round(statistics.median(verified), 3),
+        "backup_ratio": round(statistics.median(made) / copy_seconds, 2),
+        "verify_ratio": round(statistics.median(verified) / copy_seconds, 2),
+    }
+
+
 def _median_of(rounds: int, measure: Callable[[], float]) -> float:
     return statistics.median(measure() for _ in range(rounds))
 
@@ -263,6 +311,7 @@ def measure(clients: int, notes: int, work_dir: Path) -> dict[str, Any]:
         for _ in range(READ_ROUNDS):
             encrypted_reads.append(_read_encrypted(vault)[0])
             plain_reads.append(_read_plain(plain))
+        backup_figures = _measure_backups(vault, work_dir)
 
     write_paths = VaultPaths(work_dir / "writes")
     sample = samples[:WRITE_SAMPLE]
@@ -310,6 +359,7 @@ def measure(clients: int, notes: int, work_dir: Path) -> dict[str, Any]:
             "key_derivation": round(statistics.median(t.key_derivation for t in unlocks), 3),
             "rest": round(statistics.median(t.rest for t in unlocks), 3),
         },
+        "backup_seconds": backup_figures,
         "size_mb": {
             "encrypted": round(_size_mb(paths.database), 1),
             "plain": round(_size_mb(plain_path), 1),
@@ -322,6 +372,7 @@ def _table(figures: dict[str, Any]) -> str:
     read = figures["read_all_notes_seconds"]
     unlock = figures["unlock_seconds"]
     size = figures["size_mb"]
+    backup = figures["backup_seconds"]
     lines = [
         f"Therapist Desk benchmark: {figures['clients']:,} clients, "
         f"{figures['sessions']:,} sessions, {figures['notes']:,} progress notes",
@@ -337,6 +388,13 @@ def _table(figures: dict[str, Any]) -> str:
         f"{'size on disk, MB':<52}{size['encrypted']:>12.1f}{size['plain']:>12.1f}"
         f"{size['encrypted'] / size['plain']:>8.2f}x",
         f"{'building the demo vault, s':<52}{figures['demo_build_seconds']:>12.1f}",
+        "",
+        f"{'backups, s (median of ' + str(BACKUP_ROUNDS) + ')':<52}{'ours':>12}"
+        f"{'raw copy':>12}{'ratio':>9}",
+        f"{'make a backup (backup API, fsync, record it)':<52}{backup['backup']:>12.3f}"
+        f"{backup['raw_copy']:>12.3f}{backup['backup_ratio']:>8.2f}x",
+        f"{'verify a backup (integrity, every value, chain)':<52}{backup['verify']:>12.3f}"
+        f"{backup['raw_copy']:>12.3f}{backup['verify_ratio']:>8.2f}x",
     ]
     return "\n".join(lines)
 
