@@ -13,8 +13,10 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
+from therapist_desk.documents import PrintedDocument
 from therapist_desk.paths import VaultPaths
 from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.printing import PaperSize
 from therapist_desk.ui.settings import WindowSettings
 from therapist_desk.vault import create_vault
 
@@ -30,6 +32,7 @@ class ScriptedDialogs:
     print_answer: bool = True
     asked: list[tuple[str, str]] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
+    printed_documents: list[tuple[PrintedDocument, PaperSize]] = field(default_factory=list)
 
     def save_file(
         self, parent: QWidget, title: str, suggested_name: str, filters: str
@@ -59,6 +62,12 @@ class ScriptedDialogs:
         self.asked.append(("print", title))
         if self.print_answer:
             self.printed.append(html)
+        return self.print_answer
+
+    def print_document(self, parent: QWidget, document: PrintedDocument, paper: PaperSize) -> bool:
+        self.asked.append(("print", document.title))
+        if self.print_answer:
+            self.printed_documents.append((document, paper))
         return self.print_answer
 
     def warnings(self) -> list[str]:

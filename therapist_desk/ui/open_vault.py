@@ -254,6 +254,16 @@ class OpenVault(QObject):
             self.vault, client_id, text, session_id=session_id, note_id=note_id
         )
 
+    def record_disclosure(self, client_id: str, record_id: str, detail: str) -> None:
+        """A print, PDF or export of a client's information, on their audit trail."""
+        audit.record_now(
+            self.vault,
+            AuditKind.DISCLOSURE,
+            client_id=client_id,
+            record_id=record_id,
+            detail=detail,
+        )
+
     def record_view(self, client_id: str) -> None:
         """Opening a client's record is itself recorded (repeated views within minutes are one)."""
         audit.record_now(self.vault, AuditKind.VIEW, client_id=client_id, record_id=client_id)
