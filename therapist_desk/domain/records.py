@@ -133,6 +133,8 @@ class TherapySession:
     details: SessionDetails
     attendees: tuple[Attendee, ...]
     damaged: tuple[str, ...] = ()
+    #: The recurring series this session belongs to, if it was booked as one.
+    series_id: str | None = None
 
     @property
     def client_ids(self) -> tuple[str, ...]:
