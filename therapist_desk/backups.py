@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -66,6 +66,13 @@ def _reason(error: BaseException) -> str:
 
 def _copy_database(source: sqlite3.Connection, destination: Path) -> None:
     """One consistent snapshot of `source`, as a single self-contained file."""
+    # Made readable by the owner alone before a byte is written: a file SQLite
+    # creates gets the umask's permissions (often world-readable), and whoever
+    # opens it meanwhile keeps reading after a later chmod. SQLite gives its
+    # journal files the permissions of the database file.
+    for leftover in ("", "-journal", "-wal", "-shm"):  # from an interrupted attempt
+        destination.with_name(destination.name + leftover).unlink(missing_ok=True)
+    os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     target = sqlite3.connect(destination)
     try:
         source.backup(target)
@@ -96,6 +103,12 @@ def make_backup(vault: Vault, folder: Path, *, automatic: bool = False) -> Path:
         )
     now = vault.now()
     target = folder / backup_name(now, automatic=automatic)
+    number = 1
+    while target.exists():  # two backups in one second: never replace the first
+        number += 1
+        target = folder / backup_name(now, automatic=automatic).replace(
+            SUFFIX, f"-{number}{SUFFIX}"
+        )
     partial = target.with_name(target.name + ".partial")
     try:
         with vault.engine.connect() as connection:
@@ -264,7 +277,9 @@ def restore_backup(
                 _copy_database(source, building)
             finally:
                 source.close()
-            with sqlite3.connect(building) as connection:
+            # closing(): sqlite3's own `with` commits but leaves the connection
+            # open, holding the file (and its -wal) after it has been renamed.
+            with closing(sqlite3.connect(building)) as connection:
                 connection.execute("PRAGMA journal_mode=WAL")
             building.chmod(0o600)
             building.replace(target.database)
@@ -287,6 +302,10 @@ def restore_backup(
 def _set_aside(target: VaultPaths) -> Path:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = target.database.with_name(f"{target.database.name}.replaced-{stamp}")
+    number = 1
+    while kept.exists():  # replaced twice in one second: never overwrite a kept vault
+        number += 1
+        kept = target.database.with_name(f"{target.database.name}.replaced-{stamp}-{number}")
     for suffix in ("", "-wal", "-shm"):
         current = target.database.with_name(target.database.name + suffix)
         if current.exists():

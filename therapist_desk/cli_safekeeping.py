@@ -56,14 +56,16 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def command_backup(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
     with unlock(args, reader) as vault:
-        folder = args.out or vault_settings.backup_state(vault).folder
+        remembered = vault_settings.backup_state(vault).folder
+        folder = args.out or remembered
         if folder is None:
             raise InvalidInput(
                 "No backup folder is set yet: give one with --out DIR (an external drive, say)."
             )
-        if args.out is not None and vault_settings.backup_state(vault).folder is None:
-            vault_settings.set_setting(vault, vault_settings.BACKUP_FOLDER, str(args.out.resolve()))
         made = backups.make_backup(vault, folder)
+        # Remembered only once a backup went there: a mistyped folder is not kept.
+        if args.out is not None and remembered is None:
+            vault_settings.set_setting(vault, vault_settings.BACKUP_FOLDER, str(args.out.resolve()))
     print(made, file=out)
     return ExitStatus.OK
 

@@ -79,3 +79,11 @@ class NoVault(TherapistDeskError):
 
 class VaultExists(TherapistDeskError):
     exit_status = ExitStatus.VAULT_EXISTS
+
+
+class VaultCloseProblem(TherapistDeskError):
+    """The vault closed (keys dropped, lock released) but its last writes failed."""
+
+
+class StorageProblem(TherapistDeskError):
+    """The disk, not the vault: full, read-only, or failing to read or write."""

@@ -27,10 +27,14 @@ YEARS_AFTER_MAJORITY = 3
 
 
 def _years_later(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 1 March in a common year.
+
+    The later of the two possible days, so a record is never due a day early.
+    """
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February in a year that has none
-        return day.replace(year=day.year + years, day=28)
+        return date(day.year + years, 3, 1)
 
 
 @dataclass(frozen=True)
@@ -56,14 +60,18 @@ def keep_until(client: Client, last_service: date, years: int) -> tuple[date, st
     return until, reason
 
 
-def last_sessions(vault: Vault) -> dict[str, date]:
-    """Each client's latest session that has taken place, as a local date."""
+def last_sessions(vault: Vault, *, booked: bool = False) -> dict[str, date]:
+    """Each client's latest session that has taken place, as a local date.
+
+    With `booked`, each client's latest session still to come instead.
+    """
     now = vault.now()
+    when = TherapySessionRow.starts_at > now if booked else TherapySessionRow.starts_at <= now
     with vault.reading() as session:
         rows = session.execute(
             select(SessionAttendeeRow.client_id, func.max(TherapySessionRow.starts_at))
             .join(TherapySessionRow, TherapySessionRow.id == SessionAttendeeRow.session_id)
-            .where(TherapySessionRow.starts_at <= now)
+            .where(when)
             .group_by(SessionAttendeeRow.client_id)
         ).all()
     return {client_id: starts_at.astimezone().date() for client_id, starts_at in rows}
@@ -74,11 +82,17 @@ def retention_review(vault: Vault, today: date | None = None) -> list[Retention]
     today = today or vault.now().astimezone().date()
     years = vault_settings.retention_years(vault)
     latest = last_sessions(vault)
+    booked = last_sessions(vault, booked=True)
     review = []
     for client in clients.list_clients(vault):
         details = client.details
         last = latest.get(client.id) or details.discharge_date or client.updated_at.date()
         until, reason = keep_until(client, last, years)
+        if client.id in booked:
+            # Someone booked to come back is a client again, however old their last visit.
+            booked_until, _ = keep_until(client, booked[client.id], years)
+            if booked_until > until:
+                until, reason = booked_until, f"a session is booked for {booked[client.id]}"
         review.append(Retention(client, last, until, reason))
     return sorted(review, key=lambda item: item.keep_until)
 

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from therapist_desk.errors import InvalidInput
+from therapist_desk.errors import InvalidInput, StorageProblem
 
 
 def write_file_atomically(path: Path, data: bytes) -> None:
@@ -30,7 +30,7 @@ def write_file_atomically(path: Path, data: bytes) -> None:
     except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(error, OSError):
-            raise InvalidInput(
+            raise StorageProblem(
                 f"Cannot write {path}: {error.strerror}; nothing was written."
             ) from error
         raise

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Self
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from therapist_desk.crypto import kdf, recovery_key, vault_header
@@ -35,7 +35,9 @@ from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import (
     InvalidInput,
     NoVault,
+    StorageProblem,
     TherapistDeskError,
+    VaultCloseProblem,
     VaultDamaged,
     VaultExists,
     VaultTooNew,
@@ -135,19 +137,32 @@ class Vault:
         """
         if not self._open:
             return
+        self._open = False
+        problem: BaseException | None = None
         try:
             if not self.read_only:
-                self.record_event(AuditKind.LOCK)
-        finally:
-            self._open = False
-        try:
-            if not self.read_only:
-                self.checkpoint()
+                # Each step is tried whatever happened to the one before: on a full
+                # disk the lock entry may be lost and the log not folded back, but
+                # every committed save is safe in the log, and the key must go.
+                try:
+                    self.record_event(AuditKind.LOCK)
+                except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+                    problem = error
+                try:
+                    self.checkpoint()
+                except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+                    problem = problem or error
         finally:
             self.keys.lock()
             self.engine.dispose()
             if self._owns_lock:
                 self._lock.release()
+        if problem is not None:
+            raise VaultCloseProblem(
+                "The vault was closed, but it could not record the lock or fold its log "
+                f"back into the file ({_problem_text(problem)}). Everything saved is safe; free "
+                "some disk space and run `therapist-desk verify`."
+            ) from problem
 
     def audit_key(self) -> bytes:
         """The key that chains the audit trail (derived once from the data key)."""
@@ -171,8 +186,13 @@ class Vault:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *_exc: object) -> None:
+        try:
+            self.close()
+        except VaultCloseProblem:
+            if exc_type is None:
+                raise
+            # The error already on its way out says what went wrong first.
 
     # -- header -----------------------------------------------------------------
 
@@ -373,7 +393,7 @@ def unlock_vault(
                 f"A copy made before the attempt is in {paths.upgrade_backups}."
             ) from error
         except DBAPIError as error:
-            raise VaultDamaged(f"the database cannot be read ({_reason(error)})") from error
+            raise _unreadable(error) from error
     except BaseException:
         engine.dispose()
         if owns_lock:
@@ -482,13 +502,46 @@ def _read_header_before_unlock(engine: Engine) -> VaultHeader:
                 raise VaultDamaged("the file is not a Therapist Desk vault, or it is empty")
             row = connection.execute(text("SELECT document FROM vault_header WHERE id = 1")).first()
     except DBAPIError as error:
-        raise VaultDamaged(f"the database cannot be read ({_reason(error)})") from error
+        raise _unreadable(error) from error
     if row is None or not isinstance(row[0], bytes):
         raise VaultDamaged("the vault header is missing")
     try:
         return VaultHeader.from_bytes(row[0])
     except HeaderDamaged as error:
         raise VaultDamaged(str(error)) from error
+
+
+#: SQLite's result codes that mean the disk or the file system, not a damaged vault.
+_STORAGE_CODES = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_READONLY": "the vault's folder or file cannot be written",
+    "SQLITE_CANTOPEN": "the vault's files cannot be opened",
+    "SQLITE_PERM": "the vault's files may not be opened by this account",
+    "SQLITE_IOERR": "the disk failed to read or write",
+}
+
+
+def _unreadable(error: DBAPIError) -> TherapistDeskError:
+    """Damage, or a disk problem (which a restore would not cure): each its own message."""
+    original = error.orig
+    name = getattr(original, "sqlite_errorname", "") or ""
+    for code, meaning in _STORAGE_CODES.items():
+        if name == code or name.startswith(code + "_"):
+            return StorageProblem(
+                f"The vault cannot be opened: {meaning} ({_reason(error)}). The vault itself "
+                "was not changed. Free some disk space or check the drive, then try again."
+            )
+    return VaultDamaged(f"the database cannot be read ({_reason(error)})")
+
+
+def _problem_text(error: BaseException) -> str:
+    if isinstance(error, DBAPIError):
+        return _reason(error)
+    if isinstance(error, sqlite3.Error):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return type(error).__name__
 
 
 def _reason(error: DBAPIError) -> str:

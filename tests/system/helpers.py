@@ -22,7 +22,7 @@ from typing import Any, Self
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.domain.records import NoteContent
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat
-from therapist_desk.errors import ExitStatus
+from therapist_desk.errors import ExitStatus, WrongPassphrase
 from therapist_desk.interchange_export import export_vault
 from therapist_desk.paths import VaultPaths
 from therapist_desk.progress_notes import note_content_hash
@@ -118,8 +118,18 @@ def make_vault(data_dir: Path) -> VaultPaths:
     return paths
 
 
-def open_vault(data_dir: Path) -> Vault:
-    return unlock_vault(VaultPaths(data_dir), Secret(passphrase=PASSPHRASE))
+def open_vault(data_dir: Path, secret: Secret | None = None) -> Vault:
+    """Unlock the vault in `data_dir` (with PASSPHRASE unless another secret is given)."""
+    return unlock_vault(VaultPaths(data_dir), secret or Secret(passphrase=PASSPHRASE))
+
+
+def opens_with(data_dir: Path, secret: Secret) -> bool:
+    """Whether `secret` unlocks the vault in `data_dir` (False for a wrong one)."""
+    try:
+        open_vault(data_dir, secret).close()
+    except WrongPassphrase:
+        return False
+    return True
 
 
 def copy_vault(source: Path, destination: Path) -> Path:
@@ -133,12 +143,49 @@ def without_export_time(document: JsonObject) -> JsonObject:
     return {key: value for key, value in document.items() if key != "exported_at"}
 
 
-def export_in_process(data_dir: Path, *, include_psychotherapy_notes: bool = False) -> JsonObject:
+def export_in_process(
+    data_dir: Path, *, include_psychotherapy_notes: bool = False, secret: Secret | None = None
+) -> JsonObject:
     """The vault's export, made through the API and normalised through JSON like the CLI's."""
-    with open_vault(data_dir) as vault:
-        document = export_vault(vault, include_psychotherapy_notes=include_psychotherapy_notes)
+    with open_vault(data_dir, secret) as vault:
+        return export_of(vault, include_psychotherapy_notes=include_psychotherapy_notes)
+
+
+def export_of(vault: Vault, *, include_psychotherapy_notes: bool = False) -> JsonObject:
+    """The export of an unlocked vault, normalised like `export_in_process`."""
+    document = export_vault(vault, include_psychotherapy_notes=include_psychotherapy_notes)
     normalised: JsonObject = json.loads(json.dumps(document, ensure_ascii=False))
     return without_export_time(normalised)
+
+
+class Markers:
+    """Makes a unique marker for each text field and remembers them all."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.made: list[str] = []
+
+    def __call__(self, place: str) -> str:
+        marker = f"ZQX-LEAK-{self.tag}{place}-7731"
+        self.made.append(marker)
+        return marker
+
+
+LEAK_ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
+
+
+def find_leaks(folder: Path, markers: list[str]) -> list[tuple[str, str, str]]:
+    """(file, marker, encoding) for every marker readable in any file under `folder`."""
+    found = []
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        content = path.read_bytes()
+        for marker in markers:
+            for encoding in LEAK_ENCODINGS:
+                if marker.encode(encoding) in content:
+                    found.append((str(path.relative_to(folder)), marker, encoding))
+    return found
 
 
 def _new_id() -> str:

@@ -2,8 +2,10 @@
 
 A child process saves progress notes in a loop and reports each save only
 after the call returned (after COMMIT). The test kills it with SIGKILL at a
-random moment, then checks that the vault opens, is whole, and holds every
-reported save exactly; fifty times over on the same vault.
+random moment, then checks that the vault opens, is whole (its audit trail
+included), and holds every reported save exactly, with an audit entry for each
+note and each signature; fifty times over on the same vault, and at least
+LEAST_SAVES reported saves in all.
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from tests.system.helpers import PASSPHRASE, ChildProcess, make_vault, open_vault
+from therapist_desk import audit
 from therapist_desk.clients import create_client
 from therapist_desk.db.models import ProgressNoteRow
 from therapist_desk.domain.records import ClientDetails, NoteContent
-from therapist_desk.domain.vocabulary import ClientStatus, NoteFormat
+from therapist_desk.domain.vocabulary import AuditKind, ClientStatus, NoteFormat
 from therapist_desk.vault_check import check_vault
 
 ROUNDS = 50
+#: Reported saves over all rounds; a round saves for 0.05 to 0.6 s, typically dozens of times.
+LEAST_SAVES = 200
 SHORTEST_RUN = 0.05
 LONGEST_RUN = 0.6
 
@@ -130,18 +135,28 @@ class InFlight:
         )
 
 
-def _check_round(data_dir: Path, expected: Expected, in_flight: InFlight, context: str) -> None:
+def _check_round(
+    data_dir: Path, expected: Expected, in_flight: InFlight, unlocks: int, context: str
+) -> None:
     with open_vault(data_dir) as vault:
         with vault.engine.connect() as connection:
             integrity = [row[0] for row in connection.execute(text("PRAGMA integrity_check"))]
         assert integrity == ["ok"], (integrity, context)
-        problems = check_vault(vault)
+        problems = check_vault(vault)  # the audit chain included
         assert problems == [], ([str(problem) for problem in problems], context)
         with vault.reading() as session:
             notes = {
                 row.session_id: (vault.codec.open_details(row, NoteContent), row.signed_at)
                 for row in session.scalars(select(ProgressNoteRow))
             }
+        # An entry exists exactly when its change does, kill or no kill.
+        trail = audit.events(vault)
+    created = [e for e in trail if e.details.kind is AuditKind.CREATE]
+    signed = [e for e in trail if e.details.kind is AuditKind.SIGN]
+    unlocked = [e for e in trail if e.details.kind is AuditKind.UNLOCK]
+    assert len([e for e in created if e.details.detail == "progress note"]) == len(notes), context
+    assert len(signed) == len([1 for _, signed_at in notes.values() if signed_at]), context
+    assert len(unlocked) == unlocks, context
     for session_id, (saved_round, sequence) in expected.saves.items():
         assert session_id in notes, (f"the note of session {session_id} is missing", context)
         (content, damaged), signed_at = notes[session_id]
@@ -200,9 +215,11 @@ def test_reported_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> Non
                     assert event == "signed", line
                     expected.signed.add(session_id)
             context = f"round {round_no}, seed {seed}, last line {log.lines[-1]!r}"
-            _check_round(paths.data_dir, expected, InFlight.after(log.lines[-1]), context)
+            # Unlocked so far: to add the client, then each child and each check.
+            unlocks = 1 + 2 * (round_no + 1)
+            _check_round(paths.data_dir, expected, InFlight.after(log.lines[-1]), unlocks, context)
     finally:
         waiting.kill()
 
-    assert reported >= ROUNDS
+    assert reported >= LEAST_SAVES, f"only {reported} saves were reported committed"
     assert expected.signed, "some notes should have been signed"

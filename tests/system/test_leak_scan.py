@@ -15,7 +15,9 @@ from tests.system.helpers import (
     PASSPHRASE,
     ChildProcess,
     JsonObject,
+    Markers,
     build_document,
+    find_leaks,
     run_cli,
 )
 from therapist_desk.domain.records import (
@@ -51,19 +53,6 @@ sys.stdin.readline()
 vault.close()
 print("closed", flush=True)
 """
-
-
-class Markers:
-    """Makes a unique marker for each text field and remembers them all."""
-
-    def __init__(self, tag: str) -> None:
-        self.tag = tag
-        self.made: list[str] = []
-
-    def __call__(self, place: str) -> str:
-        marker = f"ZQX-LEAK-{self.tag}{place}-7731"
-        self.made.append(marker)
-        return marker
 
 
 def _records(document: JsonObject) -> Iterator[tuple[type[Any], JsonObject]]:
@@ -111,19 +100,6 @@ def _assert_every_text_field_is_marked(document: JsonObject, markers: Markers) -
     assert len(kinds) == 10
 
 
-def _leaks(folder: Path, markers: list[str]) -> list[tuple[str, str, str]]:
-    found = []
-    for path in folder.rglob("*"):
-        if not path.is_file():
-            continue
-        content = path.read_bytes()
-        for marker in markers:
-            for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
-                if marker.encode(encoding) in content:
-                    found.append((str(path.relative_to(folder)), marker, encoding))
-    return found
-
-
 def test_no_record_text_is_readable_in_the_data_folder(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -159,9 +135,9 @@ def test_no_record_text_is_readable_in_the_data_folder(tmp_path: Path) -> None:
     exported.unlink()
 
     assert {path.name for path in data_dir.iterdir()} >= {"vault.sqlite3", "vault.lock"}
-    assert _leaks(data_dir, markers.made) == []
+    assert find_leaks(data_dir, markers.made) == []
     # Nor in settings, caches or logs under the home folder.
-    assert _leaks(tmp_path / "home", markers.made) == []
+    assert find_leaks(tmp_path / "home", markers.made) == []
 
     # While a program holds the vault open after writing, the log holds the new pages.
     more = Markers("open-")
@@ -173,12 +149,12 @@ def test_no_record_text_is_readable_in_the_data_folder(tmp_path: Path) -> None:
         wal = data_dir / "vault.sqlite3-wal"
         assert wal.is_file()
         assert wal.stat().st_size > 0
-        assert _leaks(data_dir, markers.made + more.made) == []
+        assert find_leaks(data_dir, markers.made + more.made) == []
         holder.send("close")
         assert holder.read_line() == "closed"
         assert holder.close() == 0
 
-    assert _leaks(data_dir, markers.made + more.made) == []
+    assert find_leaks(data_dir, markers.made + more.made) == []
     reread = run_cli(
         "export", "--include-psychotherapy-notes", "--data-dir", data_dir, "--passphrase-stdin"
     )
@@ -194,7 +170,7 @@ def test_the_scan_finds_plain_text(tmp_path: Path) -> None:
     for index, encoding in enumerate(("utf-8", "utf-16-le", "utf-16-be")):
         (tmp_path / f"file{index}").write_bytes(b"\x00junk" + marker.encode(encoding) + b"junk")
 
-    found = _leaks(tmp_path, [marker])
+    found = find_leaks(tmp_path, [marker])
 
     assert sorted(encoding for _path, _marker, encoding in found) == [
         "utf-16-be",

@@ -108,7 +108,11 @@ def check_chain(
     table = AuditEventRow.__table__
     columns = sealed_columns(table)  # type: ignore[arg-type]
     query = select(table).order_by(table.c.seq).execution_options(yield_per=_BATCH)
-    previous_chain: str | None = ""
+    # What the next entry may have been chained to: the stored chain of the one
+    # before, or, when that one's chain value itself was altered, the value it
+    # should have had (so an altered chain value is reported once, not also at
+    # the innocent entry after it). Empty: nothing to check against.
+    previous: set[str] = {""}
     expected_seq = 1
     with connection.execute(query) as result:
         for row in result:
@@ -120,16 +124,18 @@ def check_chain(
                     if row.seq > expected_seq
                     else "an audit entry is out of order or repeated",
                 )
-                previous_chain = None  # the entry after a gap cannot be checked on its own
+                previous = set()  # the entry after a gap cannot be checked on its own
             blobs = {name: getattr(row, name) for name in columns}
             details, damaged = codec.open_mapping(TABLE, row.id, blobs, AuditEventDetails)
             # An entry that cannot be decrypted is reported by the check of every
             # stored value; the chain is checked for those that can.
-            if (
-                not damaged
-                and previous_chain is not None
-                and row.chain
-                != chain_value(chain_key, previous_chain, row.seq, row.occurred_at, details)
-            ):
-                yield ChainBreak(row.seq, row.id, "the audit entry was altered")
-            previous_chain, expected_seq = row.chain, row.seq + 1
+            following = {row.chain}
+            if not damaged and previous:
+                expected = {
+                    chain_value(chain_key, chained_to, row.seq, row.occurred_at, details)
+                    for chained_to in previous
+                }
+                if row.chain not in expected:
+                    yield ChainBreak(row.seq, row.id, "the audit entry was altered")
+                    following |= expected
+            previous, expected_seq = following, row.seq + 1

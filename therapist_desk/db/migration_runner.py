@@ -80,6 +80,8 @@ def backup_database(engine: Engine, destination: Path) -> None:
         target = sqlite3.connect(destination)
         try:
             source.backup(target)
+            # A self-contained file: opening the copy later leaves no -wal or -shm beside it.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
 
