@@ -20,6 +20,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, Undefine
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
+from therapist_desk.domain.records import PracticeProfile
 from therapist_desk.errors import TherapistDeskError
 
 
@@ -46,6 +47,19 @@ class Letterhead:
     phone: str = ""
     email: str = ""
     website: str = ""
+
+
+def letterhead_from(profile: PracticeProfile) -> Letterhead:
+    return Letterhead(
+        practice_name=profile.practice_name,
+        clinician_name=profile.clinician_name,
+        credentials=profile.credentials,
+        licence_number=profile.licence_number,
+        address=profile.address,
+        phone=profile.phone,
+        email=profile.email,
+        website=profile.website,
+    )
 
 
 @dataclass(frozen=True)
