@@ -26,6 +26,7 @@ from therapist_desk import backups, vault_settings
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.demo_practice import DemoOptions, build_demo_practice
 from therapist_desk.paths import VaultPaths
+from therapist_desk.ui import client_record
 from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
 from therapist_desk.ui.dialogs import QtDialogs
 from therapist_desk.ui.main_window import MainWindow
@@ -116,7 +117,7 @@ def main() -> int:
     clients.open_client(busiest.id)
     shot("04-client-overview")
     record = clients.record
-    record.tabs.setCurrentIndex(1)
+    record.show_tab(client_record.SESSIONS)
     for row in range(record.sessions.model.rowCount()):
         line = record.sessions.model.record_at(row)
         if line.note != "Signed" and line.attendance.value == "attended":
@@ -132,9 +133,9 @@ def main() -> int:
             record.sessions.table.selectRow(row)
             break
     shot("06-signed-note")
-    record.tabs.setCurrentIndex(2)
+    record.show_tab(client_record.CONTACTS)
     shot("07-contacts")
-    record.tabs.setCurrentIndex(3)
+    record.show_tab(client_record.PROCESS_NOTES)
     shot("08-process-notes")
     workspace.focus_search()
     workspace.search_field.setText("walk")

@@ -162,7 +162,7 @@ class Workspace(QWidget):
         if (
             self.place == CLIENTS
             and self.clients.record.client is not None
-            and self.clients.record.tabs.currentIndex() == client_record.SESSIONS
+            and self.clients.record.current_tab == client_record.SESSIONS
         ):
             self.clients.record.sessions.schedule()
         else:
