@@ -25,6 +25,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             as_json=args.json,
             out=sys.stdout,
         )
+    if args.command == "letter":
+        from therapist_desk.ui.letter_command import command_letter
+
+        return cli.run_command(args, more_commands={"letter": command_letter})
     if args.command is not None:
         return cli.run_command(args)
     from therapist_desk.ui.app import run_window

@@ -12,11 +12,11 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from therapist_desk import __version__, backups, cli_safekeeping
+from therapist_desk import __version__, backups, cli_safekeeping, referral_summary
 from therapist_desk.cli_support import (
     PROGRAM,
     TEST_KDF_VARIABLE,
@@ -35,6 +35,17 @@ from therapist_desk.paths import VaultPaths
 from therapist_desk.safe_files import write_file_atomically
 from therapist_desk.vault import NewVault, Secret, create_vault
 from therapist_desk.vault_check import check_vault
+
+
+def _summary_sections(text: str) -> tuple[referral_summary.Section, ...]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    known = {section.value for section in referral_summary.Section}
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown section {', '.join(unknown)}; choose from {', '.join(sorted(known))}"
+        )
+    return tuple(referral_summary.Section(name) for name in names)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,6 +135,43 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="with --window: measure this existing demo vault (passphrase of the benchmark)",
     )
+    letter = commands.add_parser(
+        "letter",
+        help="write a referral's letter, or with --summary its referral summary, as a PDF",
+        description="Write a referral letter (or the referral summary) to a PDF without "
+        "opening the window, and record the disclosure. The client must have a consent in "
+        "force to share with the recipient, or --without-consent-reason must say why not.",
+    )
+    add_vault_options(letter)
+    letter.add_argument("--referral", required=True, metavar="ID", help="the referral's id")
+    letter.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    letter.add_argument(
+        "--summary", action="store_true", help="the referral summary instead of the letter"
+    )
+    letter.add_argument(
+        "--sections",
+        type=_summary_sections,
+        default=None,
+        metavar="NAME,NAME",
+        help="with --summary, the sections to include, in any order, from: "
+        + ", ".join(referral_summary.Section)
+        + " (default: every section the record has text for)",
+    )
+    letter.add_argument(
+        "--excerpt",
+        action="append",
+        default=[],
+        metavar="NOTE_ID",
+        help="with --summary, a signed progress note to quote (repeat for more)",
+    )
+    letter.add_argument("--paper", choices=("A4", "Letter"), default="A4")
+    letter.add_argument(
+        "--without-consent-reason",
+        default="",
+        metavar="TEXT",
+        help="why the letter goes without a recorded consent (kept in the disclosure log)",
+    )
+
     return parser
 
 
@@ -295,12 +343,25 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SecretReader, TextIO], int]] =
 }
 
 
-def run_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Run a parsed subcommand; turns every user-facing error into a message and a status."""
+Command = Callable[[argparse.Namespace, SecretReader, TextIO], int]
+
+
+def run_command(
+    args: argparse.Namespace,
+    out: TextIO | None = None,
+    *,
+    more_commands: Mapping[str, Command] | None = None,
+) -> int:
+    """Run a parsed subcommand; turns every user-facing error into a message and a status.
+
+    `more_commands` are those the composition root supplies from the window's
+    side (`letter` draws its PDF with Qt).
+    """
     out = out or sys.stdout
     reader = SecretReader(getattr(args, "passphrase_stdin", False))
+    commands = {**COMMANDS, **(more_commands or {})}
     try:
-        return COMMANDS[args.command](args, reader, out)
+        return commands[args.command](args, reader, out)
     except TherapistDeskError as error:
         print(f"{PROGRAM}: {error.message}", file=sys.stderr)
         for problem in getattr(error, "problems", ()):

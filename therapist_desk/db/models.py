@@ -430,3 +430,50 @@ class PaymentRow(Base):
     paid_on: Mapped[bytes] = sealed_column()
     method: Mapped[bytes] = sealed_column()
     reference: Mapped[bytes] = sealed_column()
+
+
+# -- referrals, letters and disclosures (revision 0004) -------------------------------
+
+
+class SharingConsentRow(Base):
+    """A client's consent to share their information with one professional."""
+
+    __tablename__ = "sharing_consents"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    professional_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("professionals.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    given_on: Mapped[bytes] = sealed_column()
+    expires_on: Mapped[bytes] = sealed_column()
+    withdrawn_on: Mapped[bytes] = sealed_column()
+    scope: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class DisclosureRow(Base):
+    """One time a client's information left the vault: printed, saved as a PDF, exported."""
+
+    __tablename__ = "disclosures"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    # Readable so the record lists them in order without decrypting.
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    professional_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("professionals.id", ondelete="SET NULL"), index=True
+    )
+    referral_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("referrals.id", ondelete="SET NULL"), index=True
+    )
+    consent_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("sharing_consents.id", ondelete="SET NULL")
+    )
+    what: Mapped[bytes] = sealed_column()
+    recipient: Mapped[bytes] = sealed_column()
+    how: Mapped[bytes] = sealed_column()
+    sections: Mapped[bytes] = sealed_column()
+    without_consent_reason: Mapped[bytes] = sealed_column()

@@ -523,3 +523,62 @@ class Payment:
     details: PaymentDetails
     created_at: datetime
     damaged: tuple[str, ...] = ()
+
+
+# -- referrals, letters and disclosures (schema revision 0004) --------------------------
+
+
+@dataclass(frozen=True)
+class SharingConsentDetails:
+    given_on: date | None = None
+    #: The last day the consent holds; None for no end date.
+    expires_on: date | None = None
+    withdrawn_on: date | None = None
+    #: What may be shared ("referral letter and summary", "everything relevant").
+    scope: str = ""
+    notes: str = ""
+
+    def in_force(self, on: date) -> bool:
+        return (
+            self.given_on is not None
+            and self.given_on <= on
+            and (self.expires_on is None or on <= self.expires_on)
+            and (self.withdrawn_on is None or on < self.withdrawn_on)
+        )
+
+
+@dataclass(frozen=True)
+class SharingConsent:
+    id: str
+    client_id: str
+    professional_id: str
+    details: SharingConsentDetails
+    created_at: datetime
+    updated_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DisclosureDetails:
+    #: What went out: "referral letter", "referral summary", "safety plan", "export".
+    what: str = ""
+    #: To whom, in words ("Dr Priya Shah, Falmouth CMHT"; "the client").
+    recipient: str = ""
+    #: "printed", "saved as PDF: letter.pdf", "exported".
+    how: str = ""
+    #: The sections of a summary that were included.
+    sections: tuple[str, ...] = ()
+    #: Why it went without a recorded consent (an emergency, say); empty when consent held.
+    without_consent_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    id: str
+    client_id: str
+    occurred_at: datetime
+    professional_id: str | None
+    referral_id: str | None
+    consent_id: str | None
+    details: DisclosureDetails
+    damaged: tuple[str, ...] = ()

@@ -1,0 +1,421 @@
+"""Letters from templates the practice can edit: referral letters, summaries, general letters.
+
+The shipped templates live in resources/templates; a practice's own version of
+one is kept, encrypted, among the vault's settings. A template is checked by
+rendering it with sample fields before it is saved, so a mistake is caught in
+the editor, never on the day a letter is due.
+
+Letters to a third party need the client's consent to share with that
+recipient, in force on the day. Without one, the letter may go only with a
+written reason, which the disclosure log keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from therapist_desk import consents, disclosures, referrals, vault_settings
+from therapist_desk.clients import get_client
+from therapist_desk.disclosures import DisclosedTo
+from therapist_desk.documents import (
+    PrintedDocument,
+    letterhead_from,
+    render,
+    shipped_template,
+)
+from therapist_desk.domain.records import (
+    Client,
+    Disclosure,
+    DisclosureDetails,
+    PracticeProfile,
+    Professional,
+    ProfessionalDetails,
+    Referral,
+    SharingConsent,
+)
+from therapist_desk.domain.vocabulary import ProfessionalRole, ReferralStatus, ReferralUrgency
+from therapist_desk.errors import InvalidInput
+from therapist_desk.practice import get_profile
+from therapist_desk.professionals import get_professional
+from therapist_desk.validation import MAX_SHORT_TEXT
+from therapist_desk.vault import Vault
+
+
+@dataclass(frozen=True)
+class TemplateKind:
+    name: str
+    title: str
+    #: The resource file of the shipped default.
+    resource: str
+    #: The fields a template of this kind may use, for the editor's help.
+    fields: tuple[str, ...]
+
+
+_COMMON_FIELDS = (
+    "today",
+    "practice.practice_name",
+    "practice.clinician_name",
+    "practice.credentials",
+    "practice.licence_number",
+    "practice.address",
+    "practice.phone",
+    "practice.email",
+    "practice.website",
+    "client.legal_name",
+    "client.preferred_name",
+    "client.name_in_letters",
+    "client.pronouns",
+    "client.date_of_birth",
+    "client.address",
+    "client.phone",
+    "client.email",
+    "recipient.name",
+    "recipient.salutation",
+    "recipient.role",
+    "recipient.organisation",
+    "recipient.address",
+    "recipient.phone",
+    "recipient.email",
+)
+_REFERRAL_FIELDS = (
+    "referral.reason",
+    "referral.urgency",
+    "referral.status",
+    "referral.referred_on",
+    "referral.follow_up_on",
+    "referral.letter_text",
+)
+
+TEMPLATES: dict[str, TemplateKind] = {
+    kind.name: kind
+    for kind in (
+        TemplateKind(
+            "referral_letter",
+            "Referral letter",
+            "referral_letter.html",
+            _COMMON_FIELDS + _REFERRAL_FIELDS,
+        ),
+        TemplateKind(
+            "referral_summary",
+            "Referral summary",
+            "referral_summary.html",
+            _COMMON_FIELDS + _REFERRAL_FIELDS + ("summary.sections (each: title, text)",),
+        ),
+        TemplateKind(
+            "general_letter",
+            "General letter",
+            "general_letter.html",
+            (*_COMMON_FIELDS, "letter.subject", "letter.text"),
+        ),
+    )
+}
+
+_SETTING_PREFIX = "template:"
+#: A template longer than this is surely a mistake (a pasted document).
+MAX_TEMPLATE_LENGTH = 200_000
+
+
+@dataclass(frozen=True)
+class LetterTemplate:
+    kind: TemplateKind
+    source: str
+    #: True when the practice has its own version (False: the shipped default).
+    customised: bool
+
+
+def _kind(name: str) -> TemplateKind:
+    try:
+        return TEMPLATES[name]
+    except KeyError:
+        raise InvalidInput(f"There is no letter template called {name!r}.") from None
+
+
+def get_template(vault: Vault, name: str) -> LetterTemplate:
+    kind = _kind(name)
+    own = vault_settings.get_setting(vault, _SETTING_PREFIX + name)
+    if own:
+        return LetterTemplate(kind, own, customised=True)
+    return LetterTemplate(kind, shipped_template(kind.resource), customised=False)
+
+
+def save_template(vault: Vault, name: str, source: str) -> LetterTemplate:
+    """Keep the practice's version, once it renders with sample fields (TemplateProblem if not)."""
+    kind = _kind(name)
+    if not source.strip():
+        raise InvalidInput("A template cannot be empty; use Reset to go back to the default.")
+    if len(source) > MAX_TEMPLATE_LENGTH:
+        raise InvalidInput(
+            f"The template is too long ({len(source):,} characters; "
+            f"at most {MAX_TEMPLATE_LENGTH:,})."
+        )
+    render(source, sample_context(), name=kind.title)
+    vault_settings.set_setting(vault, _SETTING_PREFIX + name, source)
+    return LetterTemplate(kind, source, customised=True)
+
+
+def reset_template(vault: Vault, name: str) -> LetterTemplate:
+    """Go back to the shipped default (the practice's version is forgotten)."""
+    kind = _kind(name)
+    vault_settings.set_setting(vault, _SETTING_PREFIX + name, "")
+    return LetterTemplate(kind, shipped_template(kind.resource), customised=False)
+
+
+# -- the fields a template sees ---------------------------------------------------------
+
+
+def _practice_fields(profile: PracticeProfile) -> dict[str, Any]:
+    return asdict(profile)
+
+
+def _client_fields(client: Client) -> dict[str, Any]:
+    details = client.details
+    return {
+        "legal_name": details.legal_name,
+        "preferred_name": details.preferred_name,
+        "name_in_letters": details.name_in_letters or details.legal_name,
+        "pronouns": details.pronouns,
+        "date_of_birth": details.date_of_birth,
+        "address": details.address,
+        "phone": details.phone,
+        "email": details.email,
+    }
+
+
+ROLE_NAMES = {
+    ProfessionalRole.GP: "GP",
+    ProfessionalRole.PSYCHIATRIST: "Psychiatrist",
+    ProfessionalRole.PSYCHOLOGIST: "Psychologist",
+    ProfessionalRole.SPECIALIST_SERVICE: "Specialist service",
+    ProfessionalRole.OTHER: "Professional",
+}
+
+
+TITLES = {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
+
+
+def salutation(name: str) -> str:
+    """How a letter greets its recipient: "Dr Priya Shah" → "Dr Shah"; others as written."""
+    words = name.split()
+    if len(words) >= 3 and words[0].rstrip(".").casefold() in TITLES:
+        return f"{words[0]} {words[-1]}"
+    return name or "colleague"
+
+
+def recipient_fields(details: ProfessionalDetails) -> dict[str, Any]:
+    return {
+        "name": details.name,
+        "salutation": salutation(details.name),
+        "role": ROLE_NAMES[details.role],
+        "organisation": details.organisation,
+        "address": details.address,
+        "phone": details.phone,
+        "email": details.email,
+    }
+
+
+def _referral_fields(referral: Referral) -> dict[str, Any]:
+    details = referral.details
+    return {
+        "reason": details.reason,
+        "urgency": details.urgency.value,
+        "status": details.status.value,
+        "referred_on": details.referred_on,
+        "follow_up_on": details.follow_up_on,
+        "letter_text": details.letter_text,
+    }
+
+
+def sample_context() -> dict[str, Any]:
+    """Every field, with made-up values: for checking and previewing a template."""
+    sample_day = date(2026, 3, 2)
+    return {
+        "today": sample_day,
+        "practice": _practice_fields(
+            PracticeProfile(
+                practice_name="Harbour Lane Therapy",
+                clinician_name="Dr Alex Morgan",
+                credentials="DClinPsy",
+                licence_number="PYL04217",
+                address="12 Harbour Lane\nFalmouth\nTR11 3AA",
+                phone="01326 555 0142",
+                email="alex@harbourlane.example",
+                website="harbourlane.example",
+                currency="GBP",
+            )
+        ),
+        "client": {
+            "legal_name": "Sample Client",
+            "preferred_name": "Sam",
+            "name_in_letters": "Mx Client",
+            "pronouns": "they/them",
+            "date_of_birth": date(1990, 5, 17),
+            "address": "1 Example Street\nTownsville",
+            "phone": "07700 900000",
+            "email": "sam@example.org",
+        },
+        "recipient": recipient_fields(
+            ProfessionalDetails(
+                name="Dr Priya Shah",
+                role=ProfessionalRole.PSYCHIATRIST,
+                organisation="Community Mental Health Team",
+                address="Health Centre\nMain Road",
+            )
+        ),
+        "referral": {
+            "reason": "A psychiatric opinion on medication for low mood.",
+            "urgency": ReferralUrgency.ROUTINE.value,
+            "status": ReferralStatus.DRAFT.value,
+            "referred_on": sample_day,
+            "follow_up_on": date(2026, 3, 30),
+            "letter_text": "",
+        },
+        "summary": {
+            "sections": [
+                {"title": "Reason for referral", "text": "A psychiatric opinion."},
+                {"title": "Diagnoses", "text": "F32.1 Moderate depressive episode"},
+            ]
+        },
+        "letter": {"subject": "", "text": "A first paragraph.\n\nA second paragraph."},
+    }
+
+
+@dataclass(frozen=True)
+class ReferralParties:
+    """Everything a referral's letters are about: who, to whom, from whom."""
+
+    referral: Referral
+    client: Client
+    recipient: Professional
+    practice: PracticeProfile
+
+    def context(self, today: date) -> dict[str, Any]:
+        return {
+            "today": today,
+            "practice": _practice_fields(self.practice),
+            "client": _client_fields(self.client),
+            "recipient": recipient_fields(self.recipient.details),
+            "referral": _referral_fields(self.referral),
+        }
+
+    @property
+    def recipient_line(self) -> str:
+        details = self.recipient.details
+        return ", ".join(part for part in (details.name, details.organisation) if part)
+
+
+def referral_parties(vault: Vault, referral_id: str) -> ReferralParties:
+    referral = referrals.get_referral(vault, referral_id)
+    return ReferralParties(
+        referral,
+        get_client(vault, referral.client_id),
+        get_professional(vault, referral.professional_id),
+        get_profile(vault),
+    )
+
+
+def render_template(
+    vault: Vault, name: str, context: Mapping[str, Any], title: str
+) -> PrintedDocument:
+    template = get_template(vault, name)
+    body = render(template.source, context, name=template.kind.title)
+    practice = get_profile(vault)
+    return PrintedDocument(title, body, letterhead_from(practice))
+
+
+def referral_letter(vault: Vault, referral_id: str, today: date) -> PrintedDocument:
+    parties = referral_parties(vault, referral_id)
+    return render_template(
+        vault,
+        "referral_letter",
+        parties.context(today),
+        f"Referral letter: {parties.client.details.legal_name} to {parties.recipient_line}",
+    )
+
+
+def general_letter(
+    vault: Vault,
+    client_id: str,
+    recipient: ProfessionalDetails,
+    subject: str,
+    text: str,
+    today: date,
+) -> PrintedDocument:
+    if not text.strip():
+        raise InvalidInput("The letter has no text yet.")
+    client = get_client(vault, client_id)
+    context = {
+        "today": today,
+        "practice": _practice_fields(get_profile(vault)),
+        "client": _client_fields(client),
+        "recipient": recipient_fields(recipient),
+        "letter": {"subject": subject, "text": text},
+    }
+    to = ", ".join(part for part in (recipient.name, recipient.organisation) if part)
+    return render_template(
+        vault, "general_letter", context, f"Letter: {client.details.legal_name} to {to or '—'}"
+    )
+
+
+# -- consent, and recording what went out -----------------------------------------------
+
+
+def consent_for(vault: Vault, parties: ReferralParties, on: date) -> SharingConsent | None:
+    return consents.consent_in_force(vault, parties.client.id, parties.recipient.id, on)
+
+
+def check_may_send(
+    vault: Vault, parties: ReferralParties, on: date, without_consent_reason: str = ""
+) -> SharingConsent | None:
+    """The consent that allows sending, or None when a reason stands in for it.
+
+    Raises InvalidInput when there is neither: a letter to a third party needs
+    the client's consent, or a written reason to go without it.
+    """
+    consent = consent_for(vault, parties, on)
+    reason = without_consent_reason.strip()
+    if consent is None and not reason:
+        raise InvalidInput(
+            f"{parties.client.details.legal_name} has no consent in force to share with "
+            f"{parties.recipient_line or 'this recipient'} on {on.isoformat()}. Record the "
+            "client's consent first, or give the reason it must go without (an emergency, say)."
+        )
+    if len(reason) > MAX_SHORT_TEXT:
+        raise InvalidInput(f"The reason is too long (at most {MAX_SHORT_TEXT} characters).")
+    return consent
+
+
+def record_sent(
+    vault: Vault,
+    parties: ReferralParties,
+    *,
+    what: str,
+    how: str,
+    on: date,
+    sections: tuple[str, ...] = (),
+    without_consent_reason: str = "",
+) -> Disclosure:
+    """Log a letter or summary that went to the referral's recipient.
+
+    Refused (InvalidInput) when the client has no consent in force for that
+    recipient on that day and no reason is given; the reason is kept.
+    """
+    consent = check_may_send(vault, parties, on, without_consent_reason)
+    return disclosures.record_disclosure(
+        vault,
+        parties.client.id,
+        DisclosureDetails(
+            what=what,
+            recipient=parties.recipient_line,
+            how=how,
+            sections=sections,
+            without_consent_reason="" if consent is not None else without_consent_reason.strip(),
+        ),
+        DisclosedTo(
+            professional_id=parties.recipient.id,
+            referral_id=parties.referral.id,
+            consent_id=consent.id if consent is not None else None,
+        ),
+    )
