@@ -308,8 +308,13 @@ def fill_every_table(vault: Vault) -> Filled:
         profile_id = session.scalars(select(PracticeProfileRow.id)).one()
         term_id = session.scalars(select(VocabularyTermRow.id)).one()
         event_id = session.scalars(select(AuditEventRow.id).order_by(AuditEventRow.seq)).first()
-        setting_id = session.scalars(select(VaultSettingRow.id)).one()
-        link_id = session.scalars(select(NoteObjectivesRow.id)).one()
+        # The demo practice may have written settings and links of its own.
+        setting_id = session.scalars(
+            select(VaultSettingRow.id).where(VaultSettingRow.key == BACKUP_FOLDER)
+        ).one()
+        link_id = session.scalars(
+            select(NoteObjectivesRow.id).where(NoteObjectivesRow.note_id == couple_note.id)
+        ).one()
     assert event_id is not None
     row_in = {
         "practice_profile": profile_id,

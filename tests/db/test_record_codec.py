@@ -106,7 +106,7 @@ def _strategy_for(annotation: Any) -> st.SearchStrategy[Any]:
         (item, *_rest) = typing.get_args(annotation)
         if item is int:
             return st.lists(st.integers(), max_size=9).map(tuple)
-        if dataclasses.is_dataclass(item):
+        if isinstance(item, type) and dataclasses.is_dataclass(item):
             return st.lists(details_strategy(item), max_size=3).map(tuple)
         return st.lists(TEXT, max_size=4).map(tuple)
     if typing.get_origin(annotation) is dict:

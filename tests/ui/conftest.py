@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -136,3 +136,22 @@ def answer_next_dialog(fill: Callable[[QDialog], None]) -> None:
         fill(dialog)
 
     QTimer.singleShot(0, act)
+
+
+def tab_chain(start: QWidget, length: int) -> list[QWidget]:
+    """The widgets Tab visits from `start`, skipping ones that take no Tab focus,
+    are hidden or are disabled — `length` of them, `start` first."""
+    seen = [start]
+    while len(seen) < length:
+        widget = seen[-1].nextInFocusChain()
+        while widget is not None and not _takes_tab_focus(widget):
+            widget = widget.nextInFocusChain()
+        assert widget is not None, "the focus chain ended"
+        seen.append(widget)
+    return seen
+
+
+def _takes_tab_focus(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and (
+        widget.isVisible() and widget.isEnabled()
+    )

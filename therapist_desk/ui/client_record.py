@@ -17,20 +17,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import clients, progress_notes
+from therapist_desk import clients, measures, progress_notes, risk
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
-from therapist_desk.ui import formatting, theme
+from therapist_desk.ui import formatting
 from therapist_desk.ui.client_dialog import ClientDialog
+from therapist_desk.ui.clinical_tab import ClinicalTab
 from therapist_desk.ui.contacts_tab import ContactsTab
 from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.fees_tab import FeesTab
 from therapist_desk.ui.formatting import initials
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
+from therapist_desk.ui.measures_tab import MeasuresTab
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.overview_tab import OverviewTab
+from therapist_desk.ui.plan_tab import PlanTab
 from therapist_desk.ui.process_notes_tab import ProcessNotesTab
+from therapist_desk.ui.risk_summary import banner_for
 from therapist_desk.ui.sessions_tab import SessionsTab
 from therapist_desk.ui.widgets import empty_state, heading, label, named
 
@@ -110,9 +115,14 @@ class ClientRecord(QWidget):
         header_buttons.addWidget(self.discharge_button)
         header_buttons.addWidget(self.delete_button)
 
-        self.overview = OverviewTab()
+        self.overview = OverviewTab(dialogs)
+        self.measures = MeasuresTab(dialogs)
         self.sessions = SessionsTab(dialogs, drafts)
+        self.plan = PlanTab(dialogs, drafts)
+        self.plan.saved.connect(self.note_saved)
+        self.clinical = ClinicalTab(dialogs, drafts)
         self.contacts = ContactsTab(dialogs)
+        self.fees = FeesTab(dialogs)
         self.process_notes = ProcessNotesTab(drafts)
         self.process_notes.saved.connect(self.note_saved)
         self.sessions.note_saved.connect(self._note_saved)
@@ -124,7 +134,11 @@ class ClientRecord(QWidget):
         self._tab_widgets: dict[str, QWidget] = {OVERVIEW: self.overview, SESSIONS: self.sessions}
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.addTab(self.sessions, "Sessions && notes")
+        self._add_part(MEASURES, self.measures, "Measures")
+        self._add_part(PLAN, self.plan, "Plan")
+        self._add_part(CLINICAL, self.clinical, "Clinical")
         self._add_part(CONTACTS, self.contacts, "Contacts")
+        self._add_part(FEES, self.fees, "Fees")
         self._add_part(PROCESS_NOTES, self.process_notes, "Process notes (private)", "private")
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -157,6 +171,9 @@ class ClientRecord(QWidget):
     def show_tab(self, name: str) -> None:
         self.tabs.setCurrentWidget(self._tab_widgets[name])
 
+    def has_tab(self, name: str) -> bool:
+        return name in self._tab_widgets
+
     @property
     def current_tab(self) -> str:
         current = self.tabs.currentWidget()
@@ -171,6 +188,8 @@ class ClientRecord(QWidget):
         for part in self._parts.values():
             part.attach(open_vault)
         open_vault.contacts_changed.connect(self._contacts_changed)
+        open_vault.measures_changed.connect(self._risk_may_have_changed)
+        open_vault.risk_changed.connect(self._risk_may_have_changed)
 
     def _contacts_changed(self, client_id: str) -> None:
         # The overview names the emergency contact and the guardian.
@@ -233,22 +252,25 @@ class ClientRecord(QWidget):
             self._show_header(self._client)
 
     def _show_risk(self, client: Client) -> None:
-        """Until formal risk assessments exist, the latest note's risk flag raises the banner."""
+        """The banner: the latest risk assessment's level, the latest PHQ-9's item-9 alert and
+        the latest note's risk flag, in that order of weight (see risk_summary)."""
         assert self._vault is not None
-        flagged = progress_notes.latest_risk_flag(self._vault.vault, client.id)
-        if flagged is None:
+        vault = self._vault.vault
+        banner = banner_for(
+            risk.current_risk(vault, client.id),
+            measures.latest_self_harm_alert(vault, client.id),
+            progress_notes.latest_risk_flag(vault, client.id),
+        )
+        if banner is None:
             self.risk_banner.hide()
             return
-        text_colour, background = theme.risk_colours()
-        self.risk_banner.setStyleSheet(
-            f"color: {text_colour}; background: {background}; "
-            "padding: 6px 10px; border-radius: 4px;"
-        )
-        self.risk_banner.setText(
-            "Risk concern noted in the session of "
-            f"{formatting.day(formatting.local(flagged).date())}."
-        )
+        self.risk_banner.setStyleSheet(banner.style)
+        self.risk_banner.setText(banner.text)
         self.risk_banner.show()
+
+    def _risk_may_have_changed(self, client_id: str) -> None:
+        if self._client is not None and self._client.id == client_id:
+            self._show_risk(self._client)
 
     # -- actions ---------------------------------------------------------------------------
 
