@@ -118,6 +118,25 @@ def payment_from_row(codec: RecordCodec, row: PaymentRow) -> Payment:
     return Payment(row.id, row.client_id, row.session_id, details, row.created_at, damaged)
 
 
+def new_payment_row(
+    codec: RecordCodec,
+    client_id: str,
+    session_id: str | None,
+    details: PaymentDetails,
+    now: datetime,
+    payment_id: str | None = None,
+) -> PaymentRow:
+    """A payment row (the session, if any, is marked paid by the caller)."""
+    row_id = payment_id or new_id()
+    return PaymentRow(
+        id=row_id,
+        client_id=client_id,
+        session_id=session_id,
+        created_at=now,
+        **codec.seal_details(TABLE, row_id, details),
+    )
+
+
 def _load(session: Session, payment_id: str) -> PaymentRow:
     row = session.get(PaymentRow, payment_id)
     if row is None:
@@ -154,29 +173,21 @@ def record_payment(
     """Record a payment received, for one session (then marked paid) or towards the account."""
     now = vault.now()
     check_payment(details, local_date(now))
-    row_id = new_id()
     with vault.transaction() as session:
         load_client_row(session, client_id)
         if session_id is not None:
             _link_session(vault, session, client_id, session_id)
-        session.add(
-            PaymentRow(
-                id=row_id,
-                client_id=client_id,
-                session_id=session_id,
-                created_at=now,
-                **vault.codec.seal_details(TABLE, row_id, details),
-            )
-        )
+        row = new_payment_row(vault.codec, client_id, session_id, details, now)
+        session.add(row)
         audit.record(
             session,
             vault,
             AuditKind.CREATE,
             client_id=client_id,
-            record_id=row_id,
+            record_id=row.id,
             detail="payment",
         )
-    return Payment(row_id, client_id, session_id, details, now)
+    return Payment(row.id, client_id, session_id, details, now)
 
 
 def get_payment(vault: Vault, payment_id: str) -> Payment:

@@ -233,6 +233,23 @@ def safety_plan_from_row(codec: RecordCodec, row: SafetyPlanRow) -> SafetyPlan:
     return SafetyPlan(row.id, row.client_id, details, row.created_at, row.updated_at, damaged)
 
 
+def new_safety_plan_row(
+    codec: RecordCodec,
+    client_id: str,
+    details: SafetyPlanDetails,
+    now: datetime,
+    plan_id: str | None = None,
+) -> SafetyPlanRow:
+    row_id = plan_id or new_id()
+    return SafetyPlanRow(
+        id=row_id,
+        client_id=client_id,
+        created_at=now,
+        updated_at=now,
+        **codec.seal_details(SAFETY_PLAN_TABLE, row_id, details),
+    )
+
+
 def _safety_plan_row(session: Session, client_id: str) -> SafetyPlanRow | None:
     return session.scalar(select(SafetyPlanRow).where(SafetyPlanRow.client_id == client_id))
 
@@ -252,14 +269,16 @@ def save_safety_plan(vault: Vault, client_id: str, details: SafetyPlanDetails) -
         _require_client(session, client_id)
         row = _safety_plan_row(session, client_id)
         if row is None:
-            row = SafetyPlanRow(id=new_id(), client_id=client_id, created_at=now)
+            row = new_safety_plan_row(vault.codec, client_id, details, now)
+            session.add(row)
             kind = AuditKind.CREATE
         else:
+            for column, blob in vault.codec.seal_details(
+                SAFETY_PLAN_TABLE, row.id, details
+            ).items():
+                setattr(row, column, blob)
+            row.updated_at = now
             kind = AuditKind.EDIT
-        for column, blob in vault.codec.seal_details(SAFETY_PLAN_TABLE, row.id, details).items():
-            setattr(row, column, blob)
-        row.updated_at = now
-        session.add(row)  # a no-op for a row already stored
         audit.record(
             session, vault, kind, client_id=client_id, record_id=row.id, detail="safety plan"
         )

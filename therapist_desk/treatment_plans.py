@@ -157,6 +157,18 @@ def new_plan_row(
     )
 
 
+def new_note_objectives_row(
+    codec: RecordCodec, note_id: str, objective_keys: Sequence[str], row_id: str | None = None
+) -> NoteObjectivesRow:
+    """The link from a progress note to the objectives its session worked on."""
+    link_id = row_id or new_id()
+    return NoteObjectivesRow(
+        id=link_id,
+        note_id=note_id,
+        **codec.seal_details(LINK_TABLE, link_id, NoteObjectivesDetails(tuple(objective_keys))),
+    )
+
+
 def _require_client(session: Session, client_id: str) -> None:
     if session.get(ClientRow, client_id) is None:
         raise RecordNotFound(f"There is no client with id {client_id}.")
