@@ -33,6 +33,7 @@ NAMES = {
     "down": "mdi6.arrow-down",
     "stop": "mdi6.stop-circle-outline",
     "calendar": "mdi6.calendar-week",
+    "directory": "mdi6.card-account-phone-outline",
     "previous": "mdi6.chevron-left",
     "next": "mdi6.chevron-right",
     "repeat": "mdi6.repeat",

@@ -16,12 +16,14 @@ PLACES = (
     ("Today", "today"),
     ("Clients", "clients"),
     ("Calendar", "calendar"),
+    ("Directory", "directory"),
     ("Search", "search"),
     ("Retention", "retention"),
     ("Audit trail", "audit"),
     ("Settings", "settings"),
 )
-TODAY, CLIENTS, CALENDAR, SEARCH, RETENTION, AUDIT_TRAIL, SETTINGS = range(len(PLACES))
+# Use these names, never the numbers: a new place moves the ones after it.
+TODAY, CLIENTS, CALENDAR, DIRECTORY, SEARCH, RETENTION, AUDIT_TRAIL, SETTINGS = range(len(PLACES))
 
 
 class NavigationModel(QAbstractListModel):

@@ -21,12 +21,14 @@ from therapist_desk.ui.audit_view import AuditTrailView
 from therapist_desk.ui.calendar_view import CalendarView
 from therapist_desk.ui.clients_view import ClientsView
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.directory_view import DirectoryView
 from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.navigation import (
     AUDIT_TRAIL,
     CALENDAR,
     CLIENTS,
+    DIRECTORY,
     RETENTION,
     SEARCH,
     SETTINGS,
@@ -84,6 +86,7 @@ class Workspace(QWidget):
         self.today = TodayView()
         self.clients = ClientsView(dialogs, drafts)
         self.calendar = CalendarView(dialogs)
+        self.directory = DirectoryView(dialogs)
         self.search = SearchView(self.search_field)
         self.retention = RetentionView(dialogs, drafts)
         self.audit_trail = AuditTrailView()
@@ -127,6 +130,7 @@ class Workspace(QWidget):
             self.today,
             self.clients,
             self.calendar,
+            self.directory,
             self.search,
             self.retention,
             self.audit_trail,
@@ -151,6 +155,8 @@ class Workspace(QWidget):
             self.today.refresh()
         elif place == CALENDAR:
             self.calendar.refresh()
+        elif place == DIRECTORY:
+            self.directory.refresh()
         elif place == RETENTION:
             self.retention.refresh()
         elif place == AUDIT_TRAIL:
@@ -173,6 +179,8 @@ class Workspace(QWidget):
             and self.clients.record.current_tab == client_record.SESSIONS
         ):
             self.clients.record.sessions.schedule()
+        elif self.place == DIRECTORY:
+            self.directory.add()
         else:
             self.go_to(CLIENTS)
             self.clients.new_client()
@@ -204,7 +212,7 @@ class Workspace(QWidget):
             HitKind.CLIENT: client_record.OVERVIEW,
             HitKind.CONTACT: client_record.CONTACTS,
             HitKind.NOTE: client_record.SESSIONS,
-            HitKind.REFERRAL: client_record.OVERVIEW,
+            HitKind.REFERRAL: client_record.REFERRALS,
         }
         self.go_to(CLIENTS)
         session_id = None
@@ -215,7 +223,10 @@ class Workspace(QWidget):
     # -- vault -------------------------------------------------------------------------------
 
     def set_privacy(self, on: bool) -> None:
-        """Initials only in every list (Today, the client list, a record's sessions)."""
+        """Initials only in every list (Today, the client list, a record's sessions).
+
+        The Directory is left as it is: professionals are not clients.
+        """
         if self._vault is not None:
             self._vault.privacy = on
         self.clients.set_privacy(on)
@@ -232,6 +243,7 @@ class Workspace(QWidget):
         self.clients.set_privacy(privacy)
         self.today.attach(open_vault)
         self.calendar.attach(open_vault)
+        self.directory.attach(open_vault)
         self.search.attach(open_vault)
         self.retention.attach(open_vault)
         self.audit_trail.attach(open_vault)
