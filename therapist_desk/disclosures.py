@@ -85,9 +85,19 @@ def new_disclosure_row(
 
 
 def record_disclosure(
-    vault: Vault, client_id: str, details: DisclosureDetails, to: DisclosedTo | None = None
+    vault: Vault,
+    client_id: str,
+    details: DisclosureDetails,
+    to: DisclosedTo | None = None,
+    *,
+    audit_record_id: str | None = None,
+    audit_detail: str | None = None,
 ) -> Disclosure:
-    """Log one disclosure on the client, and in the audit trail (without its content)."""
+    """Log one disclosure on the client, and in the audit trail (without its content).
+
+    `audit_record_id` and `audit_detail` name the audit entry when the record that
+    left (a safety plan, a statement) is not a referral.
+    """
     check_disclosure(details)
     to = to or DisclosedTo()
     now = vault.now()
@@ -108,8 +118,9 @@ def record_disclosure(
             vault,
             AuditKind.DISCLOSURE,
             client_id=client_id,
-            record_id=to.referral_id or row.id,
-            detail=f"{details.what}, {details.how}"
+            record_id=audit_record_id or to.referral_id or row.id,
+            detail=audit_detail
+            or f"{details.what}, {details.how}"
             + (", without recorded consent" if details.without_consent_reason else ""),
         )
     return Disclosure(

@@ -9,17 +9,27 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import unlock
-from therapist_desk import clients, measures, risk, significant_dates, therapy_sessions
+from therapist_desk import (
+    clients,
+    measures,
+    professionals,
+    referrals,
+    risk,
+    significant_dates,
+    therapy_sessions,
+)
 from therapist_desk import treatment_plans as plans
 from therapist_desk.domain.records import (
     ClientDetails,
     MeasureDetails,
+    ProfessionalDetails,
+    ReferralDetails,
     RiskAssessmentDetails,
     SessionDetails,
     SignificantDateDetails,
     TreatmentPlanDetails,
 )
-from therapist_desk.domain.vocabulary import ClientStatus, MeasureKind, RiskLevel
+from therapist_desk.domain.vocabulary import ClientStatus, MeasureKind, ReferralStatus, RiskLevel
 from therapist_desk.paths import VaultPaths
 from therapist_desk.ui import client_record
 from therapist_desk.ui.main_window import MainWindow
@@ -191,3 +201,75 @@ def test_a_new_risk_assessment_shows_on_today_when_it_is_looked_at_again(
         ("Gale Winter", "Imminent risk")
     ]
     assert not today.all_calm.isVisible()
+
+
+def test_referral_follow_ups_due_are_listed_and_open_the_referrals_tab(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    with unlock_vault(existing_vault, Secret(passphrase=PASSPHRASE)) as vault:
+        today_date = vault.now().astimezone().date()
+        client_id = clients.create_client(
+            vault, ClientDetails(legal_name="Hana Sato", status=ClientStatus.ACTIVE)
+        ).id
+        gp = professionals.add_professional(vault, ProfessionalDetails(name="Dr Ola Berg"))
+        sent = today_date - timedelta(days=30)
+        for follow_up, status in (
+            (today_date - timedelta(days=2), ReferralStatus.SENT),  # overdue: listed
+            (today_date + timedelta(days=5), ReferralStatus.SENT),  # not yet due
+            (today_date - timedelta(days=2), ReferralStatus.ACKNOWLEDGED),  # they replied
+        ):
+            referrals.create_referral(
+                vault,
+                client_id,
+                gp.id,
+                ReferralDetails(
+                    reason="Medication review",
+                    status=status,
+                    referred_on=sent,
+                    sent_on=sent,
+                    follow_up_on=follow_up,
+                ),
+            )
+    window, today = _today(qtbot, make_window, existing_vault)
+    lines = _lines(today.follow_ups)
+    assert [(line.names, line.what, line.when) for line in lines] == [
+        (
+            "Hana Sato",
+            f"Referral to Dr Ola Berg: no reply since {sent:%a} {sent.day} {sent:%b %Y}",
+            f"{today_date - timedelta(days=2):%a} {(today_date - timedelta(days=2)).day} "
+            f"{today_date - timedelta(days=2):%b %Y}",
+        )
+    ]
+    assert today.follow_ups.isVisible()
+    assert today.follow_ups.title.text() == "Referral follow-ups due (1)"
+    assert "1 referral follow-up due" in today.summary.text()
+    assert not today.all_calm.isVisible()
+
+    today.follow_ups.table.activated.emit(today.follow_ups.model.index(0, 0))
+    record = window.workspace.clients.record
+    assert window.workspace.place == CLIENTS
+    assert record.client is not None and record.client.id == client_id
+    assert record.current_tab == client_record.REFERRALS
+
+    # Privacy mode: initials only, as on every other Today line.
+    window.workspace.set_privacy(True)
+    window.workspace.go_to(TODAY)
+    qtbot.waitUntil(
+        lambda: [line.names for line in _lines(today.follow_ups)] == ["H. S."], timeout=5_000
+    )
+    window.workspace.set_privacy(False)
+
+    # A reply recorded: the line goes.
+    window.workspace.go_to(CLIENTS)
+    tab = record.referrals
+    overdue_row = next(
+        row
+        for row in range(tab.referral_model.rowCount())
+        if tab.referral_model.record_at(row).id == lines[0].id
+    )
+    tab.referral_table.selectRow(overdue_row)
+    tab.acknowledged_button.click()
+    window.workspace.go_to(TODAY)
+    qtbot.waitUntil(lambda: _lines(today.follow_ups) == [], timeout=5_000)
+    assert not today.follow_ups.isVisible()
+    assert "follow-up" not in today.summary.text()

@@ -35,6 +35,7 @@ from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.overview_tab import OverviewTab
 from therapist_desk.ui.plan_tab import PlanTab
 from therapist_desk.ui.process_notes_tab import ProcessNotesTab
+from therapist_desk.ui.referrals_tab import ReferralsTab
 from therapist_desk.ui.risk_summary import banner_for
 from therapist_desk.ui.sessions_tab import SessionsTab
 from therapist_desk.ui.widgets import empty_state, heading, label, named
@@ -46,10 +47,21 @@ PLAN = "plan"
 MEASURES = "measures"
 CLINICAL = "clinical"
 CONTACTS = "contacts"
+REFERRALS = "referrals"
 FEES = "fees"
 PROCESS_NOTES = "process_notes"
 #: Left to right. A part whose tab is not built yet is skipped.
-TAB_ORDER = (OVERVIEW, SESSIONS, PLAN, MEASURES, CLINICAL, CONTACTS, FEES, PROCESS_NOTES)
+TAB_ORDER = (
+    OVERVIEW,
+    SESSIONS,
+    PLAN,
+    MEASURES,
+    CLINICAL,
+    CONTACTS,
+    REFERRALS,
+    FEES,
+    PROCESS_NOTES,
+)
 
 
 class RecordPart(Protocol):
@@ -122,6 +134,7 @@ class ClientRecord(QWidget):
         self.plan.saved.connect(self.note_saved)
         self.clinical = ClinicalTab(dialogs, drafts)
         self.contacts = ContactsTab(dialogs)
+        self.referrals = ReferralsTab(dialogs)
         self.fees = FeesTab(dialogs)
         self.process_notes = ProcessNotesTab(drafts)
         self.process_notes.saved.connect(self.note_saved)
@@ -138,6 +151,7 @@ class ClientRecord(QWidget):
         self._add_part(PLAN, self.plan, "Plan")
         self._add_part(CLINICAL, self.clinical, "Clinical")
         self._add_part(CONTACTS, self.contacts, "Contacts")
+        self._add_part(REFERRALS, self.referrals, "Referrals")
         self._add_part(FEES, self.fees, "Fees")
         self._add_part(PROCESS_NOTES, self.process_notes, "Process notes (private)", "private")
         self.tabs.currentChanged.connect(self._tab_changed)

@@ -19,9 +19,13 @@ from therapist_desk import (
     audit,
     calendar,
     clients,
+    consents,
     contacts,
+    disclosures,
     fees,
+    letters,
     measures,
+    professionals,
     progress_notes,
     psychotherapy_notes,
     referrals,
@@ -30,12 +34,15 @@ from therapist_desk import (
     significant_dates,
     therapy_sessions,
 )
+from therapist_desk.disclosures import DisclosedTo
 from therapist_desk.domain.records import (
     Addendum,
     Client,
     ClientDetails,
     Contact,
     ContactDetails,
+    Disclosure,
+    DisclosureDetails,
     Measure,
     MeasureDetails,
     NoteContent,
@@ -44,11 +51,14 @@ from therapist_desk.domain.records import (
     ProgressNote,
     PsychotherapyNote,
     Referral,
+    ReferralDetails,
     RiskAssessment,
     RiskAssessmentDetails,
     SafetyPlan,
     SafetyPlanDetails,
     SessionDetails,
+    SharingConsent,
+    SharingConsentDetails,
     SignificantDate,
     SignificantDateDetails,
     TherapySession,
@@ -71,6 +81,9 @@ class OpenVault(QObject):
     risk_changed = Signal(str)  # client id: a risk assessment or the safety plan
     significant_dates_changed = Signal(str)  # client id
     payments_changed = Signal(str)  # client id
+    referrals_changed = Signal(str)  # client id
+    consents_changed = Signal(str)  # client id
+    disclosures_changed = Signal(str)  # client id: a print, PDF or export was logged
     index_progress = Signal(int)
     index_ready = Signal()
     index_failed = Signal(str)
@@ -358,15 +371,53 @@ class OpenVault(QObject):
             self.vault, client_id, text, session_id=session_id, note_id=note_id
         )
 
-    def record_disclosure(self, client_id: str, record_id: str, detail: str) -> None:
-        """A print, PDF or export of a client's information, on their audit trail."""
-        audit.record_now(
+    def record_disclosure(
+        self, client_id: str, record_id: str, detail: str, recipient: str = "the client"
+    ) -> None:
+        """A print, PDF or export of a client's information: on their disclosure log and
+        their audit trail. `detail` reads "safety plan printed" or "statement …: saved as
+        PDF: file.pdf"; what left and how are told apart for the log. The safety plan and
+        the statement are both made for the client, hence the default recipient."""
+        what, how = _what_and_how(detail)
+        disclosures.record_disclosure(
             self.vault,
-            AuditKind.DISCLOSURE,
-            client_id=client_id,
-            record_id=record_id,
-            detail=detail,
+            client_id,
+            DisclosureDetails(what=what, recipient=recipient, how=how),
+            audit_record_id=record_id,
+            audit_detail=detail,
         )
+        self.disclosures_changed.emit(client_id)
+
+    def log_disclosure(
+        self, client_id: str, details: DisclosureDetails, to: DisclosedTo | None = None
+    ) -> Disclosure:
+        """A disclosure described in full (to a professional, under a consent or a reason)."""
+        logged = disclosures.record_disclosure(self.vault, client_id, details, to)
+        self.disclosures_changed.emit(client_id)
+        return logged
+
+    def record_sent(
+        self,
+        parties: letters.ReferralParties,
+        *,
+        what: str,
+        how: str,
+        on: date,
+        sections: tuple[str, ...] = (),
+        without_consent_reason: str = "",
+    ) -> Disclosure:
+        """A referral letter or summary went to its recipient (see letters.record_sent)."""
+        logged = letters.record_sent(
+            self.vault,
+            parties,
+            what=what,
+            how=how,
+            on=on,
+            sections=sections,
+            without_consent_reason=without_consent_reason,
+        )
+        self.disclosures_changed.emit(parties.client.id)
+        return logged
 
     def record_view(self, client_id: str) -> None:
         """Opening a client's record is itself recorded (repeated views within minutes are one)."""
@@ -396,8 +447,42 @@ class OpenVault(QObject):
             lambda: retention.delete_client(vault, client_id, confirmation), deleted, on_error
         )
 
+    # -- referrals and consents to share ------------------------------------------------
+
     def referrals_for(self, client_id: str) -> list[Referral]:
         return referrals.referrals_for_client(self.vault, client_id)
+
+    def _referral_changed(self, referral: Referral) -> Referral:
+        recipient = professionals.get_professional(self.vault, referral.professional_id)
+        self._index(lambda index: index.put_referral(referral, recipient.details.name))
+        self.referrals_changed.emit(referral.client_id)
+        return referral
+
+    def create_referral(
+        self, client_id: str, professional_id: str, details: ReferralDetails
+    ) -> Referral:
+        return self._referral_changed(
+            referrals.create_referral(self.vault, client_id, professional_id, details)
+        )
+
+    def update_referral(
+        self, referral_id: str, professional_id: str, details: ReferralDetails
+    ) -> Referral:
+        return self._referral_changed(
+            referrals.update_referral(self.vault, referral_id, professional_id, details)
+        )
+
+    def add_consent(
+        self, client_id: str, professional_id: str, details: SharingConsentDetails
+    ) -> SharingConsent:
+        consent = consents.add_consent(self.vault, client_id, professional_id, details)
+        self.consents_changed.emit(client_id)
+        return consent
+
+    def update_consent(self, consent_id: str, details: SharingConsentDetails) -> SharingConsent:
+        consent = consents.update_consent(self.vault, consent_id, details)
+        self.consents_changed.emit(consent.client_id)
+        return consent
 
     # -- measures, risk and significant dates ------------------------------------------------
 
@@ -451,3 +536,16 @@ class OpenVault(QObject):
     def remove_significant_date(self, entry: SignificantDate) -> None:
         significant_dates.remove_significant_date(self.vault, entry.id)
         self.significant_dates_changed.emit(entry.client_id)
+
+
+#: How a print or export left, as print_actions and the export words it.
+_HOW_WORDS = ("saved as PDF", "printed", "exported", "export")
+
+
+def _what_and_how(detail: str) -> tuple[str, str]:
+    """ "safety plan saved as PDF: plan.pdf" -> ("safety plan", "saved as PDF: plan.pdf")."""
+    for words in _HOW_WORDS:
+        at = detail.find(words)
+        if at > 0:
+            return detail[:at].rstrip(" :,"), detail[at:]
+    return detail, "disclosed"

@@ -3,7 +3,8 @@
 Everything is read in the worker thread. Besides the sessions and the notes
 due, Today gathers what asks for attention in the active caseload: clients
 whose latest risk assessment is high or imminent, PHQ-9 answers of thoughts of
-self-harm, treatment plans due for review, and significant dates coming up.
+self-harm, treatment plans due for review, significant dates coming up, and
+referrals sent whose follow-up date has passed without a reply.
 Each line opens the right tab of the right client's record. When nothing
 needs attention, Today says so in one quiet line.
 """
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk import (
     measures,
+    professionals,
     progress_notes,
     referrals,
     risk,
@@ -31,7 +33,12 @@ from therapist_desk import (
     therapy_sessions,
     treatment_plans,
 )
-from therapist_desk.domain.records import RiskAssessment, TherapySession, TreatmentPlan
+from therapist_desk.domain.records import (
+    Referral,
+    RiskAssessment,
+    TherapySession,
+    TreatmentPlan,
+)
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.measures import SelfHarmAlert
 from therapist_desk.progress_notes import NoteDue
@@ -72,7 +79,7 @@ class AttentionLine:
 
     id: str
     client_id: str
-    #: The client record's tab that shows it (client_record.OVERVIEW, PLAN, MEASURES).
+    #: The client record's tab that shows it (client_record.OVERVIEW, PLAN, REFERRALS…).
     tab: str
     names: str
     what: str
@@ -141,7 +148,9 @@ class _TodayData:
     tomorrow: datetime
     sessions: list[TherapySession]
     due: list[NoteDue]
-    overdue_referrals: int
+    overdue_referrals: list[Referral]
+    #: Professionals' names by id, for the referral follow-ups.
+    recipients: dict[str, str]
     at_risk: list[RiskAssessment]
     self_harm: list[SelfHarmAlert]
     reviews: list[TreatmentPlan]
@@ -210,19 +219,27 @@ class TodayView(QWidget):
         self.risk = _Section("Risk and self-harm alerts", _attention_columns(), "", stretch=1)
         self.reviews = _Section("Treatment plans due for review", _attention_columns(), "", 1)
         self.dates = _Section("Significant dates coming up", _attention_columns(), "", stretch=1)
+        self.follow_ups = _Section("Referral follow-ups due", _attention_columns(), "", 1)
         self.all_calm = named(
             empty_state(
                 "Nothing else needs attention: no risk alerts, no plans due for review, "
-                "no significant dates coming up."
+                "no significant dates coming up, no referral follow-ups due."
             ),
             "Nothing needs attention",
         )
         self.all_calm.hide()
-        self.follow_ups = named(label("", wrap=True), "Referral follow-ups")
-        sections = (self.today, self.upcoming, self.notes_due, self.risk, self.reviews, self.dates)
+        sections = (
+            self.today,
+            self.upcoming,
+            self.notes_due,
+            self.risk,
+            self.reviews,
+            self.dates,
+            self.follow_ups,
+        )
         for section in sections:
             section.table.activated.connect(lambda index, s=section: self._activated(s, index))
-        for section in (self.risk, self.reviews, self.dates):
+        for section in self._attention_sections():
             section.hide()
 
         # Two columns: the day on the left (sessions, then notes), the week and what needs
@@ -230,11 +247,20 @@ class TodayView(QWidget):
         left, right = QVBoxLayout(), QVBoxLayout()
         for column, widgets in (
             (left, (self.today, self.notes_due)),
-            (right, (self.upcoming, self.risk, self.reviews, self.dates, self.all_calm)),
+            (
+                right,
+                (
+                    self.upcoming,
+                    self.risk,
+                    self.reviews,
+                    self.dates,
+                    self.follow_ups,
+                    self.all_calm,
+                ),
+            ),
         ):
             for widget in widgets:
                 column.addWidget(widget)
-        right.addWidget(self.follow_ups)
         left.addStretch(1)
         right.addStretch(1)
         columns = QHBoxLayout()
@@ -264,6 +290,7 @@ class TodayView(QWidget):
             open_vault.risk_changed,
             open_vault.significant_dates_changed,
             open_vault.client_saved,
+            open_vault.referrals_changed,
         ):
             signal.connect(self._refresh_if_shown)
 
@@ -296,7 +323,8 @@ class TodayView(QWidget):
                 start + timedelta(days=1),
                 sessions,
                 progress_notes.notes_due(store, now),
-                len(referrals.follow_ups_due(store, today)),
+                referrals.follow_ups_due(store, today),
+                {p.id: p.details.name for p in professionals.list_professionals(store)},
                 risk.clients_at_high_risk(store),
                 measures.self_harm_alerts(store),
                 treatment_plans.plans_due_for_review(store, today),
@@ -348,14 +376,6 @@ class TodayView(QWidget):
         self.upcoming.set_lines(upcoming_lines)
         self.notes_due.set_lines(due_lines)
         attention = self._show_attention(vault, data, today)
-        overdue = data.overdue_referrals
-        self.follow_ups.setText(
-            f"{overdue} referral{'s' if overdue != 1 else ''} past their follow-up date "
-            "without a reply."
-            if overdue
-            else ""
-        )
-        self.follow_ups.setVisible(bool(overdue))
         parts = [
             f"{len(today_lines)} session{'s' if len(today_lines) != 1 else ''} today",
             f"{len(due_lines)} note{'s' if len(due_lines) != 1 else ''} to write or sign",
@@ -363,11 +383,16 @@ class TodayView(QWidget):
         ]
         if attention:
             parts.append(f"{attention} thing{'s' if attention != 1 else ''} needing attention")
+        overdue = len(self.follow_ups.model.rows())
+        if overdue:
+            parts.append(f"{overdue} referral follow-up{'s' if overdue != 1 else ''} due")
         self.summary.setText(" · ".join(parts))
         self.refreshed.emit()
 
     def _show_attention(self, vault: OpenVault, data: _TodayData, today: date) -> int:
-        """Fill the risk, review and dates sections (active clients only); returns the count."""
+        """Fill the risk, review and dates sections (active clients only) and the referral
+        follow-ups (any client: a referral left unanswered matters after discharge too);
+        returns the count of the first three."""
         active = {
             client.id for client in vault.clients if client.details.status is ClientStatus.ACTIVE
         }
@@ -419,16 +444,28 @@ class TodayView(QWidget):
             for item in data.dates
             if item.significant_date.client_id in active
         ]
+        follow_up_lines = [
+            AttentionLine(
+                referral.id,
+                referral.client_id,
+                client_record.REFERRALS,
+                vault.name_of(referral.client_id),
+                _follow_up_words(referral, data.recipients),
+                formatting.optional_date(referral.details.follow_up_on),
+            )
+            for referral in data.overdue_referrals
+        ]
         for section, lines in (
             (self.risk, risk_lines),
             (self.reviews, review_lines),
             (self.dates, date_lines),
+            (self.follow_ups, follow_up_lines),
         ):
             section.set_lines(lines)
             section.setVisible(bool(lines))
         count = len(risk_lines) + len(review_lines) + len(date_lines)
-        self.all_calm.setVisible(count == 0)
-        return count
+        self.all_calm.setVisible(count == 0 and not follow_up_lines)
+        return count  # the follow-ups have their own count in the summary
 
     def _activated(self, section: _Section, index: QModelIndex) -> None:
         line = section.model.record_at(index.row())
@@ -437,14 +474,16 @@ class TodayView(QWidget):
         elif isinstance(line, AttentionLine):
             self.open_record.emit(line.client_id, line.tab)
 
+    def _attention_sections(self) -> tuple[_Section, ...]:
+        return (self.risk, self.reviews, self.dates, self.follow_ups)
+
     def clear(self) -> None:
         for section in (self.today, self.upcoming, self.notes_due):
             section.clear()
-        for section in (self.risk, self.reviews, self.dates):
+        for section in self._attention_sections():
             section.clear()
             section.hide()
         self.all_calm.hide()
-        self.follow_ups.clear()
         self.summary.clear()
         self.title.setText("Today")
         self._vault = None
@@ -469,3 +508,10 @@ def _ordinal(number: int) -> str:
     if 10 <= number % 100 <= 20:
         return f"{number}th"
     return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+def _follow_up_words(referral: Referral, recipients: dict[str, str]) -> str:
+    """ "Referral to Dr Priya Shah: no reply since 3 Mar 2025"."""
+    to = recipients.get(referral.professional_id, "a professional")
+    sent = referral.details.sent_on
+    return f"Referral to {to}: no reply" + (f" since {formatting.day(sent)}" if sent else "")

@@ -1,0 +1,170 @@
+"""Starting or correcting a referral: to whom, why, how urgent, and where it stands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk.domain.records import Referral, ReferralDetails
+from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
+from therapist_desk.errors import InvalidInput
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.optional_date import OptionalDateEdit
+from therapist_desk.ui.professional_picker import ProfessionalPicker
+from therapist_desk.ui.widgets import label, named
+
+URGENCY_LABELS = {
+    ReferralUrgency.ROUTINE: "Routine",
+    ReferralUrgency.SOON: "Soon",
+    ReferralUrgency.URGENT: "Urgent",
+}
+STATUS_LABELS = {
+    ReferralStatus.DRAFT: "Draft",
+    ReferralStatus.SENT: "Sent",
+    ReferralStatus.ACKNOWLEDGED: "Acknowledged",
+    ReferralStatus.CLOSED: "Closed",
+    ReferralStatus.DECLINED: "Declined",
+}
+#: A new referral suggests a follow-up this long after it is written.
+FOLLOW_UP_DAYS = 28
+
+
+@dataclass(frozen=True)
+class ReferralDraft:
+    """What the dialog holds: the recipient (None until chosen) and the details."""
+
+    professional_id: str | None
+    details: ReferralDetails
+
+
+class ReferralDialog(QDialog):
+    """`save(professional_id, details)` stores the referral; its error messages are shown."""
+
+    def __init__(
+        self,
+        open_vault: OpenVault,
+        save: Callable[[str, ReferralDetails], Referral],
+        today: date,
+        referral: Referral | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._letter_text = referral.details.letter_text if referral else ""
+        self.saved: Referral | None = None
+        self.setWindowTitle("Edit referral" if referral else "New referral")
+        self.recipient = ProfessionalPicker("Refer to", open_vault)
+        self.reason = named(QPlainTextEdit(), "Reason for referral")
+        self.reason.setTabChangesFocus(True)
+        self.reason.setPlaceholderText(
+            "What you are asking the recipient for, and why now (the letter builds on this)"
+        )
+        self.reason.setMinimumHeight(90)
+        self.urgency = named(QComboBox(), "Urgency")
+        for urgency, text in URGENCY_LABELS.items():
+            self.urgency.addItem(text, urgency)
+        self.status = named(QComboBox(), "Status")
+        for status, text in STATUS_LABELS.items():
+            self.status.addItem(text, status)
+        self.referred_on = OptionalDateEdit("Referred on", today)
+        self.follow_up_on = OptionalDateEdit("Follow up on", today + timedelta(days=FOLLOW_UP_DAYS))
+        self.sent_on = OptionalDateEdit("Sent on", today)
+        self.acknowledged_on = OptionalDateEdit("Acknowledged on", today)
+        self.closed_on = OptionalDateEdit("Closed or declined on", today)
+        self.problems = named(label("", wrap=True), "Problems with the referral")
+        self.problems.setProperty("role", "error")
+
+        form = QFormLayout()
+        form.addRow("Refer to *", self.recipient)
+        form.addRow("Reason *", self.reason)
+        form.addRow("Urgency", self.urgency)
+        form.addRow("Referred on", self.referred_on)
+        form.addRow("Follow up on", self.follow_up_on)
+        form.addRow("Status", self.status)
+        form.addRow("Sent on", self.sent_on)
+        form.addRow("Acknowledged on", self.acknowledged_on)
+        form.addRow("Closed / declined on", self.closed_on)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._try_save)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save the referral")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
+            "Cancel the referral"
+        )
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(640)
+        if referral is None:
+            # A new referral is usually written today; the workflow buttons stamp the rest.
+            self.referred_on.set_value(today)
+            self.follow_up_on.set_value(today + timedelta(days=FOLLOW_UP_DAYS))
+        else:
+            self.recipient.set_selected(referral.professional_id)
+            self.fill(referral.details)
+        self.recipient.setFocus()
+
+    def fill(self, details: ReferralDetails, professional_id: str | None = None) -> None:
+        if professional_id is not None:
+            self.recipient.set_selected(professional_id)
+        self.reason.setPlainText(details.reason)
+        self.urgency.setCurrentIndex(self.urgency.findData(details.urgency))
+        self.status.setCurrentIndex(self.status.findData(details.status))
+        self.referred_on.set_value(details.referred_on)
+        self.sent_on.set_value(details.sent_on)
+        self.acknowledged_on.set_value(details.acknowledged_on)
+        self.closed_on.set_value(details.closed_on)
+        self.follow_up_on.set_value(details.follow_up_on)
+        self._letter_text = details.letter_text
+
+    def details(self) -> ReferralDetails:
+        return ReferralDetails(
+            reason=self.reason.toPlainText().strip(),
+            urgency=ReferralUrgency(self.urgency.currentData()),
+            status=ReferralStatus(self.status.currentData()),
+            referred_on=self.referred_on.value(),
+            sent_on=self.sent_on.value(),
+            acknowledged_on=self.acknowledged_on.value(),
+            closed_on=self.closed_on.value(),
+            follow_up_on=self.follow_up_on.value(),
+            letter_text=self._letter_text,
+        )
+
+    def draft(self) -> ReferralDraft:
+        return ReferralDraft(self.recipient.selected_id(), self.details())
+
+    def _try_save(self) -> None:
+        professional_id = self.recipient.selected_id()
+        if professional_id is None:
+            self.problems.setText(
+                "Choose the professional to refer to (or add them to the directory)."
+            )
+            self.recipient.setFocus()
+            return
+        try:
+            self.saved = self._save(professional_id, self.details())
+        except InvalidInput as error:
+            self.problems.setText("\n".join(error.problems) or error.message)
+            return
+        except SAVE_ERRORS as error:
+            self.problems.setText(
+                f"Not saved: {save_error_text(error)}. What you typed is still here."
+            )
+            return
+        self.accept()

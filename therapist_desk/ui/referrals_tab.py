@@ -1,0 +1,631 @@
+"""A client's referrals, their consents to share, and the log of what left the record.
+
+Three sections, one above the other: the referrals with their workflow (draft →
+sent → acknowledged → closed, or declined), the consents to share with
+professionals of the directory, and the disclosure log, newest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk import consents, disclosures, professionals, referrals
+from therapist_desk.domain.records import (
+    Disclosure,
+    Referral,
+    ReferralDetails,
+    SharingConsent,
+    SharingConsentDetails,
+)
+from therapist_desk.domain.vocabulary import ReferralStatus
+from therapist_desk.errors import InvalidInput
+from therapist_desk.ui import formatting
+from therapist_desk.ui.consent_dialog import ConsentDialog
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.icons import icon
+from therapist_desk.ui.models import Column, RecordTableModel
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.referral_dialog import ReferralDialog
+from therapist_desk.ui.widgets import empty_state, named, record_table, subheading
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_INVALID = QModelIndex()
+
+STATUS_LABELS = {
+    ReferralStatus.DRAFT: "Draft",
+    ReferralStatus.SENT: "Sent",
+    ReferralStatus.ACKNOWLEDGED: "Acknowledged",
+    ReferralStatus.CLOSED: "Closed",
+    ReferralStatus.DECLINED: "Declined",
+}
+#: Which workflow step each action takes, from which statuses, and the date it stamps.
+_STEPS: dict[str, tuple[ReferralStatus, frozenset[ReferralStatus], str]] = {
+    "sent": (ReferralStatus.SENT, frozenset({ReferralStatus.DRAFT}), "sent_on"),
+    "acknowledged": (
+        ReferralStatus.ACKNOWLEDGED,
+        frozenset({ReferralStatus.SENT}),
+        "acknowledged_on",
+    ),
+    "closed": (
+        ReferralStatus.CLOSED,
+        frozenset({ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED}),
+        "closed_on",
+    ),
+    "declined": (
+        ReferralStatus.DECLINED,
+        frozenset({ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED}),
+        "closed_on",
+    ),
+}
+
+
+def short_day(value: date | None) -> str:
+    """ "3 Mar 2025": narrow enough for five date columns side by side."""
+    return f"{value.day} {value:%b %Y}" if value else "—"
+
+
+def follow_up_overdue(referral: Referral, today: date) -> bool:
+    """Sent, no reply, and the follow-up date has passed (as Today counts them)."""
+    details = referral.details
+    return (
+        details.status is ReferralStatus.SENT
+        and details.follow_up_on is not None
+        and details.follow_up_on < today
+    )
+
+
+def advanced(details: ReferralDetails, step: str, today: date) -> ReferralDetails:
+    """The referral moved one step along its workflow, the step's date stamped today."""
+    status, _from, stamp = _STEPS[step]
+    if stamp == "sent_on":
+        return replace(
+            details, status=status, sent_on=today, referred_on=details.referred_on or today
+        )
+    if stamp == "acknowledged_on":
+        return replace(details, status=status, acknowledged_on=today)
+    return replace(details, status=status, closed_on=today)
+
+
+def consent_state(consent: SharingConsent, today: date) -> str:
+    details = consent.details
+    if consent.damaged:
+        return "Unreadable"
+    if details.in_force(today):
+        return "In force"
+    if details.withdrawn_on is not None and details.withdrawn_on <= today:
+        return "Withdrawn"
+    if details.expires_on is not None and details.expires_on < today:
+        return "Expired"
+    return "Not yet in force"
+
+
+@dataclass
+class _Shown:
+    """What the tab shows of one client; read together, replaced together."""
+
+    client_id: str
+    today: date
+    names: dict[str, str] = field(default_factory=dict)
+    referrals: list[Referral] = field(default_factory=list)
+    consents: list[SharingConsent] = field(default_factory=list)
+    disclosures: list[Disclosure] = field(default_factory=list)
+
+    def name(self, professional_id: str | None) -> str:
+        if professional_id is None:
+            return ""
+        return self.names.get(professional_id, "(not in the directory)")
+
+
+class _ReferralModel(RecordTableModel):
+    """Referrals; an overdue follow-up is bold with a warning icon, and says so."""
+
+    def __init__(self, tab: ReferralsTab) -> None:
+        super().__init__(
+            [
+                Column("Recipient", lambda r: tab.recipient_name(r.professional_id)),
+                Column("Reason", lambda r: r.details.reason.replace("\n", " ")),
+                Column("Urgency", lambda r: r.details.urgency.value.capitalize()),
+                Column("Status", lambda r: STATUS_LABELS[r.details.status]),
+                Column("Referred", lambda r: short_day(r.details.referred_on)),
+                Column("Sent", lambda r: short_day(r.details.sent_on)),
+                Column("Acknowledged", lambda r: short_day(r.details.acknowledged_on)),
+                Column("Closed", lambda r: short_day(r.details.closed_on)),
+                Column("Follow up", self._follow_up),
+            ],
+            lambda referral: referral.id,
+            tab,
+        )
+        self._tab = tab
+
+    def _follow_up(self, referral: Referral) -> str:
+        text = short_day(referral.details.follow_up_on)
+        return f"{text} · no reply" if self._overdue(referral) else text
+
+    def _overdue(self, referral: Referral) -> bool:
+        return follow_up_overdue(referral, self._tab.today())
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and 0 <= index.row() < self.rowCount():
+            referral = self.record_at(index.row())
+            last = index.column() == self.columnCount() - 1
+            if role == Qt.ItemDataRole.FontRole and self._overdue(referral):
+                bold = QFont()
+                bold.setBold(True)
+                return bold
+            if role == Qt.ItemDataRole.DecorationRole and last and self._overdue(referral):
+                return icon("risk")
+            if role == Qt.ItemDataRole.ToolTipRole and last and self._overdue(referral):
+                return "The follow-up date has passed and no reply has been recorded."
+        return super().data(index, role)
+
+
+def _table(name: str, model: RecordTableModel, stretch: int) -> QTableView:
+    """A table that fits the page's width: column `stretch` gives way (elided), never scrolls."""
+    table = record_table(name)
+    table.setModel(model)  # first: setting a model resets the sections' resize modes
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return table
+
+
+def _button(icon_name: str, text: str, name: str) -> QPushButton:
+    button = named(QPushButton(icon(icon_name), text) if icon_name else QPushButton(text), name)
+    return button
+
+
+class ReferralsTab(QWidget):
+    """The Referrals tab of a client's record (a RecordPart)."""
+
+    def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        named(self, "Referrals")
+        self._dialogs = dialogs
+        self._vault: OpenVault | None = None
+        self._client_id: str | None = None
+        self._shown: _Shown | None = None
+        # Dialogs closed by the lock before they were saved, by key (memory only).
+        self._unfinished: dict[str, tuple[str | None, Any]] = {}
+
+        # -- referrals
+        self.referral_title = subheading("Referrals")
+        self.new_button = _button("add", "New referral…", "New referral")
+        self.edit_button = _button("edit", "Edit…", "Edit the referral")
+        self.sent_button = _button("next", "Mark sent", "Mark the referral sent")
+        self.acknowledged_button = _button(
+            "attended", "Acknowledged", "Mark the referral acknowledged"
+        )
+        self.close_button = _button("stop", "Close", "Close the referral")
+        self.declined_button = _button("cancelled", "Declined", "Mark the referral declined")
+        self.letter_button = _button("print", "Letter…", "Write the referral letter")
+        self.summary_button = _button("statement", "Summary…", "Compose the referral summary")
+        self.referral_model = _ReferralModel(self)
+        self.referral_table = _table("Referrals", self.referral_model, 1)
+        self.referral_table.selectionModel().selectionChanged.connect(self._referral_chosen)
+        self.referral_table.activated.connect(lambda _index: self.edit_referral())
+        self.no_referrals = empty_state(
+            "No referrals yet. When this client needs another professional's opinion, "
+            "start with New referral…"
+        )
+        self.new_button.clicked.connect(self.new_referral)
+        self.edit_button.clicked.connect(self.edit_referral)
+        self.sent_button.clicked.connect(lambda: self.advance("sent"))
+        self.acknowledged_button.clicked.connect(lambda: self.advance("acknowledged"))
+        self.close_button.clicked.connect(lambda: self.advance("closed"))
+        self.declined_button.clicked.connect(lambda: self.advance("declined"))
+        self.letter_button.clicked.connect(lambda: self.compose(summary=False))
+        self.summary_button.clicked.connect(lambda: self.compose(summary=True))
+        self._step_buttons = {
+            "sent": self.sent_button,
+            "acknowledged": self.acknowledged_button,
+            "closed": self.close_button,
+            "declined": self.declined_button,
+        }
+
+        # -- consents
+        self.consent_title = subheading("Consents to share")
+        self.add_consent_button = _button("add", "Add a consent…", "Add a consent to share")
+        self.edit_consent_button = _button("edit", "Edit…", "Edit the consent")
+        self.withdraw_button = _button("remove", "Withdrawn…", "Record the consent withdrawn")
+        self.consent_model = RecordTableModel(
+            [
+                Column("Shared with", lambda c: self.recipient_name(c.professional_id)),
+                Column("In force?", lambda c: consent_state(c, self.today())),
+                Column("Given", lambda c: short_day(c.details.given_on)),
+                Column("Expires", lambda c: short_day(c.details.expires_on)),
+                Column("Withdrawn", lambda c: short_day(c.details.withdrawn_on)),
+                Column("Scope", lambda c: c.details.scope),
+                Column("Notes", lambda c: c.details.notes.replace("\n", " ")),
+            ],
+            lambda consent: consent.id,
+            self,
+        )
+        self.consent_table = _table("Consents to share", self.consent_model, 6)
+        self.consent_table.selectionModel().selectionChanged.connect(self._consent_chosen)
+        self.consent_table.activated.connect(lambda _index: self.edit_consent())
+        self.no_consents = empty_state(
+            "No consent to share recorded. A letter to a professional needs the client's "
+            "consent to share with them: Add a consent…"
+        )
+        self.add_consent_button.clicked.connect(self.add_consent)
+        self.edit_consent_button.clicked.connect(self.edit_consent)
+        self.withdraw_button.clicked.connect(self.withdraw_consent)
+
+        # -- disclosures
+        self.disclosure_title = subheading("Disclosure log")
+        self.disclosure_model = RecordTableModel(
+            [
+                Column("When", lambda d: formatting.when(d.occurred_at)),
+                Column("What", lambda d: d.details.what),
+                Column(
+                    "To", lambda d: d.details.recipient or self.recipient_name(d.professional_id)
+                ),
+                Column("How", lambda d: d.details.how),
+                Column("Sections", lambda d: ", ".join(d.details.sections)),
+                Column("Consent", _consent_words),
+            ],
+            lambda disclosure: disclosure.id,
+            self,
+        )
+        self.disclosure_table = _table("Disclosure log", self.disclosure_model, 4)
+        self.no_disclosures = empty_state(
+            "Nothing from this record has been printed, saved as PDF or exported yet. "
+            "Each time it is, it is listed here."
+        )
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        for title, buttons, table, empty in (
+            (
+                self.referral_title,
+                (
+                    self.new_button,
+                    self.edit_button,
+                    self.sent_button,
+                    self.acknowledged_button,
+                    self.close_button,
+                    self.declined_button,
+                    None,
+                    self.letter_button,
+                    self.summary_button,
+                ),
+                self.referral_table,
+                self.no_referrals,
+            ),
+            (
+                self.consent_title,
+                (self.add_consent_button, self.edit_consent_button, self.withdraw_button),
+                self.consent_table,
+                self.no_consents,
+            ),
+            (self.disclosure_title, (), self.disclosure_table, self.no_disclosures),
+        ):
+            section = QWidget()
+            top = QHBoxLayout()
+            top.addWidget(title)
+            top.addStretch(1)
+            for button in buttons:
+                if button is None:
+                    top.addSpacing(16)
+                else:
+                    top.addWidget(button)
+            column = QVBoxLayout(section)
+            column.setContentsMargins(0, 6, 0, 6)
+            column.addLayout(top)
+            column.addWidget(table, 1)
+            column.addWidget(empty, 1)
+            splitter.addWidget(section)
+        splitter.setSizes([300, 180, 180])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(splitter)
+        self._show(None)
+
+    # -- RecordPart ------------------------------------------------------------------------
+
+    def attach(self, open_vault: OpenVault) -> None:
+        self._vault = open_vault
+        for signal in (
+            open_vault.referrals_changed,
+            open_vault.consents_changed,
+            open_vault.disclosures_changed,
+        ):
+            signal.connect(self._changed_for)
+
+    def show_client(self, client_id: str | None) -> None:
+        if client_id != self._client_id:
+            self._show(None)
+        self._client_id = client_id
+        self.reload()
+
+    def flush(self) -> bool:
+        return True  # every change is saved by its own dialog or button
+
+    def clear(self) -> None:
+        self._vault = None
+        self._client_id = None
+        self._show(None)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self._shown.today if self._shown else date.today()
+
+    def recipient_name(self, professional_id: str | None) -> str:
+        return self._shown.name(professional_id) if self._shown else ""
+
+    def _changed_for(self, client_id: str) -> None:
+        if client_id == self._client_id:
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # A letter may have been logged by a part of the window that sends no signal.
+        super().showEvent(event)
+        self.reload()
+
+    def reload(self) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None or not vault.is_open:
+            self._show(None)
+            return
+        store = vault.vault
+        try:
+            shown = _Shown(
+                client_id,
+                vault.today(),
+                {p.id: p.details.name for p in professionals.list_professionals(store)},
+                referrals.referrals_for_client(store, client_id),
+                consents.consents_for_client(store, client_id),
+                disclosures.disclosures_for_client(store, client_id),
+            )
+        except SAVE_ERRORS as error:
+            self._show(None)
+            self.no_referrals.setText(
+                f"The referrals could not be read: {save_error_text(error)}. "
+                "Lock and unlock to try again."
+            )
+            return
+        self._show(shown)
+
+    def _show(self, shown: _Shown | None) -> None:
+        keep_referral, keep_consent = self.selected_referral(), self.selected_consent()
+        self._shown = shown
+        for model, table, empty, title, text, rows, keep in (
+            (
+                self.referral_model,
+                self.referral_table,
+                self.no_referrals,
+                self.referral_title,
+                "Referrals",
+                shown.referrals if shown else [],
+                keep_referral,
+            ),
+            (
+                self.consent_model,
+                self.consent_table,
+                self.no_consents,
+                self.consent_title,
+                "Consents to share",
+                shown.consents if shown else [],
+                keep_consent,
+            ),
+            (
+                self.disclosure_model,
+                self.disclosure_table,
+                self.no_disclosures,
+                self.disclosure_title,
+                "Disclosure log",
+                shown.disclosures if shown else [],
+                None,
+            ),
+        ):
+            model.set_rows(rows)
+            title.setText(f"{text} ({len(rows)})" if shown else text)
+            table.setVisible(bool(rows))
+            empty.setVisible(not rows)
+            if keep is not None and model.row_of(keep.id) >= 0:
+                table.selectRow(model.row_of(keep.id))
+        if shown is None:
+            self.no_referrals.setText(
+                "No referrals yet. When this client needs another professional's opinion, "
+                "start with New referral…"
+            )
+        enabled = shown is not None
+        self.new_button.setEnabled(enabled)
+        self.add_consent_button.setEnabled(enabled)
+        self._referral_chosen()
+        self._consent_chosen()
+
+    # -- selection -------------------------------------------------------------------------
+
+    def selected_referral(self) -> Referral | None:
+        rows = self.referral_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= self.referral_model.rowCount():
+            return None
+        referral = self.referral_model.record_at(rows[0].row())
+        return referral if isinstance(referral, Referral) else None
+
+    def selected_consent(self) -> SharingConsent | None:
+        rows = self.consent_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= self.consent_model.rowCount():
+            return None
+        consent = self.consent_model.record_at(rows[0].row())
+        return consent if isinstance(consent, SharingConsent) else None
+
+    def select_referral(self, referral_id: str) -> None:
+        row = self.referral_model.row_of(referral_id)
+        if row >= 0:
+            self.referral_table.selectRow(row)
+
+    def _referral_chosen(self, *_args: object) -> None:
+        referral = self.selected_referral()
+        usable = referral is not None and not referral.damaged
+        self.edit_button.setEnabled(usable)
+        self.letter_button.setEnabled(usable)
+        self.summary_button.setEnabled(usable)
+        for step, button in self._step_buttons.items():
+            button.setEnabled(
+                usable and referral is not None and referral.details.status in _STEPS[step][1]
+            )
+
+    def _consent_chosen(self, *_args: object) -> None:
+        consent = self.selected_consent()
+        usable = consent is not None and not consent.damaged
+        self.edit_consent_button.setEnabled(usable)
+        self.withdraw_button.setEnabled(
+            usable and consent is not None and consent.details.withdrawn_on is None
+        )
+
+    # -- referrals -------------------------------------------------------------------------
+
+    def new_referral(self) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None:
+            return
+        dialog = ReferralDialog(
+            vault,
+            lambda professional_id, details: vault.create_referral(
+                client_id, professional_id, details
+            ),
+            vault.today(),
+            parent=self,
+        )
+        self._run_referral(dialog, f"new:{client_id}")
+        if dialog.saved is not None:
+            self.select_referral(dialog.saved.id)
+
+    def edit_referral(self) -> None:
+        vault, referral = self._vault, self.selected_referral()
+        if vault is None or referral is None or referral.damaged:
+            return
+        dialog = ReferralDialog(
+            vault,
+            lambda professional_id, details: vault.update_referral(
+                referral.id, professional_id, details
+            ),
+            vault.today(),
+            referral,
+            self,
+        )
+        self._run_referral(dialog, referral.id)
+
+    def _run_referral(self, dialog: ReferralDialog, key: str) -> None:
+        unfinished = self._unfinished.pop(key, None)
+        if unfinished is not None:
+            dialog.fill(unfinished[1], unfinished[0])
+        if dialog.exec() != QDialog.DialogCode.Accepted and dialog.property("closed_by_lock"):
+            draft = dialog.draft()
+            self._unfinished[key] = (draft.professional_id, draft.details)
+
+    def advance(self, step: str) -> None:
+        """Move the chosen referral one step along (sent, acknowledged, closed, declined)."""
+        vault, referral = self._vault, self.selected_referral()
+        if vault is None or referral is None or referral.damaged:
+            return
+        if referral.details.status not in _STEPS[step][1]:
+            return
+        details = advanced(referral.details, step, vault.today())
+        try:
+            vault.update_referral(referral.id, referral.professional_id, details)
+        except InvalidInput as error:
+            self._dialogs.warn(
+                self,
+                "The referral was not changed",
+                "\n".join(error.problems) or error.message,
+            )
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The referral was not changed", save_error_text(error))
+
+    def compose(self, *, summary: bool) -> None:
+        """The letter (or summary) for the chosen referral, in the composer."""
+        vault, referral = self._vault, self.selected_referral()
+        if vault is None or referral is None or referral.damaged:
+            return
+        # Imported here: the composer is a large window of its own, needed only on demand.
+        from therapist_desk.ui import letter_composer
+
+        letter_composer.open_composer(self, vault, self._dialogs, referral.id, summary)
+        self.reload()  # the composer may have logged a disclosure or changed the letter
+
+    # -- consents --------------------------------------------------------------------------
+
+    def add_consent(self) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None:
+            return
+        dialog = ConsentDialog(
+            vault,
+            lambda professional_id, details: vault.add_consent(client_id, professional_id, details),
+            vault.today(),
+            parent=self,
+        )
+        key = f"consent:{client_id}"
+        unfinished = self._unfinished.pop(key, None)
+        if unfinished is not None:
+            dialog.fill(unfinished[1], unfinished[0])
+        if dialog.exec() != QDialog.DialogCode.Accepted and dialog.property("closed_by_lock"):
+            self._unfinished[key] = (dialog.recipient.selected_id(), dialog.details())
+
+    def edit_consent(self) -> None:
+        vault, consent = self._vault, self.selected_consent()
+        if vault is None or consent is None or consent.damaged:
+            return
+        dialog = ConsentDialog(
+            vault,
+            lambda _professional_id, details: vault.update_consent(consent.id, details),
+            vault.today(),
+            consent,
+            self,
+        )
+        dialog.exec()
+
+    def withdraw_consent(self) -> None:
+        """The client withdrew their consent today (a later date goes through Edit…)."""
+        vault, consent = self._vault, self.selected_consent()
+        if vault is None or consent is None or consent.damaged:
+            return
+        today = vault.today()
+        if not self._dialogs.confirm(
+            self,
+            "Record the consent withdrawn?",
+            f"The consent to share with {self.recipient_name(consent.professional_id)} will "
+            f"be recorded as withdrawn today ({formatting.day(today)}). Letters to them will "
+            "then need a new consent, or a written reason.",
+            "Record withdrawn",
+        ):
+            return
+        details: SharingConsentDetails = replace(consent.details, withdrawn_on=today)
+        try:
+            vault.update_consent(consent.id, details)
+        except InvalidInput as error:
+            self._dialogs.warn(
+                self, "The consent was not changed", "\n".join(error.problems) or error.message
+            )
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The consent was not changed", save_error_text(error))
+
+
+def _consent_words(disclosure: Disclosure) -> str:
+    reason = disclosure.details.without_consent_reason
+    if reason:
+        return f"Without consent: {reason}"
+    if disclosure.consent_id is not None:
+        return "Consent in force"
+    return "—"
