@@ -41,7 +41,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="therapist-desk-letters-") as scratch:
         paths = VaultPaths(Path(scratch) / "vault")
         with create_vault(paths, "letters", kdf_params=FAST_TEST_PARAMS).vault as vault:
-            build_demo_practice(vault, DemoOptions(clients=12, years=1.5))
+            build_demo_practice(vault, DemoOptions(clients=40, years=1.5))
             today = vault.now().astimezone().date()
             referral = next(
                 found

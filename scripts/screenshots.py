@@ -253,6 +253,206 @@ def measures_and_risk(
             print(pdf.with_suffix(".png"))
 
 
+def directory(
+    app: QApplication, window: MainWindow, out: Path, shot: Callable[[str], None]
+) -> None:
+    """The Directory of professionals, filtered, its add dialog refusing an email, the picker."""
+    from PySide6.QtWidgets import QVBoxLayout
+
+    from therapist_desk import professionals
+    from therapist_desk.ui.navigation import DIRECTORY
+    from therapist_desk.ui.professional_dialog import ProfessionalDialog
+    from therapist_desk.ui.professional_picker import ProfessionalPicker
+
+    open_vault = window.open_vault
+    assert open_vault is not None
+    workspace = window.workspace
+    workspace.go_to(DIRECTORY)
+    shot("30-directory")
+    workspace.directory.filter.setText("psych")
+    shot("30b-directory-filtered")
+    workspace.directory.filter.clear()
+
+    def dialog_shot(name: str, dialog: QDialog) -> None:
+        dialog.show()
+        wait(app, 150)
+        dialog.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+        dialog.reject()
+
+    editor = ProfessionalDialog(
+        lambda details: professionals.add_professional(open_vault.vault, details), parent=window
+    )
+    editor.name.setText("Dr Nadia Okonkwo-Baptiste")
+    editor.organisation.setText("Penryn and Falmouth Community Mental Health Team")
+    editor.address.setPlainText("Trevithick House\nKilligrew Street\nFalmouth TR11 3PN")
+    editor.email.setText("nadia.okonkwo@nhs")
+    editor.save_button.click()  # refused: the email has no domain
+    dialog_shot("30c-professional-dialog", editor)
+    holder = QDialog(window)
+    holder.setWindowTitle("Picker")
+    picker = ProfessionalPicker("Refer to", open_vault)
+    QVBoxLayout(holder).addWidget(picker)
+    holder.resize(560, 300)
+    picker.filter.setText("gp")
+    dialog_shot("30d-professional-picker", holder)
+
+
+def referrals_tab(
+    app: QApplication, window: MainWindow, client_id: str, out: Path, shot: Callable[[str], None]
+) -> None:
+    """The Referrals tab with a referral overdue, consents in force and not, and a disclosure
+    log; the referral and consent dialogs."""
+    from typing import Any
+
+    from therapist_desk import letters, professionals
+    from therapist_desk.domain.records import (
+        ProfessionalDetails,
+        ReferralDetails,
+        SharingConsentDetails,
+    )
+    from therapist_desk.domain.vocabulary import ProfessionalRole, ReferralStatus, ReferralUrgency
+    from therapist_desk.ui.consent_dialog import ConsentDialog
+    from therapist_desk.ui.referral_dialog import ReferralDialog
+
+    open_vault = window.open_vault
+    assert open_vault is not None
+    store, today = open_vault.vault, open_vault.today()
+    shah = professionals.add_professional(
+        store,
+        ProfessionalDetails(
+            name="Dr Priya Shah",
+            role=ProfessionalRole.PSYCHIATRIST,
+            organisation="Penryn and Falmouth Community Mental Health Team",
+        ),
+    )
+    gp = professionals.add_professional(
+        store, ProfessionalDetails(name="Dr Tom Hale", organisation="Quay Surgery")
+    )
+    overdue = open_vault.create_referral(
+        client_id,
+        shah.id,
+        ReferralDetails(
+            reason="Persistent low mood and early waking despite 14 sessions of CBT; "
+            "a medication review and an opinion on diagnosis, please.",
+            urgency=ReferralUrgency.SOON,
+            status=ReferralStatus.SENT,
+            referred_on=today - timedelta(days=40),
+            sent_on=today - timedelta(days=38),
+            follow_up_on=today - timedelta(days=10),
+        ),
+    )
+    open_vault.create_referral(
+        client_id,
+        gp.id,
+        ReferralDetails(
+            reason="Physical health check before starting medication",
+            referred_on=today,
+            follow_up_on=today + timedelta(days=28),
+        ),
+    )
+    open_vault.add_consent(
+        client_id,
+        shah.id,
+        SharingConsentDetails(
+            given_on=today - timedelta(days=45),
+            expires_on=today + timedelta(days=320),
+            scope="Referral letter and summary",
+            notes="Signed consent form, scanned to the paper file",
+        ),
+    )
+    open_vault.add_consent(
+        client_id,
+        gp.id,
+        SharingConsentDetails(
+            given_on=today - timedelta(days=420),
+            expires_on=today - timedelta(days=55),
+            scope="Letters about physical health",
+        ),
+    )
+    parties = letters.referral_parties(store, overdue.id)
+    open_vault.record_sent(
+        parties,
+        what="referral summary",
+        how="printed",
+        on=today,
+        sections=("Identification", "Reason for referral", "Risk summary", "Treatment so far"),
+    )
+    open_vault.record_disclosure(client_id, client_id, "safety plan saved as PDF: plan.pdf")
+    workspace = window.workspace
+    workspace.show_client(client_id)
+    workspace.clients.record.show_tab(client_record.REFERRALS)
+    tab = workspace.clients.record.referrals
+    tab.referral_table.selectRow(tab.referral_model.row_of(overdue.id))
+    shot("26-referrals-tab")
+
+    def dialog_shot(name: str, dialog: QDialog) -> None:
+        dialog.show()
+        wait(app, 150)
+        dialog.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+        dialog.reject()
+
+    def unsaved(_professional_id: str, _details: object) -> Any:
+        raise AssertionError("not saved in a screenshot")
+
+    referral = ReferralDialog(open_vault, unsaved, today, overdue, window)
+    dialog_shot("26b-referral-dialog", referral)
+    consent = ConsentDialog(open_vault, unsaved, today, parent=window)
+    consent.recipient.filter.setText("shah")
+    consent.scope.setText("Referral letter and summary")
+    dialog_shot("26c-consent-dialog", consent)
+
+
+def composer_and_templates(
+    app: QApplication, window: MainWindow, client_id: str, out: Path
+) -> None:
+    """The referral summary and letter composers beside their pages, the template editor
+    (with a mistake pointed out), and the composed summary as its recipient gets it (PNG)."""
+    from therapist_desk.ui.letter_composer import LetterComposer
+    from therapist_desk.ui.template_editor import TemplateEditor
+
+    open_vault = window.open_vault
+    assert open_vault is not None
+    referral = open_vault.referrals_for(client_id)[0]
+
+    def dialog_shot(name: str, dialog: QDialog) -> None:
+        dialog.resize(window.size())  # as big as the window: the composer is meant to fill it
+        dialog.show()
+        wait(app, 700)  # past the preview's debounce
+        dialog.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+
+    summary = LetterComposer(open_vault, QtDialogs(), referral.id, True, window)
+    for choice in summary.excerpts[:4]:
+        choice.check.setChecked(True)
+    dialog_shot("28-summary-composer", summary)
+    choices = summary.findChild(QScrollArea)
+    if choices is not None and summary.excerpts:
+        choices.ensureWidgetVisible(summary.excerpts[min(3, len(summary.excerpts) - 1)].text)
+        dialog_shot("28a-summary-composer-excerpts", summary)
+    document = summary.preview.document
+    if document is not None:
+        pdf = out / "28b-referral-summary.pdf"
+        pdf.write_bytes(pdf_bytes(document, open_vault.paper_size))
+        print(pdf)
+        if shutil.which("pdftoppm"):
+            subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(pdf.with_suffix(""))])
+    summary.reject()
+    letter = LetterComposer(open_vault, QtDialogs(), referral.id, False, window)
+    dialog_shot("28c-letter-composer", letter)
+    letter.reject()
+    editor = TemplateEditor(open_vault, QtDialogs(), window)
+    editor.choose("referral_letter")
+    dialog_shot("29-template-editor", editor)
+    source = editor.editor.toPlainText()
+    editor.editor.setPlainText(source.replace("recipient.salutation", "recipient.salutaton", 1))
+    editor.check()
+    dialog_shot("29b-template-editor-problem", editor)
+    editor.editor.setPlainText(source)
+    editor.reject()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("shots"))
@@ -368,6 +568,9 @@ def main() -> int:
     workspace.go_to(AUDIT_TRAIL)
     wait(app, 600)
     shot("13-audit-trail")
+    directory(app, window, args.out, shot)
+    referrals_tab(app, window, busiest.id, args.out, shot)
+    composer_and_templates(app, window, busiest.id, args.out)
 
     def dialog_shot(name: str, dialog: QDialog) -> None:
         dialog.show()

@@ -13,7 +13,7 @@ written reason, which the disclosure log keeps.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -151,7 +151,7 @@ def save_template(vault: Vault, name: str, source: str) -> LetterTemplate:
             f"The template is too long ({len(source):,} characters; "
             f"at most {MAX_TEMPLATE_LENGTH:,})."
         )
-    render(source, sample_context(), name=kind.title)
+    render(source, sample_context(name), name=kind.title)
     vault_settings.set_setting(vault, _SETTING_PREFIX + name, source)
     return LetterTemplate(kind, source, customised=True)
 
@@ -228,8 +228,20 @@ def _referral_fields(referral: Referral) -> dict[str, Any]:
     }
 
 
-def sample_context() -> dict[str, Any]:
-    """Every field, with made-up values: for checking and previewing a template."""
+def sample_context(name: str | None = None) -> dict[str, Any]:
+    """Every field, with made-up values: for checking and previewing a template.
+
+    With `name`, only the fields that kind of letter is given (a general letter
+    has no referral), so a check passes only when the real letter will render.
+    """
+    every = _every_sample_field()
+    if name is None:
+        return every
+    given = {field.split(".")[0].split(" ")[0] for field in _kind(name).fields}
+    return {key: value for key, value in every.items() if key in given}
+
+
+def _every_sample_field() -> dict[str, Any]:
     sample_day = date(2026, 3, 2)
     return {
         "today": sample_day,
@@ -325,14 +337,39 @@ def render_template(
     return PrintedDocument(title, body, letterhead_from(practice))
 
 
-def referral_letter(vault: Vault, referral_id: str, today: date) -> PrintedDocument:
+def referral_letter(
+    vault: Vault, referral_id: str, today: date, letter_text: str | None = None
+) -> PrintedDocument:
+    """The referral letter; `letter_text`, when given, is the body's wording as edited
+    in the composer (the referral's own wording otherwise)."""
     parties = referral_parties(vault, referral_id)
+    context = parties.context(today)
+    if letter_text is not None:
+        context["referral"]["letter_text"] = letter_text
     return render_template(
         vault,
         "referral_letter",
-        parties.context(today),
+        context,
         f"Referral letter: {parties.client.details.legal_name} to {parties.recipient_line}",
     )
+
+
+def standard_letter_text(parties: ReferralParties) -> str:
+    """The body the shipped referral letter prints when the referral has no wording of its own."""
+    name = parties.client.details.name_in_letters or parties.client.details.legal_name
+    return "\n\n".join(
+        (
+            f"I am writing to refer {name}, whom I see for psychotherapy, for your assessment.",
+            parties.referral.details.reason.strip(),
+            f"{name} has agreed to this referral and to my sharing this information with you. "
+            "Please do not hesitate to contact me if you need anything further.",
+        )
+    )
+
+
+def template_uses(vault: Vault, name: str, field: str) -> bool:
+    """Whether the practice's version of a template reads `field` (\"referral.letter_text\")."""
+    return field in get_template(vault, name).source
 
 
 def general_letter(
@@ -396,14 +433,16 @@ def record_sent(
     on: date,
     sections: tuple[str, ...] = (),
     without_consent_reason: str = "",
+    letter_text: str | None = None,
 ) -> Disclosure:
     """Log a letter or summary that went to the referral's recipient.
 
     Refused (InvalidInput) when the client has no consent in force for that
-    recipient on that day and no reason is given; the reason is kept.
+    recipient on that day and no reason is given; the reason is kept. A draft
+    referral is marked sent (see `mark_sent`).
     """
     consent = check_may_send(vault, parties, on, without_consent_reason)
-    return disclosures.record_disclosure(
+    disclosure = disclosures.record_disclosure(
         vault,
         parties.client.id,
         DisclosureDetails(
@@ -418,4 +457,25 @@ def record_sent(
             referral_id=parties.referral.id,
             consent_id=consent.id if consent is not None else None,
         ),
+    )
+    mark_sent(vault, parties.referral.id, on, letter_text)
+    return disclosure
+
+
+def mark_sent(vault: Vault, referral_id: str, on: date, letter_text: str | None = None) -> Referral:
+    """A draft referral becomes sent on `on` once its letter went out; `letter_text`, when
+    given, keeps the wording it went with. Later statuses are left as they are."""
+    referral = referrals.get_referral(vault, referral_id)
+    details = referral.details
+    changes: dict[str, Any] = {}
+    if letter_text is not None and letter_text != details.letter_text:
+        changes["letter_text"] = letter_text
+    if details.status is ReferralStatus.DRAFT and (
+        details.referred_on is None or details.referred_on <= on
+    ):
+        changes.update(status=ReferralStatus.SENT, sent_on=on)
+    if not changes:
+        return referral
+    return referrals.update_referral(
+        vault, referral_id, referral.professional_id, replace(details, **changes)
     )

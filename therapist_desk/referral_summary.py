@@ -203,10 +203,20 @@ def suggested_text(
 
     suggested[Section.RISK] = _risk_text(vault, client_id)
     suggested[Section.TREATMENT] = _treatment_text(vault, client_id, plan)
-    suggested[Section.NOTE_EXCERPTS] = "\n\n".join(
-        f"{_day(excerpt.on)}:\n{excerpt.text}" for excerpt in excerpts
-    )
+    suggested[Section.NOTE_EXCERPTS] = excerpts_text(excerpts)
     return suggested
+
+
+def excerpt_heading(excerpt: Excerpt) -> str:
+    """How an excerpt is introduced: the day of its session."""
+    return _day(excerpt.on)
+
+
+def excerpts_text(excerpts: Sequence[Excerpt]) -> str:
+    """The excerpts section's wording: each excerpt under the day of its session."""
+    return "\n\n".join(
+        f"Session of {excerpt_heading(excerpt)}:\n{excerpt.text}" for excerpt in excerpts
+    )
 
 
 def _risk_text(vault: Vault, client_id: str) -> str:

@@ -150,6 +150,8 @@ class _Pages:
                 for part in (self.document.letterhead.practice_name, self.document.title)
                 if part
             )
+            # A long title (a recipient's full service name) ends in "…", never cut mid-letter.
+            head = painter.fontMetrics().elidedText(head, Qt.TextElideMode.ElideRight, int(width))
             painter.drawText(
                 QRectF(0, 0, width, self.head_room * 0.8),
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
@@ -159,15 +161,20 @@ class _Pages:
             0, self.paint_rect.height() - self.foot_room * 0.7, width, self.foot_room * 0.7
         )
         painter.drawLine(foot.topLeft(), foot.topRight())
-        painter.drawText(
-            foot,
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
-            self.document.footer,
+        page_number = f"Page {index + 1} of {self.count}"
+        metrics = painter.fontMetrics()
+        room_for_footer = (
+            width - metrics.horizontalAdvance(page_number) - metrics.averageCharWidth() * 3
         )
         painter.drawText(
             foot,
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
-            f"Page {index + 1} of {self.count}",
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
+            metrics.elidedText(
+                self.document.footer, Qt.TextElideMode.ElideRight, int(room_for_footer)
+            ),
+        )
+        painter.drawText(
+            foot, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom), page_number
         )
         painter.restore()
 

@@ -1,4 +1,5 @@
-"""Settings: when to lock, privacy on screen, fees and paper, the practice profile, pick lists."""
+"""Settings: when to lock, privacy on screen, fees and paper, the practice profile, letter
+templates, pick lists."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from therapist_desk.ui.practice_form import PracticeForm
 from therapist_desk.ui.printing import PaperSize
 from therapist_desk.ui.safekeeping_panel import SafekeepingPanel
 from therapist_desk.ui.settings import IDLE_MINUTE_CHOICES, WindowSettings
+from therapist_desk.ui.template_editor import open_template_editor
 from therapist_desk.ui.widgets import heading, label, named, scrolling, subheading
 
 CATEGORY_LABELS = {
@@ -92,6 +94,8 @@ class SettingsView(QWidget):
         self.add_term.clicked.connect(self._add_term)
         self.terms_list = named(label("", wrap=True), "Terms in the list")
         self.safekeeping = SafekeepingPanel(dialogs)
+        self.edit_templates = named(QPushButton("Edit letter templates…"), "Edit letter templates")
+        self.edit_templates.clicked.connect(self._edit_templates)
 
         form = QFormLayout()
         form.addRow("Lock after", self.idle)
@@ -121,6 +125,19 @@ class SettingsView(QWidget):
         save_row.addWidget(self.save_practice)
         save_row.addWidget(self.practice_status, 1)
         layout.addLayout(save_row)
+        layout.addWidget(subheading("Letter templates"))
+        layout.addWidget(
+            label(
+                "The referral letter, the referral summary and the general letter are made "
+                "from templates you can reword, check against sample fields, and reset.",
+                "muted",
+                wrap=True,
+            )
+        )
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.edit_templates)
+        template_row.addStretch(1)
+        layout.addLayout(template_row)
         layout.addWidget(subheading("Pick lists"))
         layout.addLayout(term_row)
         layout.addWidget(self.terms_list)
@@ -213,6 +230,10 @@ class SettingsView(QWidget):
         if self._vault is None or self.practice_form.profile() == self._saved_profile:
             return fee_saved
         return self._save_practice() and fee_saved
+
+    def _edit_templates(self) -> None:
+        if self._vault is not None:
+            open_template_editor(self, self._vault, self._dialogs)
 
     def _show_terms(self) -> None:
         if self._vault is None:
