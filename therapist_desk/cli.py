@@ -27,9 +27,8 @@ from therapist_desk.cli_support import (
 )
 from therapist_desk.crypto import kdf
 from therapist_desk.demo_practice import DemoOptions, build_demo_practice
-from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import ExitStatus, InvalidInput, TherapistDeskError, VaultExists
-from therapist_desk.interchange_export import export_vault
+from therapist_desk.interchange_export import export_vault, record_export
 from therapist_desk.interchange_import import import_document, read_document
 from therapist_desk.paths import VaultPaths
 from therapist_desk.safe_files import write_file_atomically
@@ -293,15 +292,14 @@ def command_export(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
             out.flush()
         else:
             write_file_atomically(args.out, text.encode("utf-8"))
-        # A disclosure: what left the vault and where to (never its contents).
-        what = "whole vault" if args.client is None else f"{len(args.client)} client(s)"
-        if args.include_psychotherapy_notes:
-            what += " with psychotherapy notes"
-        where = "standard output" if args.out is None else args.out.name
-        for client_id in args.client or [""]:
-            vault.record_event(
-                AuditKind.DISCLOSURE, client_id=client_id, detail=f"export of {what} to {where}"
-            )
+        # Only now that it is written whole: a failed export disclosed nothing.
+        record_export(
+            vault,
+            document,
+            "standard output" if args.out is None else args.out.name,
+            client_ids=args.client,
+            include_psychotherapy_notes=args.include_psychotherapy_notes,
+        )
     return ExitStatus.OK
 
 

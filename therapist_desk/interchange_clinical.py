@@ -2,9 +2,10 @@
 
 Each part of a client's clinical record (treatment plans, diagnoses,
 medications, measures, risk assessments, the safety plan, significant dates,
-payments) is described once here: where it sits under the client, what its
-records are called in a problem, the service's own check a record must pass,
-and how its row is made. `interchange_import` plans and writes them like the
+payments, consents to share and the disclosure log) is described once here:
+where it sits under the client, what its records are called in a problem, the
+service's own check a record must pass, the records it refers to, and how its
+row is made. `interchange_import` plans and writes them like the
 rest of the document, and `interchange_export` writes them in the same shape.
 """
 
@@ -15,20 +16,25 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from therapist_desk.consents import check_consent, new_consent_row
 from therapist_desk.db.base import Base
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.diagnoses import new_diagnosis_row, prepare_diagnosis
+from therapist_desk.disclosures import DisclosedTo, check_disclosure, new_disclosure_row
 from therapist_desk.domain.records import (
     DiagnosisDetails,
+    DisclosureDetails,
     MeasureDetails,
     MedicationDetails,
     PaymentDetails,
     RiskAssessmentDetails,
     SafetyPlanDetails,
+    SharingConsentDetails,
     SignificantDateDetails,
     TreatmentPlanDetails,
 )
 from therapist_desk.fees import check_payment, new_payment_row
+from therapist_desk.interchange_format import parse_timestamp
 from therapist_desk.measures import check_measure, new_measure_row
 from therapist_desk.medications import check_medication, new_medication_row
 from therapist_desk.risk import (
@@ -43,6 +49,15 @@ from therapist_desk.treatment_plans import check_plan, new_plan_row
 JsonObject = dict[str, Any]
 #: (codec, client id, the record's JSON, its checked details, when it was made) → its row.
 RowMaker = Callable[[RecordCodec, str, JsonObject, Any, datetime], Base]
+
+#: The readable references a clinical record may carry, and the kind each names.
+REFERENCE_KINDS = {
+    "prescriber_id": "professional",
+    "professional_id": "professional",
+    "session_id": "session",
+    "referral_id": "referral",
+    "consent_id": "consent",
+}
 
 
 @dataclass(frozen=True)
@@ -60,8 +75,8 @@ class ClinicalPart:
     #: InvalidInput listing every problem; the second argument is today.
     prepare: Callable[[Any, date], Any]
     new_row: RowMaker
-    #: The readable reference a record may carry: a session or a prescriber.
-    reference: str | None = None
+    #: The readable references a record may carry (keys of REFERENCE_KINDS).
+    references: tuple[str, ...] = ()
 
     @property
     def single(self) -> bool:
@@ -116,7 +131,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         lambda codec, client_id, data, details, made: new_medication_row(
             codec, client_id, data.get("prescriber_id"), details, made, data["id"]
         ),
-        reference="prescriber_id",
+        references=("prescriber_id",),
     ),
     ClinicalPart(
         "measures",
@@ -127,7 +142,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         lambda codec, client_id, data, details, made: new_measure_row(
             codec, client_id, data.get("session_id"), details, made, data["id"]
         ),
-        reference="session_id",
+        references=("session_id",),
     ),
     ClinicalPart(
         "risk_assessments",
@@ -168,7 +183,38 @@ PARTS: tuple[ClinicalPart, ...] = (
         lambda codec, client_id, data, details, made: new_payment_row(
             codec, client_id, data.get("session_id"), details, made, data["id"]
         ),
-        reference="session_id",
+        references=("session_id",),
+    ),
+    ClinicalPart(
+        "sharing_consents",
+        "consent",
+        "consents to share",
+        SharingConsentDetails,
+        _checked_by(check_consent),
+        lambda codec, client_id, data, details, made: new_consent_row(
+            codec, client_id, data["professional_id"], details, made, data["id"]
+        ),
+        references=("professional_id",),
+    ),
+    # After the consents: a disclosure may name the consent it went out under.
+    ClinicalPart(
+        "disclosures",
+        "disclosure",
+        "disclosures",
+        DisclosureDetails,
+        _checked_by(check_disclosure),
+        # A disclosure is never edited: when it happened is its one time.
+        lambda codec, client_id, data, details, _made: new_disclosure_row(
+            codec,
+            client_id,
+            details,
+            parse_timestamp(data["occurred_at"]),
+            DisclosedTo(
+                data.get("professional_id"), data.get("referral_id"), data.get("consent_id")
+            ),
+            data["id"],
+        ),
+        references=("professional_id", "referral_id", "consent_id"),
     ),
 )
 

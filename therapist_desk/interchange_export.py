@@ -1,4 +1,8 @@
-"""Export of the vault, or of chosen clients, to the interchange format (version 2)."""
+"""Export of the vault, or of chosen clients, to the interchange format (version 2).
+
+`export_vault` only reads. Once the caller has written the document whole,
+`record_export` logs it as a disclosure of each exported client.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,16 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
+from therapist_desk import audit
 from therapist_desk.clients import client_from_row
+from therapist_desk.consents import consent_from_row
 from therapist_desk.contacts import contact_from_row
 from therapist_desk.db.base import Base
 from therapist_desk.db.models import (
     ClientRow,
     ContactRow,
     DiagnosisRow,
+    DisclosureRow,
     MeasureRow,
     MedicationRow,
     NoteAddendumRow,
@@ -29,13 +36,21 @@ from therapist_desk.db.models import (
     SafetyPlanRow,
     SessionAttendeeRow,
     SessionSeriesRow,
+    SharingConsentRow,
     SignificantDateRow,
     TherapySessionRow,
     TreatmentPlanRow,
 )
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.diagnoses import diagnosis_from_row
-from therapist_desk.domain.records import NoteObjectivesDetails
+from therapist_desk.disclosures import (
+    DisclosedTo,
+    check_disclosure,
+    disclosure_from_row,
+    new_disclosure_row,
+)
+from therapist_desk.domain.records import DisclosureDetails, NoteObjectivesDetails
+from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound, VaultDamaged
 from therapist_desk.fees import default_fee, payment_from_row
 from therapist_desk.interchange_format import CURRENT_FORMAT, details_to_json, to_json_value
@@ -68,6 +83,8 @@ _CLIENT_PARTS = (
     "safety_plan",
     "significant_dates",
     "payments",
+    "sharing_consents",
+    "disclosures",
 )
 #: Reads one row into its record (anything with `details` and `damaged`).
 RowReader = Callable[[RecordCodec, Any], Any]
@@ -128,7 +145,7 @@ class _Exporter:
             grouped[row.client_id].append(
                 {
                     "id": row.id,
-                    **{name: getattr(row, name) for name in references},
+                    **{name: to_json_value(getattr(row, name)) for name in references},
                     **details_to_json(record.details),
                     **_stamps(row),
                 }
@@ -176,6 +193,18 @@ class _Exporter:
 
     def payments(self) -> ByClient:
         return self._client_records(PaymentRow, payment_from_row, ("session_id",))
+
+    def sharing_consents(self) -> ByClient:
+        return self._client_records(SharingConsentRow, consent_from_row, ("professional_id",))
+
+    def disclosures(self) -> ByClient:
+        """Each client's disclosure log, the oldest first."""
+        return self._client_records(
+            DisclosureRow,
+            disclosure_from_row,
+            ("occurred_at", "professional_id", "referral_id", "consent_id"),
+            (DisclosureRow.occurred_at, DisclosureRow.id),
+        )
 
     def safety_plans(self) -> dict[str, JsonObject]:
         """Each client's one safety plan."""
@@ -324,8 +353,13 @@ class _Exporter:
 
 
 def _stamps(row: Any) -> JsonObject:
-    """When the record was made and, for the kinds edited in place, last changed."""
-    stamps = {"created_at": to_json_value(row.created_at)}
+    """When the record was made and, for the kinds edited in place, last changed.
+
+    A disclosure has neither: when it happened is written as its `occurred_at`.
+    """
+    stamps = {}
+    if hasattr(row, "created_at"):
+        stamps["created_at"] = to_json_value(row.created_at)
     if hasattr(row, "updated_at"):
         stamps["updated_at"] = to_json_value(row.updated_at)
     return stamps
@@ -384,6 +418,8 @@ def export_vault(
             "risk_assessments": exporter.risk_assessments(),
             "significant_dates": exporter.significant_dates(),
             "payments": exporter.payments(),
+            "sharing_consents": exporter.sharing_consents(),
+            "disclosures": exporter.disclosures(),
         }
         if include_psychotherapy_notes:
             children["psychotherapy_notes"] = exporter.psychotherapy_notes()
@@ -393,10 +429,15 @@ def export_vault(
             for referrals in children["referrals"].values()
             for referral in referrals
         } | {
-            medication["prescriber_id"]
-            for medications in children["medications"].values()
-            for medication in medications
-            if medication["prescriber_id"] is not None
+            record[reference]
+            for key, reference in (
+                ("medications", "prescriber_id"),
+                ("sharing_consents", "professional_id"),
+                ("disclosures", "professional_id"),
+            )
+            for records in children[key].values()
+            for record in records
+            if record[reference] is not None
         }
         professionals = exporter.professionals(None if whole_vault else referenced)
         series = exporter.session_series(
@@ -426,3 +467,56 @@ def export_vault(
     document["session_series"] = series
     document["clients"] = clients
     return document
+
+
+#: What an export is called in the disclosure log, and how it left.
+EXPORT_WHAT = "export"
+EXPORT_HOW = "exported"
+
+
+def record_export(
+    vault: Vault,
+    document: JsonObject,
+    recipient: str,
+    *,
+    client_ids: Collection[str] | None,
+    include_psychotherapy_notes: bool,
+) -> None:
+    """Log a written export: a disclosure of each client in it, and the audit entry.
+
+    Call it only once the document has been written whole; an export that
+    failed disclosed nothing. Its `sections` are the parts of the client's
+    record that went out (`psychotherapy_notes` among them only when they
+    did). The audit entry says what left and where to, never what it said:
+    one for the whole vault, or one per client asked for.
+    """
+    disclosed = [
+        (
+            client["id"],
+            DisclosureDetails(
+                what=EXPORT_WHAT,
+                recipient=recipient,
+                how=EXPORT_HOW,
+                sections=tuple(key for key in _CLIENT_PARTS if key in client),
+            ),
+        )
+        for client in document["clients"]
+    ]
+    for _client_id, details in disclosed:
+        check_disclosure(details)
+    what = "whole vault" if client_ids is None else f"{len(client_ids)} client(s)"
+    if include_psychotherapy_notes:
+        what += " with psychotherapy notes"
+    now = vault.now()
+    # One transaction: the log and the audit trail say the same, or nothing.
+    with vault.transaction() as session:
+        for client_id, details in disclosed:
+            session.add(new_disclosure_row(vault.codec, client_id, details, now, DisclosedTo()))
+        for client_id in client_ids or [""]:
+            audit.record(
+                session,
+                vault,
+                AuditKind.DISCLOSURE,
+                client_id=client_id,
+                detail=f"export of {what} to {recipient}",
+            )

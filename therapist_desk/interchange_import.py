@@ -32,6 +32,7 @@ from therapist_desk.db.models import (
     ClientRow,
     ContactRow,
     DiagnosisRow,
+    DisclosureRow,
     MeasureRow,
     MedicationRow,
     NoteAddendumRow,
@@ -45,6 +46,7 @@ from therapist_desk.db.models import (
     SafetyPlanRow,
     SessionAttendeeRow,
     SessionSeriesRow,
+    SharingConsentRow,
     SignificantDateRow,
     TherapySessionRow,
     TreatmentPlanRow,
@@ -67,6 +69,7 @@ from therapist_desk.errors import InvalidInput
 from therapist_desk.fees import DEFAULT_FEE_SETTING, default_fee
 from therapist_desk.interchange_clinical import (
     PARTS,
+    REFERENCE_KINDS,
     TREATMENT_PLANS,
     ClinicalPart,
     clinical_records,
@@ -232,6 +235,8 @@ class _InVault:
     #: The goal and objective keys of every plan in the vault; each belongs to a
     #: client already here, so no client in the document may use it.
     plan_keys: set[str]
+    #: Kind ("referral", "consent") → id → the client whose record it is.
+    owners: dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,11 @@ _ID_TABLES: dict[str, type[Base]] = {
     "safety plan": SafetyPlanRow,
     "significant date": SignificantDateRow,
     "payment": PaymentRow,
+    "consent": SharingConsentRow,
+    "disclosure": DisclosureRow,
 }
+#: The kinds a disclosure may name that belong to one client, as it must.
+_OWNED_KINDS: dict[str, type[Base]] = {"referral": ReferralRow, "consent": SharingConsentRow}
 
 
 def _in_vault(vault: Vault, session: Session, document: JsonObject) -> _InVault:
@@ -334,7 +343,11 @@ def _in_vault(vault: Vault, session: Session, document: JsonObject) -> _InVault:
     plan_keys, objective_keys = _vault_plan_keys(
         vault, session, (attending - file_clients) & ids["client"]
     )
-    return _InVault(ids, attendance, professionals, series, objective_keys, plan_keys)
+    owners = {
+        kind: dict(session.execute(select(row.id, row.client_id)).all())  # type: ignore[attr-defined]
+        for kind, row in _OWNED_KINDS.items()
+    }
+    return _InVault(ids, attendance, professionals, series, objective_keys, plan_keys, owners)
 
 
 def _vault_plan_keys(
@@ -417,9 +430,14 @@ def _check_links(plan: _Plan, known_series: set[str]) -> None:
     for client_id, data in plan.psychotherapy_notes:
         path = plan.first_seen[("psychotherapy note", data["id"])]
         check_session(path, client_id, data.get("session_id"))
+    owners = _owners(plan)
     for record in plan.clinical:
-        if record.part.reference == "session_id":
-            check_session(record.path, record.client_id, record.data.get("session_id"))
+        for reference in record.part.references:
+            kind = REFERENCE_KINDS[reference]
+            if kind == "session":
+                check_session(record.path, record.client_id, record.data.get(reference))
+            elif kind in owners:
+                _check_owned(plan, record, kind, record.data.get(reference), owners[kind])
     for session_data, path in plan.sessions.values():
         series_id = session_data.get("series_id")
         if series_id and series_id not in known_series:
@@ -429,6 +447,30 @@ def _check_links(plan: _Plan, known_series: set[str]) -> None:
         note = session_data.get("note")
         if note:
             _check_note_objectives(plan, f"{path}.note", session_data, note)
+
+
+def _owners(plan: _Plan) -> dict[str, dict[str, str]]:
+    """Referral and consent id → its client, for the vault's and the document's."""
+    owners = {kind: dict(ids) for kind, ids in plan.in_vault.owners.items()}
+    for client_id, data, _details in plan.referrals:
+        owners["referral"][data["id"]] = client_id
+    for record in plan.clinical:
+        if record.part.kind in owners:
+            owners[record.part.kind][record.data["id"]] = record.client_id
+    return owners
+
+
+def _check_owned(
+    plan: _Plan, record: _ClinicalRecord, kind: str, named: str | None, owners: dict[str, str]
+) -> None:
+    """A disclosure names a referral or consent of its own client, not another's."""
+    if named is None:
+        return
+    owner = owners.get(named)
+    if owner is None:
+        plan.problem(record.path, f"{kind} {named} is neither in the file nor in this vault")
+    elif owner != record.client_id:
+        plan.problem(record.path, f"{kind} {named} belongs to another client")
 
 
 def _check_note_objectives(plan: _Plan, path: str, session: JsonObject, note: JsonObject) -> None:
@@ -505,11 +547,16 @@ def _plan_clinical_records(
             details = part.prepare(details, plan.today)
         except InvalidInput as error:
             plan.check(record_path, error)
-        prescriber = record.get("prescriber_id") if part.reference == "prescriber_id" else None
-        if prescriber is not None and prescriber not in known_professionals:
-            plan.problem(
-                record_path, f"professional {prescriber} is neither in the file nor in this vault"
-            )
+        for reference in part.references:
+            named = record.get(reference)
+            if (
+                REFERENCE_KINDS[reference] == "professional"
+                and named is not None
+                and named not in known_professionals
+            ):
+                plan.problem(
+                    record_path, f"professional {named} is neither in the file nor in this vault"
+                )
         if part is TREATMENT_PLANS:
             earlier = versions.setdefault(record["version"], record_path)
             if earlier != record_path:

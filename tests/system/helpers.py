@@ -397,6 +397,8 @@ CLINICAL_LISTS = (
     "significant_dates",
     "payments",
 )
+#: The lists of version 2 that log sharing: optional, and the demo practice has none.
+SHARING_LISTS = ("sharing_consents", "disclosures")
 
 
 def as_version_2(document: JsonObject) -> JsonObject:
@@ -415,7 +417,7 @@ def as_version_2(document: JsonObject) -> JsonObject:
             session.setdefault("series_id", None)
             if session["note"] is not None:
                 session["note"].setdefault("objectives", [])
-        for key in CLINICAL_LISTS:
+        for key in (*CLINICAL_LISTS, *SHARING_LISTS):
             client.setdefault(key, [])
         client.setdefault("safety_plan", None)
     return upgraded
@@ -428,9 +430,11 @@ def build_clinical_document(text: Callable[[str], str]) -> JsonObject:
     interventions), two diagnoses, a current and a past medication (the first
     prescribed by the document's professional), a PHQ-9, a GAD-7, an own scale
     and a SUDS rating, a risk assessment, a safety plan, a significant date,
-    and two payments; its two individual sessions form a weekly series, and
-    the notes of its first session and of the couple session name objectives
-    of the plan. Ids and keys are new on every call.
+    and two payments, a consent to share with the document's professional in
+    force and an expired one, and two disclosures (its referral, under that
+    consent, and one without consent); its two individual sessions form a
+    weekly series, and the notes of its first session and of the couple
+    session name objectives of the plan. Ids and keys are new on every call.
     """
     document = build_document(text)
     document["format"] = "therapist-desk/2"
@@ -443,7 +447,7 @@ def build_clinical_document(text: Callable[[str], str]) -> JsonObject:
         {"id": series_id, "interval_weeks": 1, "created_at": "2024-02-01T09:00:00+00:00"}
     ]
     for each in document["clients"][1:]:
-        for key in CLINICAL_LISTS:
+        for key in (*CLINICAL_LISTS, *SHARING_LISTS):
             each[key] = []
         each["safety_plan"] = None
     for session in (first, second):
@@ -627,6 +631,57 @@ def build_clinical_document(text: Callable[[str], str]) -> JsonObject:
             "method": "bank_transfer",
             "reference": "",
             "created_at": created_on("2024-03-01"),
+        },
+    ]
+    consent_id = _new_id()
+    client["sharing_consents"] = [
+        {
+            "id": consent_id,
+            "professional_id": professional_id,
+            "given_on": "2024-01-20",
+            "expires_on": "2025-01-19",
+            "withdrawn_on": None,
+            "scope": text("consent-scope"),
+            "notes": text("consent-notes"),
+            "created_at": created_on("2024-01-20"),
+            "updated_at": created_on("2024-01-20"),
+        },
+        {
+            "id": _new_id(),
+            "professional_id": professional_id,
+            "given_on": "2022-03-01",
+            "expires_on": "2022-12-31",
+            "withdrawn_on": None,
+            "scope": "",
+            "notes": "",
+            "created_at": created_on("2022-03-01"),
+            "updated_at": created_on("2022-03-01"),
+        },
+    ]
+    client["disclosures"] = [
+        {
+            "id": _new_id(),
+            "occurred_at": created_on("2024-02-02"),
+            "professional_id": professional_id,
+            "referral_id": client["referrals"][0]["id"],
+            "consent_id": consent_id,
+            "what": text("disclosure-what"),
+            "recipient": text("disclosure-recipient"),
+            "how": text("disclosure-how"),
+            "sections": [text("disclosure-section")],
+            "without_consent_reason": "",
+        },
+        {
+            "id": _new_id(),
+            "occurred_at": created_on("2024-02-06"),
+            "professional_id": None,
+            "referral_id": None,
+            "consent_id": None,
+            "what": text("disclosure2-what"),
+            "recipient": text("disclosure2-recipient"),
+            "how": text("disclosure2-how"),
+            "sections": [],
+            "without_consent_reason": text("disclosure2-without_consent_reason"),
         },
     ]
     return document

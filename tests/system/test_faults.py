@@ -49,7 +49,7 @@ from tests.system.helpers import (
     user_error_lines,
     without_export_time,
 )
-from therapist_desk import audit, vault_settings
+from therapist_desk import audit, disclosures, vault_settings
 from therapist_desk.clients import create_client
 from therapist_desk.contacts import add_contact, remove_contact
 from therapist_desk.domain.records import (
@@ -219,8 +219,14 @@ def test_an_export_onto_a_full_disk_says_so_and_leaves_no_partial_file(tmp_path:
     assert list(outside.iterdir()) == []
     _assert_untouched(paths, exported)
     with open_vault(paths.data_dir) as vault:
-        # Nothing left the vault, so no disclosure is recorded.
+        # Nothing left the vault, so no disclosure is recorded: not in the audit
+        # trail, nor in any client's disclosure log.
         assert audit.events(vault, kind=AuditKind.DISCLOSURE) == []
+        logs = {
+            c["id"]: disclosures.disclosures_for_client(vault, c["id"]) for c in exported["clients"]
+        }
+        assert exported["clients"]
+        assert logs == {client["id"]: [] for client in exported["clients"]}
 
 
 def test_a_disk_full_for_the_vault_too_still_ends_in_one_clear_line(tmp_path: Path) -> None:
@@ -274,6 +280,9 @@ def test_backup_then_restore_gives_back_exactly_the_records_backed_up(
     tmp_path: Path, demo_vault: DemoVault
 ) -> None:
     data_dir = demo_vault.copy_to(tmp_path / "vault")
+    # Not demo_vault.export: the export that made it was logged in each client's
+    # disclosure log afterwards, so the vault holds those disclosures too.
+    backed_up = export_in_process(data_dir)
     drive = tmp_path / "drive"
     drive.mkdir()
     made = run_cli("backup", "--out", drive, "--data-dir", data_dir, "--passphrase-stdin")
@@ -286,7 +295,14 @@ def test_backup_then_restore_gives_back_exactly_the_records_backed_up(
     exported = run_cli("export", "--data-dir", restored, "--passphrase-stdin")
 
     assert exported.returncode == ExitStatus.OK, exported.stderr
-    assert without_export_time(json.loads(exported.stdout)) == demo_vault.export
+    assert without_export_time(json.loads(exported.stdout)) == backed_up
+    # The demo's records, each client's log holding the one export besides.
+    assert {**backed_up, "clients": []} == {**demo_vault.export, "clients": []}
+    for client, made_by_demo in zip(
+        backed_up["clients"], demo_vault.export["clients"], strict=True
+    ):
+        assert [each["what"] for each in client["disclosures"]] == ["export"]
+        assert {**client, "disclosures": []} == {**made_by_demo, "disclosures": []}
 
 
 # -- nothing readable anywhere after a working day ------------------------------------

@@ -476,9 +476,98 @@ def clinical_record_in_a_version_1_document(_target: Target) -> Case:
         (
             "$: Additional properties are not allowed ('session_series', 'settings' were "
             "unexpected)",
-            "$.clients[0]: Additional properties are not allowed ('diagnoses', 'measures', ",
+            "$.clients[0]: Additional properties are not allowed ('diagnoses', 'disclosures', "
+            "'measures', ",
             "$.clients[0].sessions[0].note: Additional properties are not allowed "
             "('objectives' was unexpected)",
+        ),
+    )
+
+
+def consents_and_disclosures_the_program_would_not_save(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client = document["clients"][0]
+    in_force, expired = client["sharing_consents"]
+    in_force.update(given_on="2024-05-01", expires_on="2024-04-01")
+    expired["withdrawn_on"] = "2022-01-01"  # before it was given
+    client["disclosures"][0]["what"] = ""
+    client["disclosures"][1]["how"] = "  "
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].sharing_consents[0]: The expiry date (2024-04-01) is before the date "
+            "it was given (2024-05-01).",
+            "$.clients[0].sharing_consents[1]: The withdrawal date (2022-01-01) is before the "
+            "date it was given (2022-03-01).",
+            "$.clients[0].disclosures[0]: What was disclosed is required.",
+            "$.clients[0].disclosures[1]: How it was disclosed is required.",
+        ),
+    )
+
+
+def consents_and_disclosures_missing_what_they_need(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client = document["clients"][0]
+    del client["sharing_consents"][0]["given_on"]
+    client["sharing_consents"][1]["professional_id"] = None
+    del client["disclosures"][0]["occurred_at"]
+    client["disclosures"][1]["sections"] = "everything"
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].sharing_consents[0]: 'given_on' is a required property",
+            "$.clients[0].sharing_consents[1].professional_id: None is not of type 'string'",
+            "$.clients[0].disclosures[0]: 'occurred_at' is a required property",
+            "$.clients[0].disclosures[1].sections: 'everything' is not of type 'array'",
+        ),
+    )
+
+
+def sharing_references_that_lead_nowhere(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client = document["clients"][0]
+    nowhere = "3f2504e0-4f89-41d3-9a0c-0305e82c3303"
+    client["sharing_consents"][1]["professional_id"] = nowhere
+    first, second = client["disclosures"]
+    first.update(referral_id=nowhere, consent_id=nowhere)
+    second["professional_id"] = nowhere
+    return Case(
+        _encode(document),
+        (
+            f"$.clients[0].sharing_consents[1]: professional {nowhere} is neither in the file "
+            "nor in this vault",
+            f"$.clients[0].disclosures[0]: referral {nowhere} is neither in the file nor in "
+            "this vault",
+            f"$.clients[0].disclosures[0]: consent {nowhere} is neither in the file nor in "
+            "this vault",
+            f"$.clients[0].disclosures[1]: professional {nowhere} is neither in the file nor "
+            "in this vault",
+        ),
+    )
+
+
+def disclosures_naming_another_clients_records(target: Target) -> Case:
+    """A disclosure goes out under its own client's referral and consent, not another's."""
+    document = _fresh_clinical()
+    own, other, _third = document["clients"]
+    in_vault = target.document["clients"][0]
+    moved = copy.deepcopy(own["disclosures"][0])
+    moved["id"] = "7c0e7a4e-3d0a-4f55-8a53-0a4c2f1b9e23"
+    other["disclosures"] = [moved]
+    own["disclosures"][1].update(
+        referral_id=in_vault["referrals"][0]["id"],
+        consent_id=in_vault["sharing_consents"][0]["id"],
+    )
+    return Case(
+        _encode(document),
+        (
+            f"$.clients[1].disclosures[0]: referral {moved['referral_id']} belongs to another "
+            "client",
+            f"$.clients[1].disclosures[0]: consent {moved['consent_id']} belongs to another client",
+            f"$.clients[0].disclosures[1]: referral {in_vault['referrals'][0]['id']} belongs "
+            "to another client",
+            f"$.clients[0].disclosures[1]: consent {in_vault['sharing_consents'][0]['id']} "
+            "belongs to another client",
         ),
     )
 
@@ -511,6 +600,10 @@ CASES: list[Callable[[Target], Case]] = [
     clinical_records_the_program_would_not_save,
     plan_keys_of_another_client,
     clinical_record_in_a_version_1_document,
+    consents_and_disclosures_the_program_would_not_save,
+    consents_and_disclosures_missing_what_they_need,
+    sharing_references_that_lead_nowhere,
+    disclosures_naming_another_clients_records,
 ]
 
 
@@ -573,7 +666,8 @@ def test_the_unbroken_clinical_document_imports(tmp_path: Path, target: Target) 
     assert result.returncode == ExitStatus.OK, result.stderr
     assert (
         "1 session series, 2 treatment plan versions, 2 diagnoses, 2 medications, 4 measures, "
-        "1 risk assessments, 1 safety plans, 1 significant dates, 2 payments, 2 objective links"
+        "1 risk assessments, 1 safety plans, 1 significant dates, 2 payments, "
+        "2 consents to share, 2 disclosures, 2 objective links"
     ) in result.stdout
 
 

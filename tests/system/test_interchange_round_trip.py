@@ -25,18 +25,23 @@ from tests.system.helpers import (
 )
 from therapist_desk.calendar import Recurrence, book_series, series_of_session
 from therapist_desk.clients import create_client, get_client
+from therapist_desk.consents import add_consent, consent_in_force, consents_for_client
 from therapist_desk.diagnoses import add_diagnosis, list_diagnoses
+from therapist_desk.disclosures import DisclosedTo, disclosures_for_client, record_disclosure
 from therapist_desk.domain.records import (
     ClientDetails,
     DiagnosisDetails,
+    DisclosureDetails,
     MeasureDetails,
     MedicationDetails,
     NoteContent,
     PaymentDetails,
     ProfessionalDetails,
+    ReferralDetails,
     RiskAssessmentDetails,
     SafetyPlanDetails,
     SessionDetails,
+    SharingConsentDetails,
     SignificantDateDetails,
     TreatmentPlanDetails,
 )
@@ -65,6 +70,7 @@ from therapist_desk.medications import add_medication, list_medications
 from therapist_desk.professionals import add_professional
 from therapist_desk.progress_notes import get_note_for_session, save_draft, sign_note
 from therapist_desk.psychotherapy_notes import save_psychotherapy_note
+from therapist_desk.referrals import create_referral
 from therapist_desk.risk import (
     add_risk_assessment,
     get_safety_plan,
@@ -701,3 +707,208 @@ def test_a_version_1_document_still_imports(tmp_path: Path) -> None:
     again = _export(target, "--include-psychotherapy-notes")
     assert again["format"] == "therapist-desk/2"
     assert without_export_time(again) == as_version_2(document)
+
+
+# -- consents to share and the disclosure log -------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sharing:
+    """What `_fill_sharing` wrote."""
+
+    client_id: str
+    other_id: str
+    #: The GP of the referral (and of the consent in force).
+    gp_id: str
+    #: Named only by an expired consent and a disclosure: no referral, no medication.
+    psychiatrist_id: str
+
+
+def _fill_sharing(vault: Vault) -> _Sharing:
+    """A client with consents in force, expired and withdrawn, and a disclosure log."""
+    client = create_client(
+        vault, ClientDetails(legal_name="Amira Haddad", status=ClientStatus.ACTIVE)
+    )
+    other = create_client(
+        vault, ClientDetails(legal_name="Tomas Reyes", status=ClientStatus.ACTIVE)
+    )
+    gp = add_professional(vault, ProfessionalDetails(name="Dr Priya Shah"))
+    psychiatrist = add_professional(
+        vault, ProfessionalDetails(name="Dr Ines Duarte", role=ProfessionalRole.PSYCHIATRIST)
+    )
+    referral = create_referral(
+        vault,
+        client.id,
+        gp.id,
+        ReferralDetails(reason="Review of medication", referred_on=date(2024, 3, 4)),
+    )
+    in_force = add_consent(
+        vault,
+        client.id,
+        gp.id,
+        SharingConsentDetails(
+            given_on=date(2024, 3, 1),
+            scope="Referral letter and summary",
+            notes="Signed form scanned",
+        ),
+    )
+    add_consent(
+        vault,
+        client.id,
+        psychiatrist.id,
+        SharingConsentDetails(given_on=date(2023, 1, 10), expires_on=date(2023, 12, 31)),
+    )
+    add_consent(
+        vault,
+        client.id,
+        gp.id,
+        SharingConsentDetails(
+            given_on=date(2023, 5, 2), withdrawn_on=date(2023, 9, 1), scope="Everything relevant"
+        ),
+    )
+    record_disclosure(
+        vault,
+        client.id,
+        DisclosureDetails(
+            what="referral summary",
+            recipient="Dr Priya Shah, Harbour Surgery",
+            how="saved as PDF: summary.pdf",
+            sections=("identification", "reason", "diagnoses"),
+        ),
+        DisclosedTo(gp.id, referral.id, in_force.id),
+    )
+    record_disclosure(
+        vault,
+        client.id,
+        DisclosureDetails(
+            what="risk summary",
+            recipient="Dr Ines Duarte",
+            how="printed",
+            without_consent_reason="Urgent: risk to life, GP unreachable.",
+        ),
+        DisclosedTo(psychiatrist.id),
+    )
+    record_disclosure(
+        vault,
+        client.id,
+        DisclosureDetails(what="safety plan", recipient="the client", how="printed"),
+    )
+    add_consent(vault, other.id, gp.id, SharingConsentDetails(given_on=date(2024, 1, 2)))
+    return _Sharing(client.id, other.id, gp.id, psychiatrist.id)
+
+
+def _sharing_record(vault: Vault, client_id: str) -> dict[str, Any]:
+    """A client's consents and disclosure log, as the window reads them."""
+    return {
+        "consents": consents_for_client(vault, client_id),
+        "disclosures": disclosures_for_client(vault, client_id),
+    }
+
+
+def test_consents_and_the_disclosure_log_survive_export_and_import(tmp_path: Path) -> None:
+    source = make_vault(tmp_path / "source").data_dir
+    with open_vault(source) as vault:
+        sharing = _fill_sharing(vault)
+        before = {
+            client_id: _sharing_record(vault, client_id)
+            for client_id in (sharing.client_id, sharing.other_id)
+        }
+    assert _unreadable(before) == []
+    exported = tmp_path / "practice.json"
+    written = run_cli("export", "--out", exported, "--data-dir", source, "--passphrase-stdin")
+    assert written.returncode == ExitStatus.OK, written.stderr
+    document = json.loads(exported.read_text("utf-8"))
+    client = next(c for c in document["clients"] if c["id"] == sharing.client_id)
+    assert len(client["sharing_consents"]) == 3
+    assert len(client["disclosures"]) == 3  # not the export itself, logged once written
+
+    target = _new_vault(tmp_path / "target")
+    summary = _import(exported, target)
+
+    assert "4 consents to share, 3 disclosures" in summary, summary
+    with open_vault(target) as vault:
+        after = {client_id: _sharing_record(vault, client_id) for client_id in before}
+        in_force = consent_in_force(vault, sharing.client_id, sharing.gp_id, date(2024, 6, 1))
+        expired = consent_in_force(
+            vault, sharing.client_id, sharing.psychiatrist_id, date(2024, 6, 1)
+        )
+        assert check_vault(vault) == []
+    assert after == before
+
+    # Spelled out, so that an import which lost the same thing as the export cannot pass.
+    consents = after[sharing.client_id]["consents"]
+    assert [
+        (c.details.given_on, c.details.expires_on, c.details.withdrawn_on) for c in consents
+    ] == [
+        (date(2024, 3, 1), None, None),
+        (date(2023, 5, 2), None, date(2023, 9, 1)),
+        (date(2023, 1, 10), date(2023, 12, 31), None),
+    ]
+    assert in_force is not None and in_force.details.scope == "Referral letter and summary"
+    assert expired is None
+    summary_sent, risk, plan = sorted(
+        after[sharing.client_id]["disclosures"], key=lambda d: d.occurred_at
+    )
+    assert summary_sent.details.sections == ("identification", "reason", "diagnoses")
+    assert summary_sent.consent_id == in_force.id
+    assert summary_sent.referral_id is not None
+    assert risk.details.without_consent_reason == "Urgent: risk to life, GP unreachable."
+    assert risk.professional_id == sharing.psychiatrist_id
+    assert (plan.professional_id, plan.referral_id, plan.consent_id) == (None, None, None)
+
+
+def test_export_of_one_client_carries_the_professionals_their_consents_name(
+    tmp_path: Path,
+) -> None:
+    source = make_vault(tmp_path / "source").data_dir
+    with open_vault(source) as vault:
+        sharing = _fill_sharing(vault)
+        before = _sharing_record(vault, sharing.client_id)
+    one = tmp_path / "one.json"
+    written = run_cli(
+        "export",
+        "--client",
+        sharing.client_id,
+        "--out",
+        one,
+        "--data-dir",
+        source,
+        "--passphrase-stdin",
+    )
+    assert written.returncode == ExitStatus.OK, written.stderr
+
+    document = json.loads(one.read_text("utf-8"))
+    (exported,) = document["clients"]
+    # The psychiatrist is named only by an expired consent and a disclosure.
+    assert {p["id"] for p in document["professionals"]} == {
+        sharing.gp_id,
+        sharing.psychiatrist_id,
+    }
+    assert sharing.other_id not in one.read_text("utf-8")
+    assert len(exported["sharing_consents"]) == 3
+
+    target = _new_vault(tmp_path / "target")
+    _import(one, target)
+    with open_vault(target) as vault:
+        assert _sharing_record(vault, sharing.client_id) == before
+
+
+def test_a_version_2_document_without_consents_or_disclosures_still_imports(
+    tmp_path: Path,
+) -> None:
+    """A file of an earlier version 2 (before the two lists existed) imports, and gains them."""
+    source = make_vault(tmp_path / "source").data_dir
+    with open_vault(source) as vault:
+        _fill_clinical_record(vault)
+        document = export_of(vault)
+    for client in document["clients"]:
+        assert client.pop("sharing_consents") == []
+        assert client.pop("disclosures") == []
+    older = tmp_path / "older.json"
+    older.write_text(json.dumps(document), "utf-8")
+    target = _new_vault(tmp_path / "target")
+
+    _import(older, target)
+
+    again = without_export_time(_export(target))
+    assert again == as_version_2(document)
