@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import select, text
 
 from therapist_desk import (
+    consents,
     diagnoses,
+    disclosures,
     fees,
     measures,
     medications,
@@ -40,6 +42,7 @@ from therapist_desk.domain.records import (
     ClientDetails,
     ContactDetails,
     DiagnosisDetails,
+    DisclosureDetails,
     MeasureDetails,
     MedicationDetails,
     NoteContent,
@@ -52,6 +55,7 @@ from therapist_desk.domain.records import (
     RiskAssessmentDetails,
     SafetyPlanDetails,
     SessionDetails,
+    SharingConsentDetails,
     SignificantDateDetails,
     TreatmentPlanDetails,
     VaultSettingDetails,
@@ -109,6 +113,8 @@ DETAILS_OF_TABLE: dict[str, type[Any]] = {
     "safety_plans": SafetyPlanDetails,
     "significant_dates": SignificantDateDetails,
     "payments": PaymentDetails,
+    "sharing_consents": SharingConsentDetails,
+    "disclosures": DisclosureDetails,
 }
 
 
@@ -302,6 +308,28 @@ def fill_every_table(vault: Vault) -> Filled:
         ),
         session_id=individual.id,
     )
+    consent = consents.add_consent(
+        vault,
+        amira.id,
+        professional.id,
+        SharingConsentDetails(
+            given_on=last_week.date(),
+            expires_on=last_week.date() + timedelta(days=365),
+            scope="Referral letter and summary",
+            notes="Agreed in session; not the process notes.",
+        ),
+    )
+    disclosure = disclosures.record_disclosure(
+        vault,
+        amira.id,
+        DisclosureDetails(
+            what="referral summary",
+            recipient="Dr Priya Shah, Falmouth CMHT",
+            how="saved as PDF: referral-summary.pdf",
+            sections=("identification", "reason", "diagnoses"),
+        ),
+        disclosures.DisclosedTo(professional.id, referral.id, consent.id),
+    )
     add_term(vault, TermCategory.INTERVENTION, "Compassion-focused imagery")
     set_setting(vault, BACKUP_FOLDER, "/media/usb/therapy-backups")
     with vault.reading() as session:
@@ -339,6 +367,8 @@ def fill_every_table(vault: Vault) -> Filled:
         "safety_plans": safety_plan.id,
         "significant_dates": anniversary.id,
         "payments": payment.id,
+        "sharing_consents": consent.id,
+        "disclosures": disclosure.id,
     }
     missing = {table.name for table in sealed_tables()} - set(row_in)
     assert not missing, f"fill_every_table does not fill {missing}; extend it"
@@ -398,6 +428,10 @@ def read_everything(vault: Vault) -> ReadBack:
             record("significant_dates", significant.id, significant.damaged)
         for payment in fees.payments_for_client(vault, client.id):
             record("payments", payment.id, payment.damaged)
+        for consent in consents.consents_for_client(vault, client.id):
+            record("sharing_consents", consent.id, consent.damaged)
+        for disclosure in disclosures.disclosures_for_client(vault, client.id):
+            record("disclosures", disclosure.id, disclosure.damaged)
     for professional in list_professionals(vault):
         record("professionals", professional.id, professional.damaged)
     # practice.get_profile and terms.custom_terms do not report damaged fields,

@@ -21,7 +21,9 @@ from tests.db.conftest import Reopen
 from tests.db.populate import DETAILS_OF_TABLE, Filled, fill_every_table
 from therapist_desk import (
     audit,
+    consents,
     diagnoses,
+    disclosures,
     fees,
     measures,
     medications,
@@ -178,6 +180,12 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
         if d.id == ids["significant_dates"]
     ]
     payment = fees.get_payment(vault, ids["payments"])
+    consent = consents.get_consent(vault, ids["sharing_consents"])
+    (disclosure,) = [
+        d
+        for d in disclosures.disclosures_for_client(vault, ids["clients"])
+        if d.id == ids["disclosures"]
+    ]
     with vault.reading() as session:
         link_row = session.get(NoteObjectivesRow, ids["note_objectives"])
         assert link_row is not None
@@ -200,6 +208,8 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
         safety_plan.damaged,
         significant.damaged,
         payment.damaged,
+        consent.damaged,
+        disclosure.damaged,
         link_damaged,
     ]
     assert all(fields == () for fields in damaged), damaged
@@ -235,6 +245,8 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
         "safety_plans": safety_plan.details,
         "significant_dates": significant.details,
         "payments": payment.details,
+        "sharing_consents": consent.details,
+        "disclosures": disclosure.details,
     }
 
 

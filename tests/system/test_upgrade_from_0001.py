@@ -7,14 +7,18 @@ schema, leave a copy of the file as it was, and change none of its records.
 
 from __future__ import annotations
 
-import json
-import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.system.helpers import JsonObject, as_version_2, export_of
+from tests.system.fixture_vaults import (
+    FIXTURE_PASSPHRASE,
+    copy_of_fixture,
+    expected_export,
+    recovery_key,
+    revision_of,
+)
+from tests.system.helpers import JsonObject, export_of
 from therapist_desk import audit
 from therapist_desk.db import migration_runner
 from therapist_desk.domain.vocabulary import AuditKind
@@ -22,36 +26,17 @@ from therapist_desk.paths import VaultPaths
 from therapist_desk.vault import Secret, unlock_vault
 from therapist_desk.vault_check import check_vault
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FIXTURE = FIXTURES / "vault-0001.sqlite3"
-FIXTURE_PASSPHRASE = "fixture vault at revision one"
-
-
-def _revision_of(database: Path) -> str:
-    # immutable: reading a copy must not leave -wal or -shm files beside it.
-    connection = sqlite3.connect(f"file:{database.as_posix()}?mode=ro&immutable=1", uri=True)
-    try:
-        (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    finally:
-        connection.close()
-    assert isinstance(revision, str)
-    return revision
+REVISION = "0001"
 
 
 def _expected_export() -> JsonObject:
     """What the fixture's records export as today (the stored export is format 1)."""
-    document: JsonObject = json.loads((FIXTURES / "vault-0001.export.json").read_text("utf-8"))
-    return as_version_2(document)
+    return expected_export(REVISION)
 
 
 @pytest.fixture
 def old_vault(tmp_path: Path) -> VaultPaths:
-    """A private copy of the revision-0001 vault in a data folder of its own."""
-    assert _revision_of(FIXTURE) == "0001", "the fixture must stay at revision 0001"
-    paths = VaultPaths(tmp_path / "vault")
-    paths.data_dir.mkdir(mode=0o700)
-    shutil.copyfile(FIXTURE, paths.database)
-    return paths
+    return copy_of_fixture(REVISION, tmp_path)
 
 
 def test_the_old_vault_is_upgraded_keeping_every_record_and_a_copy_of_itself(
@@ -74,8 +59,8 @@ def test_the_old_vault_is_upgraded_keeping_every_record_and_a_copy_of_itself(
     kept = list(old_vault.upgrade_backups.iterdir())
     assert len(kept) == 1, kept
     assert kept[0].name.startswith("vault-before-upgrade-from-0001-")
-    assert _revision_of(kept[0]) == "0001"
-    assert _revision_of(old_vault.database) == migration_runner.head_revision()
+    assert revision_of(kept[0]) == "0001"
+    assert revision_of(old_vault.database) == migration_runner.head_revision()
 
     # Opening again upgrades nothing and copies nothing more.
     with unlock_vault(old_vault, Secret(passphrase=FIXTURE_PASSPHRASE)) as vault:
@@ -86,7 +71,7 @@ def test_the_old_vault_is_upgraded_keeping_every_record_and_a_copy_of_itself(
 def test_the_recovery_key_kept_with_the_fixture_opens_and_upgrades_it(
     old_vault: VaultPaths,
 ) -> None:
-    key = (FIXTURES / "vault-0001.recovery-key.txt").read_text("ascii").strip()
+    key = recovery_key(REVISION)
 
     with unlock_vault(old_vault, Secret(recovery_key=key)) as vault:
         assert migration_runner.current_revision(vault.engine) == migration_runner.head_revision()

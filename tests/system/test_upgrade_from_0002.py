@@ -9,16 +9,22 @@ records; the upgraded vault then holds a clinical record like any other.
 
 from __future__ import annotations
 
-import json
-import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.system.helpers import JsonObject, as_version_2, export_of, run_cli
+from tests.system.fixture_vaults import (
+    FIXTURE_PASSPHRASE,
+    copy_of_fixture,
+    expected_export,
+    fixture_database,
+    read_rows,
+    recovery_key,
+    revision_of,
+    stored_contents,
+)
+from tests.system.helpers import JsonObject, export_of, run_cli
 from therapist_desk import audit
 from therapist_desk.db import migration_runner
 from therapist_desk.diagnoses import add_diagnosis
@@ -32,63 +38,28 @@ from therapist_desk.vault import Secret, unlock_vault
 from therapist_desk.vault_check import check_vault
 from therapist_desk.vault_settings import get_setting
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FIXTURE = FIXTURES / "vault-0002.sqlite3"
-FIXTURE_PASSPHRASE = "fixture vault at revision one"
-
-Rows = list[tuple[Any, ...]]
-
-
-def _read(database: Path, query: str) -> Rows:
-    # immutable: reading a copy must not leave -wal or -shm files beside it.
-    connection = sqlite3.connect(f"file:{database.as_posix()}?mode=ro&immutable=1", uri=True)
-    try:
-        return connection.execute(query).fetchall()
-    finally:
-        connection.close()
-
-
-def _revision_of(database: Path) -> str:
-    ((revision,),) = _read(database, "SELECT version_num FROM alembic_version")
-    assert isinstance(revision, str)
-    return revision
-
-
-def _contents(database: Path) -> dict[str, Rows]:
-    """Every row of every table, as stored (ciphertexts included), in a stable order."""
-    tables = _read(
-        database,
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    )
-    return {
-        str(table): sorted(_read(database, f'SELECT * FROM "{table}"'), key=repr)
-        for (table,) in tables
-    }
+REVISION = "0002"
+FIXTURE = fixture_database(REVISION)
 
 
 def _expected_export() -> JsonObject:
     """The fixture's records as an export writes them today (format 2, no clinical record yet)."""
-    document: JsonObject = json.loads((FIXTURES / "vault-0002.export.json").read_text("utf-8"))
-    assert document["format"] == "therapist-desk/1"
-    return as_version_2(document)
+    document = expected_export(REVISION)
+    assert document["clients"], "the fixture holds records"
+    return document
 
 
 @pytest.fixture
 def old_vault(tmp_path: Path) -> VaultPaths:
-    """A private copy of the revision-0002 vault in a data folder of its own."""
-    assert _revision_of(FIXTURE) == "0002", "the fixture must stay at revision 0002"
-    paths = VaultPaths(tmp_path / "vault")
-    paths.data_dir.mkdir(mode=0o700)
-    shutil.copyfile(FIXTURE, paths.database)
-    return paths
+    return copy_of_fixture(REVISION, tmp_path)
 
 
 def test_the_old_vault_is_upgraded_keeping_every_record_and_a_copy_of_itself(
     old_vault: VaultPaths,
 ) -> None:
     assert migration_runner.head_revision() != "0002", "nothing to upgrade"
-    trail_before = [seq for (seq,) in _read(FIXTURE, "SELECT seq FROM audit_events")]
-    settings_before = [key for (key,) in _read(FIXTURE, "SELECT key FROM vault_settings")]
+    trail_before = [seq for (seq,) in read_rows(FIXTURE, "SELECT seq FROM audit_events")]
+    settings_before = [key for (key,) in read_rows(FIXTURE, "SELECT key FROM vault_settings")]
     assert trail_before and settings_before, "the fixture holds what revision 0002 added"
 
     with unlock_vault(old_vault, Secret(passphrase=FIXTURE_PASSPHRASE)) as vault:
@@ -111,9 +82,9 @@ def test_the_old_vault_is_upgraded_keeping_every_record_and_a_copy_of_itself(
     kept = list(old_vault.upgrade_backups.iterdir())
     assert len(kept) == 1, kept
     assert kept[0].name.startswith("vault-before-upgrade-from-0002-")
-    assert _revision_of(kept[0]) == "0002"
-    assert _contents(kept[0]) == _contents(FIXTURE)
-    assert _revision_of(old_vault.database) == migration_runner.head_revision()
+    assert revision_of(kept[0]) == "0002"
+    assert stored_contents(kept[0]) == stored_contents(FIXTURE)
+    assert revision_of(old_vault.database) == migration_runner.head_revision()
 
     # Opening again upgrades nothing and copies nothing more.
     with unlock_vault(old_vault, Secret(passphrase=FIXTURE_PASSPHRASE)) as vault:
@@ -132,7 +103,7 @@ def test_verify_of_the_old_vault_upgrades_it_and_says_ok(old_vault: VaultPaths) 
 
     assert result.returncode == ExitStatus.OK, result.stderr
     assert result.stdout == "ok\n"
-    assert _revision_of(old_vault.database) == migration_runner.head_revision()
+    assert revision_of(old_vault.database) == migration_runner.head_revision()
     assert [path.name[:33] for path in old_vault.upgrade_backups.iterdir()] == [
         "vault-before-upgrade-from-0002-20"
     ]
@@ -169,7 +140,7 @@ def test_a_client_of_the_old_vault_can_be_given_a_clinical_record(old_vault: Vau
 def test_the_recovery_key_kept_with_the_fixture_opens_and_upgrades_it(
     old_vault: VaultPaths,
 ) -> None:
-    key = (FIXTURES / "vault-0002.recovery-key.txt").read_text("ascii").strip()
+    key = recovery_key(REVISION)
 
     with unlock_vault(old_vault, Secret(recovery_key=key)) as vault:
         assert migration_runner.current_revision(vault.engine) == migration_runner.head_revision()
