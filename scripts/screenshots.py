@@ -12,27 +12,38 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QScrollArea
 
 from therapist_desk import backups, vault_settings
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.demo_practice import DemoOptions, build_demo_practice
 from therapist_desk.paths import VaultPaths
+from therapist_desk.ui import client_record
 from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
 from therapist_desk.ui.dialogs import QtDialogs
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.navigation import AUDIT_TRAIL, RETENTION, SETTINGS
+from therapist_desk.ui.measure_dialogs import QuestionnaireDialog, RatingDialog
+from therapist_desk.ui.navigation import AUDIT_TRAIL, CALENDAR, RETENTION, SETTINGS, TODAY
 from therapist_desk.ui.passphrase_dialogs import ChangePassphraseDialog, NewRecoveryKeyDialog
+from therapist_desk.ui.printing import pdf_bytes
 from therapist_desk.ui.restore_dialog import RestoreDialog
+from therapist_desk.ui.risk_assessment_dialog import RiskAssessmentDialog
+from therapist_desk.ui.risk_panel import RiskPanel
+from therapist_desk.ui.session_dialog import SessionDialog
 from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.statement_dialog import month_of
+from therapist_desk.ui.statement_document import statement_document
 from therapist_desk.ui.theme import apply_theme
 from therapist_desk.vault import Secret, create_vault
 
@@ -43,6 +54,203 @@ def wait(app: QApplication, milliseconds: int) -> None:
     loop = QEventLoop()
     QTimer.singleShot(milliseconds, loop.quit)
     loop.exec()
+
+
+def plan_and_clinical(
+    app: QApplication, window: MainWindow, client_id: str, out: Path, shot: Callable[[str], None]
+) -> None:
+    """The treatment plan (an objective chosen, then an earlier version), the Clinical tab,
+    the diagnosis and medication dialogs, and a draft note's "Worked on" list."""
+    from typing import Any
+
+    from therapist_desk import medications, professionals, progress_notes, treatment_plans
+    from therapist_desk.ui.diagnosis_dialog import DiagnosisDialog
+    from therapist_desk.ui.medication_dialog import MedicationDialog
+
+    open_vault = window.open_vault
+    assert open_vault is not None
+    vault, today = open_vault.vault, open_vault.today()
+    record = window.workspace.clients.record
+    window.workspace.show_client(client_id)
+    record.show_tab(client_record.PLAN)
+    plan = treatment_plans.current_plan(vault, client_id)
+    worked_on = treatment_plans.objectives_worked_on(vault, client_id)
+    objectives = plan.details.objectives() if plan else ()
+    # An objective that sessions worked on shows its count; else the first one.
+    chosen = next((o for o in objectives if o.key in worked_on), None)
+    chosen = chosen or next(iter(objectives), None)
+    if chosen is not None:
+        record.plan.goals.choose(chosen.key)
+    shot("07b-plan")
+    if record.plan.version.count() > 1:
+        record.plan.version.setCurrentIndex(1)
+        shot("07c-plan-earlier-version")
+        record.plan.version.setCurrentIndex(0)
+    record.show_tab(client_record.CLINICAL)
+    shot("07d-clinical")
+
+    def dialog_shot(name: str, dialog: QDialog) -> None:
+        dialog.show()
+        wait(app, 150)
+        dialog.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+        dialog.reject()
+
+    def unsaved(_details: object) -> Any:
+        raise RuntimeError("the screenshots save nothing")
+
+    picker = DiagnosisDialog(unsaved, today, parent=window)
+    picker.search.setText("F41")
+    dialog_shot("07e-diagnosis-dialog", picker)
+    taken = medications.list_medications(vault, client_id)
+    directory = professionals.list_professionals(vault)
+    medication = next(iter(taken.current + taken.past), None)
+    dialog_shot(
+        "07f-medication-dialog", MedicationDialog(unsaved, directory, today, medication, window)
+    )
+    drafts = [
+        session_id
+        for session_id, signed in progress_notes.note_states_for_client(vault, client_id).items()
+        if not signed
+    ]
+    if drafts:
+        record.show_tab(client_record.SESSIONS)
+        record.sessions.select_session(drafts[0])
+        editor = record.sessions.editor
+        area = editor.findChild(QScrollArea)
+        if area is not None:
+            area.ensureWidgetVisible(editor.objectives)
+        shot("07g-note-worked-on")
+
+
+def calendar_and_fees(
+    app: QApplication, window: MainWindow, client_id: str, out: Path, shot: Callable[[str], None]
+) -> None:
+    """Today, the calendar's week and day, a client's fees, a series booked over other
+    sessions, and last month's statement (its PDF and page one as a PNG)."""
+    workspace, open_vault = window.workspace, window.open_vault
+    assert open_vault is not None
+    workspace.go_to(TODAY)
+    wait(app, 800)
+    shot("18-today")
+    workspace.go_to(CALENDAR)
+    wait(app, 800)
+    shot("19-calendar-week")
+    workspace.calendar.grid.setFocus()
+    workspace.calendar.set_mode("day")
+    wait(app, 600)
+    blocks = workspace.calendar.grid.blocks
+    if blocks:  # one chosen, as the arrow keys would
+        workspace.calendar.grid.select_session(blocks[len(blocks) // 2].session.id)
+    shot("19b-calendar-day")
+    workspace.calendar.set_mode("week")
+    wait(app, 600)
+    busy = [block.session.starts_at for block in workspace.calendar.grid.blocks]
+    workspace.open_record(client_id, client_record.FEES)
+    wait(app, 800)
+    shot("20-fees")
+    if busy:
+        dialog = SessionDialog(open_vault, client_id, busy[len(busy) // 2], window)
+        dialog.repeat.setCurrentIndex(1)  # every week, over the caseload's own times
+        dialog.show()
+        dialog._try_save()  # lists the clashes; nothing is booked
+        wait(app, 150)
+        dialog.grab().save(str(out / "21-series-clashes.png"))
+        print(out / "21-series-clashes.png")
+        dialog.reject()
+    first, last = month_of(month_of(open_vault.today())[0] - timedelta(days=1))
+    document = statement_document(open_vault.vault, client_id, first, last, open_vault.today())
+    pdf = out / "22-statement.pdf"
+    pdf.write_bytes(pdf_bytes(document, open_vault.paper_size))
+    print(pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(pdf.with_suffix("")),
+            ],
+            check=True,
+        )
+        print(pdf.with_suffix(".png"))
+
+
+def measures_and_risk(
+    app: QApplication, window: MainWindow, fallback_id: str, out: Path, shot: Callable[[str], None]
+) -> None:
+    """The overview with its charts, Measures, the PHQ-9 and scale dialogs, the risk panel and
+    the risk assessment dialog, and the safety plan as the client receives it (PDF and PNG)."""
+    from typing import Any
+
+    from therapist_desk import measures, risk, scoring
+
+    open_vault = window.open_vault
+    assert open_vault is not None
+    # The client at high risk shows the banner; otherwise the one with the most measures.
+    high = risk.clients_at_high_risk(open_vault.vault)
+    client_id = high[0].client_id if high else fallback_id
+    window.workspace.show_client(client_id)
+    record = window.workspace.clients.record
+    record.show_tab(client_record.OVERVIEW)
+    wait(app, 300)
+    shot("23-overview-charts")
+    panel = record.findChild(RiskPanel)
+    assert panel is not None
+    tab = next(
+        index
+        for index in range(record.tabs.count())
+        if (page := record.tabs.widget(index)) is not None and page.isAncestorOf(panel)
+    )
+    record.tabs.setCurrentIndex(tab)
+    if tab == record.tabs.indexOf(record.overview):
+        record.overview.scroll_area.ensureWidgetVisible(panel.safety_plan.print_button)
+    wait(app, 300)
+    shot("23b-risk-panel")
+    record.show_tab(client_record.MEASURES)
+    wait(app, 300)
+    shot("24-measures")
+
+    def dialog_shot(name: str, dialog: QDialog) -> None:
+        dialog.show()
+        wait(app, 150)
+        dialog.grab().save(str(out / f"{name}.png"))
+        print(out / f"{name}.png")
+        dialog.reject()
+
+    def unsaved(_details: object) -> Any:
+        raise RuntimeError("the screenshots save nothing")
+
+    phq9 = QuestionnaireDialog(scoring.PHQ9, unsaved, open_vault.today(), None, window)
+    for item, answer in enumerate((2, 2, 1, 2, 1, 1, 0, 0, 1)):
+        phq9.answer(item, answer)
+    dialog_shot("25-phq9-dialog", phq9)
+    names = sorted({m.details.label for m in measures.list_measures(open_vault.vault, client_id)})
+    dialog_shot(
+        "25b-scale-dialog",
+        RatingDialog(scoring.SCALE, unsaved, open_vault.today(), names, None, window),
+    )
+    latest = risk.current_risk(open_vault.vault, client_id)
+    dialog_shot(
+        "26-risk-assessment",
+        RiskAssessmentDialog(unsaved, open_vault.today(), latest, window),
+    )
+    document = panel.safety_plan.document()
+    if document is not None:
+        pdf = out / "27-safety-plan.pdf"
+        pdf.write_bytes(pdf_bytes(document, open_vault.paper_size))
+        print(pdf)
+        if shutil.which("pdftoppm"):
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "80", "-singlefile", str(pdf), str(pdf.with_suffix(""))],
+                check=True,
+            )
+            print(pdf.with_suffix(".png"))
 
 
 def main() -> int:
@@ -116,7 +324,7 @@ def main() -> int:
     clients.open_client(busiest.id)
     shot("04-client-overview")
     record = clients.record
-    record.tabs.setCurrentIndex(1)
+    record.show_tab(client_record.SESSIONS)
     for row in range(record.sessions.model.rowCount()):
         line = record.sessions.model.record_at(row)
         if line.note != "Signed" and line.attendance.value == "attended":
@@ -132,10 +340,13 @@ def main() -> int:
             record.sessions.table.selectRow(row)
             break
     shot("06-signed-note")
-    record.tabs.setCurrentIndex(2)
+    record.show_tab(client_record.CONTACTS)
     shot("07-contacts")
-    record.tabs.setCurrentIndex(3)
+    plan_and_clinical(app, window, busiest.id, args.out, shot)
+    record.show_tab(client_record.PROCESS_NOTES)
     shot("08-process-notes")
+    calendar_and_fees(app, window, busiest.id, args.out, shot)
+    measures_and_risk(app, window, busiest.id, args.out, shot)
     workspace.focus_search()
     workspace.search_field.setText("walk")
     shot("09-search")

@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser(
         "import", help="add the records of an interchange file (all or nothing)"
     )
-    importer.add_argument("file", type=Path, metavar="FILE", help="a therapist-desk/1 JSON file")
+    importer.add_argument(
+        "file", type=Path, metavar="FILE", help="a therapist-desk/2 (or /1) JSON file"
+    )
     add_vault_options(importer)
 
     exporter = commands.add_parser("export", help="write records in the interchange format")
@@ -89,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="create a new vault filled with a synthetic practice")
     demo.add_argument(
-        "--clients", type=_positive, default=25, metavar="N", help="how many clients (25)"
+        "--clients",
+        type=_positive,
+        default=DemoOptions.clients,
+        metavar="N",
+        help=f"how many clients ({DemoOptions.clients}: about two thirds of them in weekly "
+        "therapy, a full week's calendar)",
     )
     demo.add_argument(
         "--years", type=float, default=2.0, metavar="Y", help="years of weekly sessions (2)"

@@ -3,11 +3,13 @@
 Everything comes from one seeded random generator (Faker for names and
 addresses, resources/demo/phrases.json for the clinical wording) and from
 today's date, so the same seed on the same day gives the same practice, ids
-and time stamps included.
+and time stamps included. The active caseload is booked in weekly series
+around today; `demo_clinical` adds each client's clinical record and payments.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import random
 import uuid
@@ -24,8 +26,9 @@ from faker import Faker
 from therapist_desk.clients import new_client_row
 from therapist_desk.contacts import new_contact_row
 from therapist_desk.db.base import Base
-from therapist_desk.db.bulk import add_in_dependency_order
-from therapist_desk.db.models import TherapySessionRow
+from therapist_desk.db.bulk import insert_in_dependency_order
+from therapist_desk.db.models import ProgressNoteRow, SessionSeriesRow, TherapySessionRow
+from therapist_desk.demo_clinical import Case, ClinicalRecordMaker, prescribers_of
 from therapist_desk.domain.records import (
     ClientDetails,
     ContactDetails,
@@ -49,6 +52,7 @@ from therapist_desk.domain.vocabulary import (
     SessionKind,
     TermCategory,
 )
+from therapist_desk.fees import CHARGED, set_default_fee, split_fee
 from therapist_desk.practice import save_profile
 from therapist_desk.professionals import new_professional_row
 from therapist_desk.progress_notes import new_note_row
@@ -59,6 +63,12 @@ from therapist_desk.vault import Vault
 
 Progress = Callable[[int, int], None]
 _BATCH_SESSIONS = 2000
+#: The hours a weekly client can be booked at, Monday to Friday.
+_HOURS = (8, 9, 10, 11, 13, 14, 15, 16, 17, 18)
+#: A group member's share of the group's fee.
+_GROUP_FEE_EACH = Decimal("35.00")
+#: The therapy group meets on Thursday evenings, after the last individual slot.
+_GROUP_SLOT = (3, 18)
 _ATTENDANCE_WEIGHTS = (
     (Attendance.ATTENDED, 88),
     (Attendance.CANCELLED, 5),
@@ -75,7 +85,8 @@ _FORMAT_WEIGHTS = (
 
 @dataclass(frozen=True)
 class DemoOptions:
-    clients: int = 25
+    #: About two thirds are in weekly therapy: a solo therapist's full week.
+    clients: int = 50
     years: float = 2.0
     seed: int = 1
     #: Aim for about this many progress notes in all (spread across clients), if set.
@@ -84,6 +95,9 @@ class DemoOptions:
     #: If set, the first client has been seen weekly this many times: the heaviest
     #: record the window must open quickly.
     heavy_client_sessions: int = 0
+    #: If set, the first client has about this many measures (PHQ-9, GAD-7, a scale and
+    #: SUDS ratings, spread over their sessions): the heaviest chart.
+    heavy_client_measures: int = 0
 
 
 def _phrases() -> dict[str, Any]:
@@ -109,6 +123,16 @@ class _Generator:
         self.today = vault.now().astimezone().date()
         self.now = datetime.combine(self.today, time(0)).astimezone().astimezone(UTC)
         self.counts: Counter[str] = Counter()
+        #: The weekly slots (weekday, hour) not yet taken by a current client.
+        self.free_slots = [
+            (weekday, hour)
+            for weekday in range(5)
+            for hour in _HOURS
+            if (weekday, hour) != _GROUP_SLOT
+        ]
+        self.clinical = ClinicalRecordMaker(
+            self.rng, self.new_id, self.codec, self.phrases, self.now, [], self.counts
+        )
 
     def new_id(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -216,7 +240,7 @@ class _Generator:
 
     def note(
         self, session_id: str, when: datetime, problem: dict[str, str], index: int, signed: bool
-    ) -> Base:
+    ) -> ProgressNoteRow:
         note_format = self.pick(_FORMAT_WEIGHTS)
         fill = {
             "theme_word": self.phrases["theme_words"][problem["theme"]],
@@ -267,16 +291,14 @@ class _Generator:
         when: datetime,
         kind: SessionKind,
         attendance: list[tuple[str, Attendance]],
+        *,
+        fee: Decimal,
+        paid: bool,
+        series_id: str | None = None,
         title: str = "",
     ) -> tuple[str, list[Base]]:
         session_id = self.new_id()
-        past = when < self.now
-        details = SessionDetails(
-            kind=kind,
-            title=title,
-            fee=self.options.fee if kind is not SessionKind.GROUP else Decimal("35.00"),
-            paid=past and self.rng.random() < 0.95,
-        )
+        details = SessionDetails(kind=kind, title=title, fee=fee, paid=paid)
         self.counts["sessions"] += 1
         row, attendees = new_session_rows(
             self.codec,
@@ -287,12 +309,29 @@ class _Generator:
             when - timedelta(days=7),
             session_id,
             [self.new_id() for _ in attendance],
+            series_id,
         )
         return session_id, [row, *attendees]
 
-    def weekly_slot(self, first_day: date) -> Callable[[int], datetime]:
-        weekday = self.rng.randint(0, 4)
-        hour = self.rng.choice((9, 10, 11, 13, 14, 15, 16, 17))
+    def series(self, interval_weeks: int, booked: datetime) -> tuple[str, Base]:
+        """A recurring booking, made the week before its first session."""
+        series_id = self.new_id()
+        self.counts["session series"] += 1
+        return series_id, SessionSeriesRow(
+            id=series_id, interval_weeks=interval_weeks, created_at=booked - timedelta(days=7)
+        )
+
+    def weekly_slot(
+        self, first_day: date, current: bool = False, fixed: tuple[int, int] | None = None
+    ) -> Callable[[int], datetime]:
+        """The time of a weekly booking (weekday and hour `fixed`, if given); a current client
+        gets a slot of their own while any is free (a solo therapist sees one at a time)."""
+        if fixed is not None:
+            weekday, hour = fixed
+        elif current and self.free_slots:
+            weekday, hour = self.free_slots.pop(self.rng.randrange(len(self.free_slots)))
+        else:
+            weekday, hour = self.rng.randint(0, 4), self.rng.choice(_HOURS)
         start = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
 
         def at(week: int) -> datetime:
@@ -301,34 +340,65 @@ class _Generator:
 
         return at
 
-    def client_sessions(
-        self, client_id: str, details: ClientDetails, weeks: int, problem: dict[str, str]
-    ) -> Iterator[Base]:
+    def client_sessions(self, case: Case, weeks: int) -> Iterator[Base]:
+        """The client's weekly sessions, their notes and their payments.
+
+        An active client's recent weeks and the next two are one weekly series;
+        earlier sessions were booked one by one.
+        """
+        details = case.details
         if details.intake_date is None:
             return
-        slot = self.weekly_slot(details.intake_date)
+        client_id = case.client_id
         active = details.status is ClientStatus.ACTIVE
+        # A client discharged in the last weeks held their slot until then.
+        discharge = details.discharge_date
+        recently_discharged = discharge is not None and self.today - discharge < timedelta(weeks=8)
+        held_slot = active or recently_discharged
+        slot = self.weekly_slot(details.intake_date, current=held_slot)
         upcoming = 2 if active else 0
+        series_id = None
+        series_from = max(0, weeks - self.rng.randint(4, 26)) if active else weeks + upcoming
         notes_written = 0
+        fee = self.options.fee
         for week in range(weeks + upcoming):
             when = slot(week)
             if details.discharge_date and when.date() > details.discharge_date:
                 break
+            if week == series_from:
+                series_id, series_row = self.series(1, when)
+                yield series_row
             past = when < self.now
             attendance = self.pick(_ATTENDANCE_WEIGHTS) if past else Attendance.SCHEDULED
-            session_id, rows = self.session(when, SessionKind.INDIVIDUAL, [(client_id, attendance)])
+            charged = past and attendance in CHARGED
+            paid_on = self.clinical.paid_on(case, when) if charged else None
+            session_id, rows = self.session(
+                when,
+                SessionKind.INDIVIDUAL,
+                [(client_id, attendance)],
+                fee=fee,
+                paid=paid_on is not None,
+                series_id=series_id,
+            )
             yield from rows
+            if paid_on is not None:
+                yield self.clinical.payment(client_id, session_id, fee, paid_on, case.method)
             if past and attendance is Attendance.ATTENDED:
+                case.attended.append((session_id, when))
                 recent = self.now - when < timedelta(days=10)
                 if recent and active and self.rng.random() < 0.5:
                     continue  # the note is still due
-                yield self.note(
+                note = self.note(
                     session_id,
                     when,
-                    problem,
+                    case.problem,
                     notes_written,
                     signed=not recent or self.rng.random() < 0.5,
                 )
+                yield note
+                link = self.clinical.note_objectives(case, note.id, when)
+                if link is not None:
+                    yield link
                 notes_written += 1
 
     def referral(self, client_id: str, professional_id: str, intake: date) -> Base:
@@ -382,6 +452,18 @@ def build_demo_practice(
     vault: Vault, options: DemoOptions, progress: Progress | None = None
 ) -> Counter[str]:
     """Fill `vault` with a synthetic practice; returns how many of each record were made."""
+    # A benchmark's practice is a million short-lived objects without reference cycles;
+    # the cyclic collector would walk them over and over for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(vault, options, progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Counter[str]:
     generator = _Generator(vault, options)
     save_profile(
         vault,
@@ -397,6 +479,7 @@ def build_demo_practice(
             currency="GBP",
         ),
     )
+    set_default_fee(vault, options.fee)
     rng = generator.rng
     batch: list[Base] = []
     professionals: list[tuple[str, ProfessionalRole]] = []
@@ -409,13 +492,17 @@ def build_demo_practice(
         professional_id, row = generator.professional(role)
         professionals.append((professional_id, role))
         batch.append(row)
+    generator.clinical.prescribers = prescribers_of(professionals)
     weeks_for = _weeks_for(generator, options)
     adults: list[tuple[str, ClientDetails]] = []
     sessions_in_batch = 0
     for number in range(options.clients):
         client_id = generator.new_id()
-        heavy = number == 0 and options.heavy_client_sessions > 0
-        weeks = options.heavy_client_sessions if heavy else weeks_for()
+        heavy = number == 0 and bool(options.heavy_client_sessions or options.heavy_client_measures)
+        weeks = weeks_for()
+        if heavy:
+            # Enough weeks for the measures asked for, at up to four a session.
+            weeks = options.heavy_client_sessions or max(weeks, options.heavy_client_measures // 2)
         details, minor = generator.client_details(weeks)
         if heavy:
             details = replace(
@@ -428,9 +515,13 @@ def build_demo_practice(
         generator.counts["clients"] += 1
         batch.append(new_client_row(generator.codec, details, generator.now, client_id))
         batch.extend(generator.contacts(client_id, details, minor))
-        for row in generator.client_sessions(client_id, details, weeks, problem):
+        case = generator.clinical.open_case(
+            client_id, details, problem, options.heavy_client_measures if heavy else 0
+        )
+        for row in generator.client_sessions(case, weeks):
             batch.append(row)
             sessions_in_batch += isinstance(row, TherapySessionRow)
+        batch.extend(generator.clinical.rows(case))
         if details.intake_date and rng.random() < 0.1:
             professional_id = rng.choice(professionals)[0]
             batch.append(generator.referral(client_id, professional_id, details.intake_date))
@@ -461,7 +552,10 @@ def build_demo_practice(
 def _joint_sessions(
     generator: _Generator, adults: list[tuple[str, ClientDetails]]
 ) -> Iterator[Base]:
-    """A few couples seen together monthly, and one therapy group."""
+    """A few couples seen together every four weeks, and one weekly therapy group.
+
+    Each is booked as a series; everyone charged pays their share on the day.
+    """
     rng = generator.rng
     pool = list(adults)
     rng.shuffle(pool)
@@ -470,13 +564,16 @@ def _joint_sessions(
     ]
     problem = generator.phrases["presenting_problems"][4]
     for (first_id, _first), (second_id, _second) in couples:
-        slot = generator.weekly_slot(generator.today - timedelta(weeks=16))
+        slot = generator.weekly_slot(generator.today - timedelta(weeks=16), current=True)
+        series_id, series_row = generator.series(4, slot(0))
+        yield series_row
         for month in range(5):
             when = slot(month * 4)
             past = when < generator.now
             attendance = Attendance.ATTENDED if past else Attendance.SCHEDULED
-            session_id, rows = generator.session(
-                when, SessionKind.COUPLE, [(first_id, attendance), (second_id, attendance)]
+            roll_call = [(first_id, attendance), (second_id, attendance)]
+            session_id, rows = _joint_session(
+                generator, when, SessionKind.COUPLE, roll_call, generator.options.fee, series_id
             )
             yield from rows
             if past:
@@ -484,7 +581,9 @@ def _joint_sessions(
     members = pool[len(couples) * 2 : len(couples) * 2 + 6]
     if len(members) < 2:
         return
-    slot = generator.weekly_slot(generator.today - timedelta(weeks=10))
+    slot = generator.weekly_slot(generator.today - timedelta(weeks=10), fixed=_GROUP_SLOT)
+    series_id, series_row = generator.series(1, slot(0))
+    yield series_row
     group_problem = generator.phrases["presenting_problems"][1]
     for week in range(12):
         when = slot(week)
@@ -493,14 +592,48 @@ def _joint_sessions(
             (member_id, generator.pick(_ATTENDANCE_WEIGHTS) if past else Attendance.SCHEDULED)
             for member_id, _details in members
         ]
-        session_id, rows = generator.session(
-            when, SessionKind.GROUP, roll_call, title="Thursday anxiety group"
+        session_id, rows = _joint_session(
+            generator,
+            when,
+            SessionKind.GROUP,
+            roll_call,
+            _GROUP_FEE_EACH * len(members),
+            series_id,
+            title="Thursday anxiety group",
         )
         yield from rows
         if past:
             yield generator.note(session_id, when, group_problem, week, signed=True)
 
 
+def _joint_session(
+    generator: _Generator,
+    when: datetime,
+    kind: SessionKind,
+    roll_call: list[tuple[str, Attendance]],
+    fee: Decimal,
+    series_id: str,
+    title: str = "",
+) -> tuple[str, list[Base]]:
+    """A session of several clients; each one charged pays their share on the day."""
+    charged = [client_id for client_id, attendance in roll_call if attendance in CHARGED]
+    past = when < generator.now
+    session_id, rows = generator.session(
+        when,
+        kind,
+        roll_call,
+        fee=fee,
+        paid=past and bool(charged),
+        series_id=series_id,
+        title=title,
+    )
+    if past and charged:
+        day = when.astimezone().date()
+        for client_id, share in split_fee(fee, charged).items():
+            rows.append(generator.clinical.payment(client_id, session_id, share, day))
+    return session_id, rows
+
+
 def _write(vault: Vault, rows: list[Base]) -> None:
     with vault.transaction() as session:
-        add_in_dependency_order(session, rows)
+        insert_in_dependency_order(session, rows)

@@ -1,40 +1,76 @@
-"""Export of the vault, or of chosen clients, to the interchange format."""
+"""Export of the vault, or of chosen clients, to the interchange format (version 2)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, selectinload
 
 from therapist_desk.clients import client_from_row
 from therapist_desk.contacts import contact_from_row
+from therapist_desk.db.base import Base
 from therapist_desk.db.models import (
     ClientRow,
     ContactRow,
+    DiagnosisRow,
+    MeasureRow,
+    MedicationRow,
     NoteAddendumRow,
+    NoteObjectivesRow,
+    PaymentRow,
     ProfessionalRow,
     ProgressNoteRow,
     PsychotherapyNoteRow,
     ReferralRow,
+    RiskAssessmentRow,
+    SafetyPlanRow,
     SessionAttendeeRow,
+    SessionSeriesRow,
+    SignificantDateRow,
     TherapySessionRow,
+    TreatmentPlanRow,
 )
+from therapist_desk.db.record_codec import RecordCodec
+from therapist_desk.diagnoses import diagnosis_from_row
+from therapist_desk.domain.records import NoteObjectivesDetails
 from therapist_desk.errors import RecordNotFound, VaultDamaged
-from therapist_desk.interchange_format import FORMAT_V1, details_to_json, to_json_value
+from therapist_desk.fees import default_fee, payment_from_row
+from therapist_desk.interchange_format import CURRENT_FORMAT, details_to_json, to_json_value
+from therapist_desk.measures import measure_from_row
+from therapist_desk.medications import medication_from_row
 from therapist_desk.practice import get_profile
 from therapist_desk.professionals import professional_from_row
 from therapist_desk.progress_notes import note_from_row
 from therapist_desk.psychotherapy_notes import psychotherapy_note_from_row
 from therapist_desk.referrals import referral_from_row
+from therapist_desk.risk import assessment_from_row, safety_plan_from_row
+from therapist_desk.significant_dates import significant_date_from_row
 from therapist_desk.terms import custom_terms
 from therapist_desk.therapy_sessions import session_from_row
+from therapist_desk.treatment_plans import plan_from_row
 from therapist_desk.vault import Vault
 
 JsonObject = dict[str, Any]
 ByClient = dict[str, list[JsonObject]]
+_CLIENT_PARTS = (
+    "contacts",
+    "sessions",
+    "referrals",
+    "psychotherapy_notes",
+    "treatment_plans",
+    "diagnoses",
+    "medications",
+    "measures",
+    "risk_assessments",
+    "safety_plan",
+    "significant_dates",
+    "payments",
+)
+#: Reads one row into its record (anything with `details` and `damaged`).
+RowReader = Callable[[RecordCodec, Any], Any]
 
 
 class _DamageLog:
@@ -66,41 +102,102 @@ class _Exporter:
         self.scope = scope
         self.chosen = chosen
         self.damage = _DamageLog()
+        #: With chosen clients, the keys of their plans' objectives: a joint session's
+        #: note keeps only these, as the others belong to another client's plan.
+        self.own_objectives: set[str] | None = None
 
-    def contacts(self) -> ByClient:
+    def _client_records(
+        self,
+        row_type: type[Base],
+        read: RowReader,
+        references: tuple[str, ...] = (),
+        order: tuple[Any, ...] = (),
+    ) -> ByClient:
+        """Each client's rows of one table, as JSON: id, readable references, details, stamps."""
+        table: Table = row_type.__table__  # type: ignore[assignment]
         grouped: ByClient = defaultdict(list)
         query = (
-            select(ContactRow)
-            .where(ContactRow.client_id.in_(self.scope))
-            .order_by(ContactRow.created_at, ContactRow.id)
+            select(row_type)
+            .where(table.c.client_id.in_(self.scope))
+            .order_by(*(order or (table.c.created_at, table.c.id)))
         )
+        row: Any
         for row in self.session.scalars(query):
-            contact = contact_from_row(self.codec, row)
-            self.damage.check("contacts", row.id, contact.damaged)
-            grouped[row.client_id].append(
-                {"id": row.id, **details_to_json(contact.details), **_stamps(row)}
-            )
-        return grouped
-
-    def referrals(self) -> ByClient:
-        grouped: ByClient = defaultdict(list)
-        query = (
-            select(ReferralRow)
-            .where(ReferralRow.client_id.in_(self.scope))
-            .order_by(ReferralRow.created_at, ReferralRow.id)
-        )
-        for row in self.session.scalars(query):
-            referral = referral_from_row(self.codec, row)
-            self.damage.check("referrals", row.id, referral.damaged)
+            record = read(self.codec, row)
+            self.damage.check(table.name, row.id, record.damaged)
             grouped[row.client_id].append(
                 {
                     "id": row.id,
-                    "professional_id": row.professional_id,
-                    **details_to_json(referral.details),
+                    **{name: getattr(row, name) for name in references},
+                    **details_to_json(record.details),
                     **_stamps(row),
                 }
             )
         return grouped
+
+    def contacts(self) -> ByClient:
+        return self._client_records(ContactRow, contact_from_row)
+
+    def referrals(self) -> ByClient:
+        return self._client_records(ReferralRow, referral_from_row, ("professional_id",))
+
+    def treatment_plans(self) -> ByClient:
+        """Every version of each plan, the first first."""
+        grouped = self._client_records(
+            TreatmentPlanRow,
+            plan_from_row,
+            ("version",),
+            (TreatmentPlanRow.version, TreatmentPlanRow.id),
+        )
+        if self.own_objectives is not None:
+            self.own_objectives = {
+                objective["key"]
+                for plans in grouped.values()
+                for plan in plans
+                for goal in plan["goals"]
+                for objective in goal["objectives"]
+            }
+        return grouped
+
+    def diagnoses(self) -> ByClient:
+        return self._client_records(DiagnosisRow, diagnosis_from_row)
+
+    def medications(self) -> ByClient:
+        return self._client_records(MedicationRow, medication_from_row, ("prescriber_id",))
+
+    def measures(self) -> ByClient:
+        return self._client_records(MeasureRow, measure_from_row, ("session_id",))
+
+    def risk_assessments(self) -> ByClient:
+        return self._client_records(RiskAssessmentRow, assessment_from_row)
+
+    def significant_dates(self) -> ByClient:
+        return self._client_records(SignificantDateRow, significant_date_from_row)
+
+    def payments(self) -> ByClient:
+        return self._client_records(PaymentRow, payment_from_row, ("session_id",))
+
+    def safety_plans(self) -> dict[str, JsonObject]:
+        """Each client's one safety plan."""
+        return {
+            client_id: plans[0]
+            for client_id, plans in self._client_records(
+                SafetyPlanRow, safety_plan_from_row
+            ).items()
+        }
+
+    def session_series(self, only: set[str] | None) -> list[JsonObject]:
+        query = select(SessionSeriesRow).order_by(SessionSeriesRow.created_at, SessionSeriesRow.id)
+        if only is not None:
+            query = query.where(SessionSeriesRow.id.in_(only))
+        return [
+            {
+                "id": row.id,
+                "interval_weeks": row.interval_weeks,
+                "created_at": to_json_value(row.created_at),
+            }
+            for row in self.session.scalars(query)
+        ]
 
     def psychotherapy_notes(self) -> ByClient:
         grouped: ByClient = defaultdict(list)
@@ -142,6 +239,12 @@ class _Exporter:
             .order_by(NoteAddendumRow.created_at, NoteAddendumRow.id)
         ):
             addenda[addendum_row.note_id].append(addendum_row)
+        objectives = {
+            link.note_id: link
+            for link in self.session.scalars(
+                select(NoteObjectivesRow).where(NoteObjectivesRow.note_id.in_(note_ids))
+            )
+        }
 
         grouped: ByClient = defaultdict(list)
         for row in rows:
@@ -164,14 +267,22 @@ class _Exporter:
                     }
                     for attendee in attendees
                 ],
-                "note": None if note_row is None else self._note(note_row, addenda[note_row.id]),
+                "series_id": row.series_id,
+                "note": None
+                if note_row is None
+                else self._note(note_row, addenda[note_row.id], objectives.get(note_row.id)),
                 **_stamps(row),
             }
             for attendee in attendees:
                 grouped[attendee.client_id].append(session_json)
         return grouped
 
-    def _note(self, row: ProgressNoteRow, addenda: list[NoteAddendumRow]) -> JsonObject:
+    def _note(
+        self,
+        row: ProgressNoteRow,
+        addenda: list[NoteAddendumRow],
+        objectives_link: NoteObjectivesRow | None,
+    ) -> JsonObject:
         note = note_from_row(self.codec, row, addenda)
         self.damage.check("progress_notes", row.id, note.damaged)
         for addendum in note.addenda:
@@ -181,12 +292,24 @@ class _Exporter:
             **details_to_json(note.content),
             "signed_at": to_json_value(note.signed_at),
             "content_hash": note.content_hash,
+            "objectives": self._objectives(objectives_link),
             **_stamps(row),
             "addenda": [
                 {"id": a.id, "text": a.text, "created_at": to_json_value(a.created_at)}
                 for a in note.addenda
             ],
         }
+
+    def _objectives(self, link: NoteObjectivesRow | None) -> list[str]:
+        if link is None:
+            return []
+        opened, damaged = self.codec.open_details(link, NoteObjectivesDetails)
+        self.damage.check("note_objectives", link.id, damaged)
+        return [
+            key
+            for key in opened.objective_keys
+            if self.own_objectives is None or key in self.own_objectives
+        ]
 
     def professionals(self, only: set[str] | None) -> list[JsonObject]:
         query = select(ProfessionalRow).order_by(ProfessionalRow.created_at, ProfessionalRow.id)
@@ -201,10 +324,11 @@ class _Exporter:
 
 
 def _stamps(row: Any) -> JsonObject:
-    return {
-        "created_at": to_json_value(row.created_at),
-        "updated_at": to_json_value(row.updated_at),
-    }
+    """When the record was made and, for the kinds edited in place, last changed."""
+    stamps = {"created_at": to_json_value(row.created_at)}
+    if hasattr(row, "updated_at"):
+        stamps["updated_at"] = to_json_value(row.updated_at)
+    return stamps
 
 
 def _clients(
@@ -235,38 +359,70 @@ def export_vault(
     """The vault (or the clients named) as one interchange document.
 
     A joint session is written under each attending client that is exported;
-    when only some clients are exported, its attendee list names only them, so
-    an export for one client never names another. Psychotherapy notes are left
-    out unless asked for.
+    when only some clients are exported, its attendee list names only them, and
+    its note names only their plans' objectives, so an export for one client
+    never names another. Psychotherapy notes are left out unless asked for.
     """
     with vault.reading() as session:
         client_damage = _DamageLog()
         clients = _clients(vault, session, client_ids, client_damage)
         chosen = {client["id"] for client in clients}
-        scope: Any = select(ClientRow.id) if client_ids is None else sorted(chosen)
+        whole_vault = client_ids is None
+        scope: Any = select(ClientRow.id) if whole_vault else sorted(chosen)
         exporter = _Exporter(vault, session, scope, chosen)
         exporter.damage.places.extend(client_damage.places)
+        if not whole_vault:
+            exporter.own_objectives = set()  # filled in by treatment_plans()
         children = {
             "contacts": exporter.contacts(),
+            "treatment_plans": exporter.treatment_plans(),
             "sessions": exporter.sessions(),
             "referrals": exporter.referrals(),
+            "diagnoses": exporter.diagnoses(),
+            "medications": exporter.medications(),
+            "measures": exporter.measures(),
+            "risk_assessments": exporter.risk_assessments(),
+            "significant_dates": exporter.significant_dates(),
+            "payments": exporter.payments(),
         }
         if include_psychotherapy_notes:
             children["psychotherapy_notes"] = exporter.psychotherapy_notes()
+        safety_plans = exporter.safety_plans()
         referenced = {
             referral["professional_id"]
             for referrals in children["referrals"].values()
             for referral in referrals
+        } | {
+            medication["prescriber_id"]
+            for medications in children["medications"].values()
+            for medication in medications
+            if medication["prescriber_id"] is not None
         }
-        professionals = exporter.professionals(None if client_ids is None else referenced)
+        professionals = exporter.professionals(None if whole_vault else referenced)
+        series = exporter.session_series(
+            None
+            if whole_vault
+            else {
+                each["series_id"]
+                for sessions in children["sessions"].values()
+                for each in sessions
+                if each["series_id"] is not None
+            }
+        )
     exporter.damage.raise_if_any()
     for client in clients:
-        for key, grouped in children.items():
-            client[key] = grouped.get(client["id"], [])
-    document: JsonObject = {"format": FORMAT_V1, "exported_at": to_json_value(vault.now())}
-    if client_ids is None:
+        # Version 1's parts first, then the clinical record.
+        for key in _CLIENT_PARTS:
+            if key == "safety_plan":
+                client[key] = safety_plans.get(client["id"])
+            elif key in children:
+                client[key] = children[key].get(client["id"], [])
+    document: JsonObject = {"format": CURRENT_FORMAT, "exported_at": to_json_value(vault.now())}
+    if whole_vault:
         document["practice"] = details_to_json(get_profile(vault))
+        document["settings"] = {"default_fee": to_json_value(default_fee(vault))}
         document["vocabulary"] = [details_to_json(term) for term in custom_terms(vault)]
     document["professionals"] = professionals
+    document["session_series"] = series
     document["clients"] = clients
     return document

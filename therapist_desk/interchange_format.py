@@ -1,7 +1,9 @@
-"""The interchange format: its JSON Schema, and conversions between records and JSON.
+"""The interchange format: its JSON Schemas, and conversions between records and JSON.
 
-Version 1 is ``{"format": "therapist-desk/1", "clients": [...]}``; the schema
-in resources/interchange/ is the reference, and README.md describes it.
+``{"format": "therapist-desk/2", "clients": [...]}`` is what `export` writes;
+version 2 is version 1 plus the clinical record. `import` reads both. The
+schemas in resources/interchange/ are the reference, and README.md describes
+them.
 """
 
 from __future__ import annotations
@@ -20,13 +22,21 @@ from typing import Any, TypeVar
 from jsonschema import Draft202012Validator, FormatChecker
 
 FORMAT_V1 = "therapist-desk/1"
-SCHEMA_RESOURCE = "interchange/therapist-desk-1.schema.json"
+FORMAT_V2 = "therapist-desk/2"
+#: The version `export` writes.
+CURRENT_FORMAT = FORMAT_V2
+#: Every version `import` reads, each with its schema.
+SCHEMA_RESOURCES = {
+    FORMAT_V1: "interchange/therapist-desk-1.schema.json",
+    FORMAT_V2: "interchange/therapist-desk-2.schema.json",
+}
 
 DetailsT = TypeVar("DetailsT")
 
 
-def schema_text() -> str:
-    return (resources.files("therapist_desk.resources") / SCHEMA_RESOURCE).read_text("utf-8")
+def schema_text(format_tag: str = CURRENT_FORMAT) -> str:
+    resource = SCHEMA_RESOURCES[format_tag]
+    return (resources.files("therapist_desk.resources") / resource).read_text("utf-8")
 
 
 _format_checker = FormatChecker(formats=())
@@ -63,8 +73,8 @@ _format_checker.checks("date-time", raises=ValueError)(_is_timestamp)
 
 
 @functools.cache
-def validator() -> Draft202012Validator:
-    schema = json.loads(schema_text())
+def validator(format_tag: str = CURRENT_FORMAT) -> Draft202012Validator:
+    schema = json.loads(schema_text(format_tag))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=_format_checker)
 
@@ -82,6 +92,9 @@ def to_json_value(value: object) -> Any:
         return [to_json_value(item) for item in value]
     if isinstance(value, dict):
         return {str(key): to_json_value(item) for key, item in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # A nested record, such as a treatment plan's goals and their objectives.
+        return details_to_json(value)
     raise TypeError(f"cannot write a {type(value).__name__} to the interchange format")
 
 
@@ -111,6 +124,9 @@ def _from_json_value(annotation: Any, value: Any) -> Any:
         members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
         return _from_json_value(members[0], value)
     if origin is tuple:
+        item_type = (typing.get_args(annotation) or (None,))[0]
+        if dataclasses.is_dataclass(item_type) and isinstance(item_type, type):
+            return tuple(details_from_json(item_type, item) for item in value)
         return tuple(value)
     if origin is dict:
         return dict(value)

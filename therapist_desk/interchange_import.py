@@ -1,18 +1,21 @@
-"""Import of an interchange document: all of it, or nothing.
+"""Import of an interchange document (version 1 or 2): all of it, or nothing.
 
-Every problem is found before anything is written: first the JSON Schema,
-then the rules a schema cannot say (ids unique and new, references that
-resolve, a signed note whose content still matches its hash). Each problem
-names its place as a JSON path, such as ``$.clients[2].sessions[0].note``.
+Every problem is found before anything is written: first the JSON Schema of
+the document's version, then the rules a schema cannot say (ids unique and
+new, references that resolve, a signed note whose content still matches its
+hash, and each record passing its service's own checks). Each problem names
+its place as a JSON path, such as ``$.clients[2].sessions[0].note``.
 """
 
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Callable, Iterator
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from jsonschema.exceptions import ValidationError
@@ -28,14 +31,23 @@ from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import (
     ClientRow,
     ContactRow,
+    DiagnosisRow,
+    MeasureRow,
+    MedicationRow,
     NoteAddendumRow,
+    PaymentRow,
     PracticeProfileRow,
     ProfessionalRow,
     ProgressNoteRow,
     PsychotherapyNoteRow,
     ReferralRow,
+    RiskAssessmentRow,
+    SafetyPlanRow,
     SessionAttendeeRow,
+    SessionSeriesRow,
+    SignificantDateRow,
     TherapySessionRow,
+    TreatmentPlanRow,
     VocabularyTermRow,
 )
 from therapist_desk.domain.records import (
@@ -46,11 +58,24 @@ from therapist_desk.domain.records import (
     ProfessionalDetails,
     ReferralDetails,
     SessionDetails,
+    TreatmentPlanDetails,
     VocabularyTermDetails,
 )
 from therapist_desk.domain.vocabulary import DEFAULT_TERMS, Attendance, AuditKind, SessionKind
+from therapist_desk.domain.wall_clock import local_date
 from therapist_desk.errors import InvalidInput
+from therapist_desk.fees import DEFAULT_FEE_SETTING, default_fee
+from therapist_desk.interchange_clinical import (
+    PARTS,
+    TREATMENT_PLANS,
+    ClinicalPart,
+    clinical_records,
+    objective_keys,
+    plan_keys,
+)
 from therapist_desk.interchange_format import (
+    CURRENT_FORMAT,
+    SCHEMA_RESOURCES,
     details_from_json,
     details_to_json,
     parse_timestamp,
@@ -69,7 +94,9 @@ from therapist_desk.psychotherapy_notes import new_psychotherapy_note_row
 from therapist_desk.referrals import check_referral, new_referral_row
 from therapist_desk.terms import TABLE as TERMS_TABLE
 from therapist_desk.therapy_sessions import ATTENDEE_LIMITS, new_session_rows
+from therapist_desk.treatment_plans import new_note_objectives_row
 from therapist_desk.vault import Vault
+from therapist_desk.vault_settings import put_setting
 
 JsonObject = dict[str, Any]
 T = TypeVar("T")
@@ -91,6 +118,9 @@ class ImportSummary:
             "referrals",
             "professionals",
             "psychotherapy notes",
+            "session series",
+            *(part.counted_as for part in PARTS),
+            "objective links",
             "pick-list terms",
         )
         parts = [f"{self.counts[kind]} {kind}" for kind in order if self.counts[kind]]
@@ -149,16 +179,78 @@ def _schema_problem(error: ValidationError) -> str:
     return f"{error.json_path}: {message}"
 
 
+_FORMAT_NUMBER = re.compile(r"therapist-desk/(\d+)")
+
+
 def schema_problems(document: object) -> list[str]:
-    errors = sorted(validator().iter_errors(document), key=lambda error: list(map(str, error.path)))
-    return [_schema_problem(error) for error in errors]
+    """Every way the document breaks the JSON Schema of its version.
+
+    A document of a version this program does not read is checked against the
+    current version, so the rest of what is wrong is listed too.
+    """
+    format_tag = document.get("format") if isinstance(document, dict) else None
+    known = isinstance(format_tag, str) and format_tag in SCHEMA_RESOURCES
+    checked_as = format_tag if known else CURRENT_FORMAT
+    errors = sorted(
+        validator(checked_as).iter_errors(document), key=lambda error: list(map(str, error.path))
+    )
+    problems = [
+        _schema_problem(error) for error in errors if known or list(error.path) != ["format"]
+    ]
+    if not known and isinstance(document, dict) and "format" in document:
+        problems.insert(0, f"$.format: {_unknown_format(format_tag)}")
+    return problems
+
+
+def _unknown_format(format_tag: object) -> str:
+    readable = " and ".join(SCHEMA_RESOURCES)
+    number = _FORMAT_NUMBER.fullmatch(format_tag) if isinstance(format_tag, str) else None
+    newest = max(int(tag.rsplit("/", 1)[1]) for tag in SCHEMA_RESOURCES)
+    if number is not None and int(number.group(1)) > newest:
+        return (
+            f"{format_tag!r} was written by a newer version of Therapist Desk; "
+            f"this one reads {readable}"
+        )
+    return f"{format_tag!r} is not a format Therapist Desk reads ({readable})"
+
+
+@dataclass(frozen=True)
+class _InVault:
+    """What the vault already holds that a document may refer to or collide with."""
+
+    #: Kind of record ("client", "diagnosis") → the ids of that kind in the vault.
+    ids: dict[str, set[str]]
+    #: "session id|client id" for each attendance (records of a session refer to them).
+    attendance: set[str]
+    #: Professional id → its details as JSON.
+    professionals: dict[str, JsonObject]
+    #: Session series id → how many weeks apart its sessions are.
+    series: dict[str, int]
+    #: Client id → the objective keys of their plans, for the vault's clients that
+    #: attend a session in the document (a note there may name those objectives).
+    objective_keys: dict[str, set[str]]
+    #: The goal and objective keys of every plan in the vault; each belongs to a
+    #: client already here, so no client in the document may use it.
+    plan_keys: set[str]
+
+
+@dataclass(frozen=True)
+class _ClinicalRecord:
+    part: ClinicalPart
+    client_id: str
+    data: JsonObject
+    details: Any
+    path: str
 
 
 class _Plan:
     """The rows an import will write, and the problems found while planning them."""
 
-    def __init__(self, existing: dict[str, set[str]]) -> None:
-        self.existing = existing
+    def __init__(self, in_vault: _InVault, today: date) -> None:
+        self.existing = in_vault.ids
+        self.in_vault = in_vault
+        #: The day the clinical records' dates are checked against (none may be later).
+        self.today = today
         self.problems: list[str] = []
         self.first_seen: dict[tuple[str, str], str] = {}
         self.clients: list[tuple[JsonObject, ClientDetails]] = []
@@ -167,6 +259,12 @@ class _Plan:
         self.referrals: list[tuple[str, JsonObject, ReferralDetails]] = []
         self.professionals: list[tuple[JsonObject, ProfessionalDetails]] = []
         self.psychotherapy_notes: list[tuple[str, JsonObject]] = []
+        self.series: list[JsonObject] = []
+        self.clinical: list[_ClinicalRecord] = []
+        #: Client id → the objective keys of their plans in the document.
+        self.objective_keys: dict[str, set[str]] = defaultdict(set)
+        #: A goal or objective key → the client whose plan has it, and where.
+        self.key_owners: dict[str, tuple[str, str]] = {}
 
     def problem(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
@@ -188,40 +286,81 @@ class _Plan:
             self.problem(path, problem)
 
 
-def _existing_ids(session: Session) -> dict[str, set[str]]:
-    tables: dict[str, type[Base]] = {
-        "client": ClientRow,
-        "contact": ContactRow,
-        "session": TherapySessionRow,
-        "attendee": SessionAttendeeRow,
-        "note": ProgressNoteRow,
-        "addendum": NoteAddendumRow,
-        "referral": ReferralRow,
-        "professional": ProfessionalRow,
-        "psychotherapy note": PsychotherapyNoteRow,
-    }
-    existing = {kind: set(session.scalars(select(row.id))) for kind, row in tables.items()}  # type: ignore[attr-defined]
-    # "session|client" for each attendance already in the vault (process notes refer to them).
-    existing["attendance"] = {
+_ID_TABLES: dict[str, type[Base]] = {
+    "client": ClientRow,
+    "contact": ContactRow,
+    "session": TherapySessionRow,
+    "attendee": SessionAttendeeRow,
+    "note": ProgressNoteRow,
+    "addendum": NoteAddendumRow,
+    "referral": ReferralRow,
+    "professional": ProfessionalRow,
+    "psychotherapy note": PsychotherapyNoteRow,
+    "session series": SessionSeriesRow,
+    "treatment plan": TreatmentPlanRow,
+    "diagnosis": DiagnosisRow,
+    "medication": MedicationRow,
+    "measure": MeasureRow,
+    "risk assessment": RiskAssessmentRow,
+    "safety plan": SafetyPlanRow,
+    "significant date": SignificantDateRow,
+    "payment": PaymentRow,
+}
+
+
+def _in_vault(vault: Vault, session: Session, document: JsonObject) -> _InVault:
+    ids = {kind: set(session.scalars(select(row.id))) for kind, row in _ID_TABLES.items()}  # type: ignore[attr-defined]
+    attendance = {
         f"{session_id}|{client_id}"
         for session_id, client_id in session.execute(
             select(SessionAttendeeRow.session_id, SessionAttendeeRow.client_id)
         )
     }
-    return existing
+    professionals = {
+        row.id: details_to_json(vault.codec.open_details(row, ProfessionalDetails)[0])
+        for row in session.scalars(select(ProfessionalRow))
+    }
+    # .all(): a Result has keys() (its column names), so dict(result) would index it.
+    series: dict[str, int] = dict(
+        session.execute(select(SessionSeriesRow.id, SessionSeriesRow.interval_weeks)).all()
+    )
+    file_clients = {client["id"] for client in document["clients"]}
+    attending = {
+        attendee["client_id"]
+        for client in document["clients"]
+        for each in client.get("sessions", [])
+        for attendee in each["attendees"]
+    }
+    plan_keys, objective_keys = _vault_plan_keys(
+        vault, session, (attending - file_clients) & ids["client"]
+    )
+    return _InVault(ids, attendance, professionals, series, objective_keys, plan_keys)
 
 
-def _plan(
-    document: JsonObject, existing: dict[str, set[str]], vault_professionals: dict[str, JsonObject]
-) -> _Plan:
-    plan = _Plan(existing)
+def _vault_plan_keys(
+    vault: Vault, session: Session, attending: Collection[str]
+) -> tuple[set[str], dict[str, set[str]]]:
+    """The keys of every plan in the vault, and the objective keys of `attending` clients."""
+    keys: set[str] = set()
+    objectives: dict[str, set[str]] = defaultdict(set)
+    for row in session.scalars(select(TreatmentPlanRow)):
+        details = vault.codec.open_details(row, TreatmentPlanDetails)[0]
+        keys.update(goal.key for goal in details.goals)
+        keys.update(objective.key for objective in details.objectives())
+        if row.client_id in attending:
+            objectives[row.client_id].update(objective.key for objective in details.objectives())
+    return keys, objectives
+
+
+def _plan(document: JsonObject, in_vault: _InVault, today: date) -> _Plan:
+    plan = _Plan(in_vault, today)
     file_clients = {client["id"] for client in document["clients"]}
     file_professionals = set()
     for index, data in enumerate(document.get("professionals", [])):
         path = f"$.professionals[{index}]"
         details = details_from_json(ProfessionalDetails, data)
-        if data["id"] in vault_professionals:
-            if vault_professionals[data["id"]] != details_to_json(details):
+        if data["id"] in in_vault.professionals:
+            if in_vault.professionals[data["id"]] != details_to_json(details):
                 plan.problem(
                     path,
                     f"professional {data['id']} is already in this vault with different details",
@@ -232,22 +371,79 @@ def _plan(
             file_professionals.add(data["id"])
             _checked(plan, path, check_professional, details)
             plan.professionals.append((data, details))
+    known_series = _plan_series(plan, document.get("session_series", []))
     known_clients = file_clients | plan.existing["client"]
-    known_professionals = file_professionals | set(vault_professionals)
+    known_professionals = file_professionals | set(in_vault.professionals)
     for index, data in enumerate(document["clients"]):
         _plan_client(plan, f"$.clients[{index}]", data, known_clients, known_professionals)
-    attended = set(plan.existing["attendance"])
+    _check_links(plan, known_series)
+    return plan
+
+
+def _plan_series(plan: _Plan, series: list[JsonObject]) -> set[str]:
+    """The series the document's sessions may name: its own and the vault's."""
+    known = set(plan.in_vault.series)
+    for index, data in enumerate(series):
+        path = f"$.session_series[{index}]"
+        interval = plan.in_vault.series.get(data["id"])
+        if interval is not None:
+            # The same series as one already here (its sessions were imported before).
+            if interval != data["interval_weeks"]:
+                plan.problem(
+                    path,
+                    f"session series {data['id']} is already in this vault, "
+                    f"repeating every {interval} weeks, not {data['interval_weeks']}",
+                )
+            continue
+        if plan.new_id("session series", data["id"], path):
+            known.add(data["id"])
+            plan.series.append(data)
+    return known
+
+
+def _check_links(plan: _Plan, known_series: set[str]) -> None:
+    """The references that need every client planned first: sessions, series, objectives."""
+    attended = set(plan.in_vault.attendance)
     for session_data, _path in plan.sessions.values():
         attended.update(f"{session_data['id']}|{a['client_id']}" for a in session_data["attendees"])
     known_sessions = set(plan.sessions) | plan.existing["session"]
-    for client_id, data in plan.psychotherapy_notes:
-        session_id = data.get("session_id")
-        path = plan.first_seen[("psychotherapy note", data["id"])]
+
+    def check_session(path: str, client_id: str, session_id: str | None) -> None:
         if session_id and session_id not in known_sessions:
             plan.problem(path, f"session {session_id} is neither in the file nor in this vault")
         elif session_id and f"{session_id}|{client_id}" not in attended:
             plan.problem(path, f"the client did not attend session {session_id}")
-    return plan
+
+    for client_id, data in plan.psychotherapy_notes:
+        path = plan.first_seen[("psychotherapy note", data["id"])]
+        check_session(path, client_id, data.get("session_id"))
+    for record in plan.clinical:
+        if record.part.reference == "session_id":
+            check_session(record.path, record.client_id, record.data.get("session_id"))
+    for session_data, path in plan.sessions.values():
+        series_id = session_data.get("series_id")
+        if series_id and series_id not in known_series:
+            plan.problem(
+                path, f"session series {series_id} is neither in the file nor in this vault"
+            )
+        note = session_data.get("note")
+        if note:
+            _check_note_objectives(plan, f"{path}.note", session_data, note)
+
+
+def _check_note_objectives(plan: _Plan, path: str, session: JsonObject, note: JsonObject) -> None:
+    """A note names objectives of the plans of the people in its session, and no others."""
+    known: set[str] = set()
+    for attendee in session["attendees"]:
+        client_id = attendee["client_id"]
+        known |= plan.objective_keys.get(client_id, set())
+        known |= plan.in_vault.objective_keys.get(client_id, set())
+    for index, key in enumerate(note.get("objectives", [])):
+        if key not in known:
+            plan.problem(
+                f"{path}.objectives[{index}]",
+                f"objective {key} is in no treatment plan of the session's attendees",
+            )
 
 
 def _checked(plan: _Plan, path: str, check: Callable[[T], None], record: T) -> None:
@@ -292,6 +488,56 @@ def _plan_client(
     for index, note in enumerate(data.get("psychotherapy_notes", [])):
         if plan.new_id("psychotherapy note", note["id"], f"{path}.psychotherapy_notes[{index}]"):
             plan.psychotherapy_notes.append((client_id, note))
+    _plan_clinical_records(plan, path, client_id, data, known_professionals)
+
+
+def _plan_clinical_records(
+    plan: _Plan, path: str, client_id: str, data: JsonObject, known_professionals: set[str]
+) -> None:
+    """Version 2's parts of one client: each record checked as its service checks it."""
+    versions: dict[int, str] = {}
+    for part, below, record in clinical_records(data):
+        record_path = f"{path}.{below}"
+        if not plan.new_id(part.kind, record["id"], record_path):
+            continue
+        details = details_from_json(part.details_type, record)
+        try:
+            details = part.prepare(details, plan.today)
+        except InvalidInput as error:
+            plan.check(record_path, error)
+        prescriber = record.get("prescriber_id") if part.reference == "prescriber_id" else None
+        if prescriber is not None and prescriber not in known_professionals:
+            plan.problem(
+                record_path, f"professional {prescriber} is neither in the file nor in this vault"
+            )
+        if part is TREATMENT_PLANS:
+            earlier = versions.setdefault(record["version"], record_path)
+            if earlier != record_path:
+                plan.problem(
+                    record_path,
+                    f"version {record['version']} of the treatment plan is listed twice "
+                    f"(first at {earlier})",
+                )
+            _claim_plan_keys(plan, record_path, client_id, record)
+        plan.clinical.append(_ClinicalRecord(part, client_id, record, details, record_path))
+
+
+def _claim_plan_keys(plan: _Plan, path: str, client_id: str, record: JsonObject) -> None:
+    """A goal's or objective's key belongs to one client's plan (in any of its versions)."""
+    plan.objective_keys[client_id].update(objective_keys(record))
+    for key in set(plan_keys(record)):
+        if key in plan.in_vault.plan_keys:
+            plan.problem(
+                path, f"the goal or objective key {key} is used by a plan already in this vault"
+            )
+            continue
+        owner, first = plan.key_owners.setdefault(key, (client_id, path))
+        if owner != client_id:
+            plan.problem(
+                path,
+                f"the goal or objective key {key} is also used by another client's plan "
+                f"(at {first})",
+            )
 
 
 def _canonical(data: JsonObject) -> str:
@@ -382,6 +628,13 @@ def _rows(vault: Vault, plan: _Plan, now: datetime, summary: ImportSummary) -> I
         contact_row.updated_at = _stamp(data, "updated_at", contact_row.created_at)
         summary.counts["contacts"] += 1
         yield contact_row
+    for data in plan.series:
+        summary.counts["session series"] += 1
+        yield SessionSeriesRow(
+            id=data["id"],
+            interval_weeks=data["interval_weeks"],
+            created_at=_stamp(data, "created_at", now),
+        )
     for data, _path in plan.sessions.values():
         yield from _session_rows(vault, data, now, summary)
     for client_id, data, referral in plan.referrals:
@@ -408,6 +661,15 @@ def _rows(vault: Vault, plan: _Plan, now: datetime, summary: ImportSummary) -> I
             _stamp(data, "updated_at", created),
             data["id"],
         )
+    for record in plan.clinical:
+        made = _stamp(record.data, "created_at", now)
+        clinical_row: Any = record.part.new_row(
+            codec, record.client_id, record.data, record.details, made
+        )
+        if hasattr(clinical_row, "updated_at"):
+            clinical_row.updated_at = _stamp(record.data, "updated_at", made)
+        summary.counts[record.part.counted_as] += 1
+        yield clinical_row
 
 
 def _session_rows(
@@ -425,6 +687,7 @@ def _session_rows(
         created,
         data["id"],
         [attendee["id"] for attendee in attendees] if all("id" in a for a in attendees) else None,
+        series_id=data.get("series_id"),
     )
     session_row.updated_at = _stamp(data, "updated_at", created)
     summary.counts["sessions"] += 1
@@ -441,6 +704,9 @@ def _session_rows(
     note_row.updated_at = _stamp(note, "updated_at", note_created)
     summary.counts["progress notes"] += 1
     yield note_row
+    if note.get("objectives"):
+        summary.counts["objective links"] += 1
+        yield new_note_objectives_row(codec, note["id"], note["objectives"])
     for addendum in note.get("addenda", []):
         summary.counts["addenda"] += 1
         yield new_addendum_row(
@@ -469,12 +735,8 @@ def import_document(vault: Vault, document: object) -> ImportSummary:
         _raise_problems(problems)
     assert isinstance(document, dict)
     with vault.reading() as session:
-        existing = _existing_ids(session)
-        vault_professionals = {
-            row.id: details_to_json(vault.codec.open_details(row, ProfessionalDetails)[0])
-            for row in session.scalars(select(ProfessionalRow))
-        }
-    plan = _plan(document, existing, vault_professionals)
+        in_vault = _in_vault(vault, session, document)
+    plan = _plan(document, in_vault, local_date(vault.now()))
     if "practice" in document:
         _checked(
             plan,
@@ -490,17 +752,24 @@ def import_document(vault: Vault, document: object) -> ImportSummary:
 
     summary = ImportSummary()
     now = vault.now()
+    current_fee = default_fee(vault)
     with vault.transaction() as session:
         add_in_dependency_order(session, _rows(vault, plan, now, summary))
-        add_in_dependency_order(session, _settings_rows(vault, session, document, summary))
+        add_in_dependency_order(
+            session, _settings_rows(vault, session, document, current_fee, summary)
+        )
         audit.record(session, vault, AuditKind.IMPORT, detail=summary.describe()[:200])
     return summary
 
 
 def _settings_rows(
-    vault: Vault, session: Session, document: JsonObject, summary: ImportSummary
+    vault: Vault,
+    session: Session,
+    document: JsonObject,
+    current_fee: Decimal | None,
+    summary: ImportSummary,
 ) -> Iterator[Base]:
-    """The practice profile (only into a vault that has none yet) and new pick-list terms."""
+    """The practice profile and default fee (each only where the vault has none) and new terms."""
     if "practice" in document:
         incoming = details_from_json(PracticeProfile, document["practice"])
         row = session.scalar(select(PracticeProfileRow))
@@ -516,6 +785,14 @@ def _settings_rows(
                 summary.remarks.append(
                     "This vault has its own practice profile; the one in the file was not applied."
                 )
+    fee_text = document.get("settings", {}).get("default_fee")
+    if fee_text is not None:
+        if current_fee is None:
+            put_setting(session, vault, DEFAULT_FEE_SETTING, str(Decimal(fee_text)))
+        elif current_fee != Decimal(fee_text):
+            summary.remarks.append(
+                "This vault has its own default fee; the one in the file was not applied."
+            )
     known = {
         (term.category, term.label.casefold())
         for term in (

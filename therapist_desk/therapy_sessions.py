@@ -15,6 +15,7 @@ from therapist_desk.db.models import (
     ClientRow,
     ProgressNoteRow,
     SessionAttendeeRow,
+    SessionSeriesRow,
     TherapySessionRow,
 )
 from therapist_desk.db.record_codec import RecordCodec
@@ -48,6 +49,18 @@ def check_session(
     details: SessionDetails,
     client_ids: Sequence[str],
 ) -> None:
+    session_problems(starts_at, duration_minutes, details, client_ids).raise_if_any(
+        "The session cannot be saved"
+    )
+
+
+def session_problems(
+    starts_at: datetime,
+    duration_minutes: int,
+    details: SessionDetails,
+    client_ids: Sequence[str],
+) -> Problems:
+    """Everything wrong with a booking, for the caller to add to and raise."""
     problems = Problems()
     if starts_at.tzinfo is None:
         problems.add("The start time needs a time zone.")
@@ -67,7 +80,7 @@ def check_session(
     if details.fee is not None and details.fee < 0:
         problems.add("The fee cannot be negative.")
     problems.limit("Title", details.title)
-    problems.raise_if_any("The session cannot be saved")
+    return problems
 
 
 def session_from_row(codec: RecordCodec, row: TherapySessionRow) -> TherapySession:
@@ -85,7 +98,13 @@ def session_from_row(codec: RecordCodec, row: TherapySessionRow) -> TherapySessi
         )
     attendees.sort(key=lambda attendee: attendee.client_id)
     return TherapySession(
-        row.id, row.starts_at, row.duration_minutes, details, tuple(attendees), damaged
+        row.id,
+        row.starts_at,
+        row.duration_minutes,
+        details,
+        tuple(attendees),
+        damaged,
+        series_id=row.series_id,
     )
 
 
@@ -98,6 +117,7 @@ def new_session_rows(
     now: datetime,
     session_id: str | None = None,
     attendee_ids: Sequence[str] | None = None,
+    series_id: str | None = None,
 ) -> tuple[TherapySessionRow, list[SessionAttendeeRow]]:
     """A new session row and its attendee rows, linked by foreign key.
 
@@ -112,6 +132,7 @@ def new_session_rows(
         duration_minutes=duration_minutes,
         created_at=now,
         updated_at=now,
+        series_id=series_id,
         **codec.seal_details(TABLE, row_id, details),
     )
     attendees = []
@@ -128,7 +149,8 @@ def new_session_rows(
     return row, attendees
 
 
-def _load(session: Session, session_id: str) -> TherapySessionRow:
+def load_session_row(session: Session, session_id: str) -> TherapySessionRow:
+    """The session's row with its attendees, in the caller's session; raises RecordNotFound."""
     row = session.get(
         TherapySessionRow,
         session_id,
@@ -139,7 +161,7 @@ def _load(session: Session, session_id: str) -> TherapySessionRow:
     return row
 
 
-def _check_clients_exist(session: Session, client_ids: Sequence[str]) -> None:
+def check_clients_exist(session: Session, client_ids: Sequence[str]) -> None:
     found = set(session.scalars(select(ClientRow.id).where(ClientRow.id.in_(client_ids))))
     missing = [client_id for client_id in client_ids if client_id not in found]
     if missing:
@@ -152,10 +174,15 @@ def schedule_session(
     duration_minutes: int,
     details: SessionDetails,
     client_ids: Sequence[str],
+    *,
+    series_id: str | None = None,
 ) -> TherapySession:
+    """Book one session; `series_id` adds it to an existing recurring series."""
     check_session(starts_at, duration_minutes, details, client_ids)
     with vault.transaction() as session:
-        _check_clients_exist(session, client_ids)
+        check_clients_exist(session, client_ids)
+        if series_id is not None and session.get(SessionSeriesRow, series_id) is None:
+            raise RecordNotFound(f"There is no session series with id {series_id}.")
         row, attendees = new_session_rows(
             vault.codec,
             starts_at,
@@ -163,6 +190,7 @@ def schedule_session(
             details,
             [(client_id, Attendance.SCHEDULED) for client_id in client_ids],
             vault.now(),
+            series_id=series_id,
         )
         add_in_dependency_order(session, [row, *attendees])
         audit.record(
@@ -184,6 +212,7 @@ def schedule_session(
                 key=lambda attendee: attendee.client_id,
             )
         ),
+        series_id=series_id,
     )
 
 
@@ -195,7 +224,7 @@ def update_session(
     details: SessionDetails,
 ) -> TherapySession:
     with vault.transaction() as session:
-        row = _load(session, session_id)
+        row = load_session_row(session, session_id)
         check_session(starts_at, duration_minutes, details, [a.client_id for a in row.attendees])
         row.starts_at = starts_at
         row.duration_minutes = duration_minutes
@@ -213,7 +242,7 @@ def set_attendance(
     vault: Vault, session_id: str, client_id: str, attendance: Attendance
 ) -> TherapySession:
     with vault.transaction() as session:
-        row = _load(session, session_id)
+        row = load_session_row(session, session_id)
         for attendee in row.attendees:
             if attendee.client_id == client_id:
                 attendee.attendance = vault.codec.seal(
@@ -234,7 +263,7 @@ def set_attendance(
 
 def get_session(vault: Vault, session_id: str) -> TherapySession:
     with vault.reading() as session:
-        return session_from_row(vault.codec, _load(session, session_id))
+        return session_from_row(vault.codec, load_session_row(session, session_id))
 
 
 _SESSIONS = TherapySessionRow.__table__
@@ -275,7 +304,13 @@ def load_sessions(
         present = sorted(attendees.get(row.id, ()), key=lambda attendee: attendee.client_id)
         result.append(
             TherapySession(
-                row.id, row.starts_at, row.duration_minutes, details, tuple(present), damaged
+                row.id,
+                row.starts_at,
+                row.duration_minutes,
+                details,
+                tuple(present),
+                damaged,
+                series_id=row.series_id,
             )
         )
     return result
@@ -305,7 +340,7 @@ def sessions_between(vault: Vault, start: datetime, end: datetime) -> list[Thera
 def delete_session(vault: Vault, session_id: str) -> None:
     """Remove a session booked by mistake; one with a progress note stays."""
     with vault.transaction() as session:
-        row = _load(session, session_id)
+        row = load_session_row(session, session_id)
         has_note = session.scalar(
             select(ProgressNoteRow.id).where(ProgressNoteRow.session_id == session_id)
         )

@@ -14,10 +14,20 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from therapist_desk import (
+    diagnoses,
+    fees,
+    measures,
+    medications,
+    risk,
+    significant_dates,
+    treatment_plans,
+)
 from therapist_desk.clients import create_client, list_clients
 from therapist_desk.contacts import add_contact, list_contacts
 from therapist_desk.db.models import (
     AuditEventRow,
+    NoteObjectivesRow,
     PracticeProfileRow,
     VaultSettingRow,
     VocabularyTermRow,
@@ -29,12 +39,21 @@ from therapist_desk.domain.records import (
     AuditEventDetails,
     ClientDetails,
     ContactDetails,
+    DiagnosisDetails,
+    MeasureDetails,
+    MedicationDetails,
     NoteContent,
+    NoteObjectivesDetails,
+    PaymentDetails,
     PracticeProfile,
     ProfessionalDetails,
     PsychotherapyNoteDetails,
     ReferralDetails,
+    RiskAssessmentDetails,
+    SafetyPlanDetails,
     SessionDetails,
+    SignificantDateDetails,
+    TreatmentPlanDetails,
     VaultSettingDetails,
     VocabularyTermDetails,
 )
@@ -42,9 +61,14 @@ from therapist_desk.domain.vocabulary import (
     Attendance,
     ClientStatus,
     ContactRole,
+    DiagnosisStatus,
+    Ideation,
+    MeasureKind,
     NoteFormat,
+    PaymentMethod,
     ProfessionalRole,
     ReferralStatus,
+    RiskLevel,
     SessionKind,
     TermCategory,
 )
@@ -76,6 +100,15 @@ DETAILS_OF_TABLE: dict[str, type[Any]] = {
     "vocabulary_terms": VocabularyTermDetails,
     "audit_events": AuditEventDetails,
     "vault_settings": VaultSettingDetails,
+    "treatment_plans": TreatmentPlanDetails,
+    "note_objectives": NoteObjectivesDetails,
+    "diagnoses": DiagnosisDetails,
+    "medications": MedicationDetails,
+    "measures": MeasureDetails,
+    "risk_assessments": RiskAssessmentDetails,
+    "safety_plans": SafetyPlanDetails,
+    "significant_dates": SignificantDateDetails,
+    "payments": PaymentDetails,
 }
 
 
@@ -194,13 +227,94 @@ def fill_every_table(vault: Vault) -> Filled:
         [amira.id, jonas.id],
     )
     save_draft(vault, couple.id, NoteContent(format=NoteFormat.FREE, sections={"note": "Draft."}))
+    plan = treatment_plans.save_plan(
+        vault,
+        amira.id,
+        TreatmentPlanDetails(
+            approaches=("Cognitive behavioural therapy (CBT)",),
+            presenting_problems="Low mood and poor sleep.",
+            goals=(
+                treatment_plans.new_goal(
+                    "Sleep through most nights",
+                    (treatment_plans.new_objective("Keep a sleep diary for two weeks"),),
+                ),
+            ),
+            start_date=date(2024, 1, 8),
+            review_date=date(2024, 4, 8),
+            notes="Review with the GP's letter.",
+        ),
+    )
+    objective_key = plan.details.goals[0].objectives[0].key
+    couple_note = get_note_for_session(vault, couple.id)
+    assert couple_note is not None
+    treatment_plans.set_note_objectives(vault, couple_note.id, (objective_key,))
+    diagnosis = diagnoses.add_diagnosis(
+        vault,
+        amira.id,
+        DiagnosisDetails(
+            code="F41.1", status=DiagnosisStatus.CONFIRMED, diagnosed_on=date(2024, 1, 20)
+        ),
+    )
+    medication = medications.add_medication(
+        vault,
+        amira.id,
+        MedicationDetails(
+            name="Sertraline", dose="50 mg", frequency="once a day", started_on=date(2024, 2, 5)
+        ),
+        prescriber_id=professional.id,
+    )
+    measure = measures.add_measure(
+        vault,
+        amira.id,
+        MeasureDetails(
+            kind=MeasureKind.PHQ9, taken_on=last_week.date(), items=(1, 2, 1, 1, 0, 1, 1, 0, 1)
+        ),
+        session_id=individual.id,
+    )
+    assessment = risk.add_risk_assessment(
+        vault,
+        amira.id,
+        RiskAssessmentDetails(
+            assessed_on=last_week.date(),
+            ideation=Ideation.PASSIVE,
+            ideation_details="Fleeting thoughts of not waking up.",
+            protective_factors="Her brother; her cat.",
+            level=RiskLevel.LOW,
+        ),
+    )
+    safety_plan = risk.save_safety_plan(
+        vault,
+        amira.id,
+        SafetyPlanDetails(warning_signs="Not sleeping", people_to_ask="Samir (brother)"),
+    )
+    anniversary = significant_dates.add_significant_date(
+        vault,
+        amira.id,
+        SignificantDateDetails(
+            label="Anniversary of her mother's death", falls_on=date(2019, 3, 14)
+        ),
+    )
+    payment = fees.record_payment(
+        vault,
+        amira.id,
+        PaymentDetails(
+            amount=Decimal("90.00"), paid_on=last_week.date(), method=PaymentMethod.BANK_TRANSFER
+        ),
+        session_id=individual.id,
+    )
     add_term(vault, TermCategory.INTERVENTION, "Compassion-focused imagery")
     set_setting(vault, BACKUP_FOLDER, "/media/usb/therapy-backups")
     with vault.reading() as session:
         profile_id = session.scalars(select(PracticeProfileRow.id)).one()
         term_id = session.scalars(select(VocabularyTermRow.id)).one()
         event_id = session.scalars(select(AuditEventRow.id).order_by(AuditEventRow.seq)).first()
-        setting_id = session.scalars(select(VaultSettingRow.id)).one()
+        # The demo practice may have written settings and links of its own.
+        setting_id = session.scalars(
+            select(VaultSettingRow.id).where(VaultSettingRow.key == BACKUP_FOLDER)
+        ).one()
+        link_id = session.scalars(
+            select(NoteObjectivesRow.id).where(NoteObjectivesRow.note_id == couple_note.id)
+        ).one()
     assert event_id is not None
     row_in = {
         "practice_profile": profile_id,
@@ -216,6 +330,15 @@ def fill_every_table(vault: Vault) -> Filled:
         "vocabulary_terms": term_id,
         "audit_events": event_id,
         "vault_settings": setting_id,
+        "treatment_plans": plan.id,
+        "note_objectives": link_id,
+        "diagnoses": diagnosis.id,
+        "medications": medication.id,
+        "measures": measure.id,
+        "risk_assessments": assessment.id,
+        "safety_plans": safety_plan.id,
+        "significant_dates": anniversary.id,
+        "payments": payment.id,
     }
     missing = {table.name for table in sealed_tables()} - set(row_in)
     assert not missing, f"fill_every_table does not fill {missing}; extend it"
@@ -256,6 +379,25 @@ def read_everything(vault: Vault) -> ReadBack:
             record("psychotherapy_notes", process_note.id, process_note.damaged)
         for referral in referrals_for_client(vault, client.id):
             record("referrals", referral.id, referral.damaged)
+        for plan in treatment_plans.plan_versions(vault, client.id):
+            record("treatment_plans", plan.id, plan.damaged)
+        listed = diagnoses.list_diagnoses(vault, client.id)
+        for diagnosis in (*listed.current, *listed.resolved):
+            record("diagnoses", diagnosis.id, diagnosis.damaged)
+        taken = medications.list_medications(vault, client.id)
+        for medication in (*taken.current, *taken.past):
+            record("medications", medication.id, medication.damaged)
+        for measure in measures.list_measures(vault, client.id):
+            record("measures", measure.id, measure.damaged)
+        for assessment in risk.list_risk_assessments(vault, client.id):
+            record("risk_assessments", assessment.id, assessment.damaged)
+        safety_plan = risk.get_safety_plan(vault, client.id)
+        if safety_plan is not None:
+            record("safety_plans", safety_plan.id, safety_plan.damaged)
+        for significant in significant_dates.list_significant_dates(vault, client.id):
+            record("significant_dates", significant.id, significant.damaged)
+        for payment in fees.payments_for_client(vault, client.id):
+            record("payments", payment.id, payment.damaged)
     for professional in list_professionals(vault):
         record("professionals", professional.id, professional.damaged)
     # practice.get_profile and terms.custom_terms do not report damaged fields,
@@ -273,6 +415,10 @@ def read_everything(vault: Vault) -> ReadBack:
         for setting_row in session.scalars(select(VaultSettingRow)):
             _, fields = vault.codec.open_details(setting_row, VaultSettingDetails)
             record("vault_settings", setting_row.id, fields)
+        # treatment_plans.note_objectives returns keys only, without damage.
+        for link_row in session.scalars(select(NoteObjectivesRow)):
+            _, fields = vault.codec.open_details(link_row, NoteObjectivesDetails)
+            record("note_objectives", link_row.id, fields)
     return ReadBack(rows, damaged)
 
 

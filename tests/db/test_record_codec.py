@@ -103,6 +103,11 @@ def _strategy_for(annotation: Any) -> st.SearchStrategy[Any]:
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
         return st.sampled_from(list(annotation))
     if typing.get_origin(annotation) is tuple:
+        (item, *_rest) = typing.get_args(annotation)
+        if item is int:
+            return st.lists(st.integers(), max_size=9).map(tuple)
+        if isinstance(item, type) and dataclasses.is_dataclass(item):
+            return st.lists(details_strategy(item), max_size=3).map(tuple)
         return st.lists(TEXT, max_size=4).map(tuple)
     if typing.get_origin(annotation) is dict:
         return st.dictionaries(TEXT, TEXT, max_size=4)

@@ -19,16 +19,26 @@ import pytest
 
 from tests.db.conftest import Reopen
 from tests.db.populate import DETAILS_OF_TABLE, Filled, fill_every_table
-from therapist_desk import audit
+from therapist_desk import (
+    audit,
+    diagnoses,
+    fees,
+    measures,
+    medications,
+    risk,
+    significant_dates,
+    treatment_plans,
+)
 from therapist_desk.clients import create_client, get_client
 from therapist_desk.contacts import list_contacts
 from therapist_desk.db.base import Base
-from therapist_desk.db.models import ProgressNoteRow, PsychotherapyNoteRow
+from therapist_desk.db.models import NoteObjectivesRow, ProgressNoteRow, PsychotherapyNoteRow
 from therapist_desk.domain.records import (
     AddendumDetails,
     AttendeeDetails,
     ClientDetails,
     NoteContent,
+    NoteObjectivesDetails,
     PsychotherapyNoteDetails,
     SessionDetails,
     VaultSettingDetails,
@@ -84,6 +94,11 @@ def _unusual(annotation: Any, text: str, index: int) -> Any:
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
         return list(annotation)[-1]  # never the default
     if typing.get_origin(annotation) is tuple:
+        (item, *_rest) = typing.get_args(annotation)
+        if item is int:
+            return (0, 3, 100, -1)
+        if dataclasses.is_dataclass(item):
+            return (_nested(item, text, index), _nested(item, f"{text}²", index + 1))
         return (text, "Graded exposure", text)
     if typing.get_origin(annotation) is dict:
         return {"note": text, "plan": f"{text}!"}
@@ -95,6 +110,20 @@ def _unusual(annotation: Any, text: str, index: int) -> Any:
         Decimal: Decimal("1234.50"),
     }
     return plain[annotation]
+
+
+def _nested(record_type: Any, text: str, index: int) -> Any:
+    """A nested record (a plan's goal, an objective) with every field set, keys included."""
+    hints = typing.get_type_hints(record_type)
+    values: dict[str, Any] = {}
+    for position, field in enumerate(dataclasses.fields(record_type)):
+        annotation = hints[field.name]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            (annotation,) = [a for a in typing.get_args(annotation) if a is not type(None)]
+        values[field.name] = (
+            f"key-{index}-{position}" if field.name == "key" else _unusual(annotation, text, index)
+        )
+    return record_type(**values)
 
 
 def overwrite_every_table(
@@ -136,6 +165,23 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
     ]
     professional = get_professional(vault, ids["professionals"])
     referral = get_referral(vault, ids["referrals"])
+    plan = treatment_plans.get_plan(vault, ids["treatment_plans"])
+    diagnosis = diagnoses.get_diagnosis(vault, ids["diagnoses"])
+    medication = medications.get_medication(vault, ids["medications"])
+    measure = measures.get_measure(vault, ids["measures"])
+    assessment = risk.get_risk_assessment(vault, ids["risk_assessments"])
+    safety_plan = risk.get_safety_plan(vault, ids["clients"])
+    assert safety_plan is not None and safety_plan.id == ids["safety_plans"]
+    (significant,) = [
+        d
+        for d in significant_dates.list_significant_dates(vault, ids["clients"])
+        if d.id == ids["significant_dates"]
+    ]
+    payment = fees.get_payment(vault, ids["payments"])
+    with vault.reading() as session:
+        link_row = session.get(NoteObjectivesRow, ids["note_objectives"])
+        assert link_row is not None
+        link, link_damaged = vault.codec.open_details(link_row, NoteObjectivesDetails)
     damaged = [
         client.damaged,
         contact.damaged,
@@ -146,6 +192,15 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
         process_note.damaged,
         professional.damaged,
         referral.damaged,
+        plan.damaged,
+        diagnosis.damaged,
+        medication.damaged,
+        measure.damaged,
+        assessment.damaged,
+        safety_plan.damaged,
+        significant.damaged,
+        payment.damaged,
+        link_damaged,
     ]
     assert all(fields == () for fields in damaged), damaged
     (term,) = custom_terms(vault)
@@ -171,6 +226,15 @@ def read_back_through_services(vault: Vault, filled: Filled) -> dict[str, Any]:
         "professionals": professional.details,
         "referrals": referral.details,
         "vocabulary_terms": term,
+        "treatment_plans": plan.details,
+        "note_objectives": link,
+        "diagnoses": diagnosis.details,
+        "medications": medication.details,
+        "measures": measure.details,
+        "risk_assessments": assessment.details,
+        "safety_plans": safety_plan.details,
+        "significant_dates": significant.details,
+        "payments": payment.details,
     }
 
 

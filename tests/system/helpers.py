@@ -6,6 +6,7 @@ fast test key derivation, reading the passphrase from standard input.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -383,6 +384,276 @@ def _session(
         "note": note,
         "created_at": starts_at.isoformat(),
         "updated_at": starts_at.isoformat(),
+    }
+
+
+#: The lists version 2 adds under each client (the safety plan is one object, or null).
+CLINICAL_LISTS = (
+    "treatment_plans",
+    "diagnoses",
+    "medications",
+    "measures",
+    "risk_assessments",
+    "significant_dates",
+    "payments",
+)
+
+
+def as_version_2(document: JsonObject) -> JsonObject:
+    """What an export writes today for the records of a version-1 export.
+
+    The same records; the format tag is version 2's, and version 2's parts are
+    there but empty (no clinical record, no series, no objectives worked on).
+    """
+    upgraded = copy.deepcopy(document)
+    upgraded["format"] = "therapist-desk/2"
+    if "practice" in upgraded:  # the whole vault was exported, settings included
+        upgraded.setdefault("settings", {"default_fee": None})
+    upgraded.setdefault("session_series", [])
+    for client in upgraded["clients"]:
+        for session in client["sessions"]:
+            session.setdefault("series_id", None)
+            if session["note"] is not None:
+                session["note"].setdefault("objectives", [])
+        for key in CLINICAL_LISTS:
+            client.setdefault(key, [])
+        client.setdefault("safety_plan", None)
+    return upgraded
+
+
+def build_clinical_document(text: Callable[[str], str]) -> JsonObject:
+    """`build_document` in version 2, its first client given every kind of clinical record.
+
+    Client 0 has a treatment plan in two versions (goals, objectives and their
+    interventions), two diagnoses, a current and a past medication (the first
+    prescribed by the document's professional), a PHQ-9, a GAD-7, an own scale
+    and a SUDS rating, a risk assessment, a safety plan, a significant date,
+    and two payments; its two individual sessions form a weekly series, and
+    the notes of its first session and of the couple session name objectives
+    of the plan. Ids and keys are new on every call.
+    """
+    document = build_document(text)
+    document["format"] = "therapist-desk/2"
+    document["settings"] = {"default_fee": "85.00"}
+    client = document["clients"][0]
+    professional_id = document["professionals"][0]["id"]
+    first, second, couple = client["sessions"][:3]
+    series_id = _new_id()
+    document["session_series"] = [
+        {"id": series_id, "interval_weeks": 1, "created_at": "2024-02-01T09:00:00+00:00"}
+    ]
+    for each in document["clients"][1:]:
+        for key in CLINICAL_LISTS:
+            each[key] = []
+        each["safety_plan"] = None
+    for session in (first, second):
+        session["series_id"] = series_id
+    goal_key, sleep_key, diary_key, walk_key = (_new_id() for _ in range(4))
+    first_version: JsonObject = {
+        "id": _new_id(),
+        "version": 1,
+        "approaches": [text("plan-approach")],
+        "presenting_problems": text("plan-presenting_problems"),
+        "goals": [
+            {
+                "key": goal_key,
+                "text": text("plan-goal"),
+                "objectives": [
+                    {
+                        "key": sleep_key,
+                        "text": text("plan-objective-sleep"),
+                        "target_date": "2024-04-01",
+                        "status": "in_progress",
+                        "interventions": [text("plan-objective-intervention")],
+                    },
+                    {
+                        "key": diary_key,
+                        "text": text("plan-objective-diary"),
+                        "target_date": None,
+                        "status": "not_started",
+                        "interventions": [],
+                    },
+                ],
+            }
+        ],
+        "start_date": "2024-01-08",
+        "review_date": "2024-04-08",
+        "notes": text("plan-notes"),
+        "created_at": "2024-01-08T10:00:00+00:00",
+        "updated_at": "2024-01-20T10:00:00+00:00",
+    }
+    second_version = copy.deepcopy(first_version)
+    second_version.update(
+        id=_new_id(),
+        version=2,
+        review_date="2024-07-08",
+        created_at="2024-04-08T10:00:00+00:00",
+        updated_at="2024-04-08T10:00:00+00:00",
+    )
+    revised_goal = second_version["goals"][0]
+    revised_goal["objectives"][0]["status"] = "met"
+    revised_goal["objectives"].append(
+        {
+            "key": walk_key,
+            "text": text("plan-objective-walk"),
+            "target_date": "2024-06-01",
+            "status": "not_started",
+            "interventions": [text("plan-objective-walk-intervention")],
+        }
+    )
+    client["treatment_plans"] = [first_version, second_version]
+    first["note"]["objectives"] = [sleep_key, diary_key]
+    couple["note"]["objectives"] = [sleep_key]
+    client["diagnoses"] = [
+        {
+            "id": _new_id(),
+            "code": "F32.0",
+            "label": text("diagnosis2-label"),
+            "status": "resolved",
+            "diagnosed_on": "2023-05-02",
+            "resolved_on": "2023-12-01",
+            "notes": "",
+            "created_at": created_on("2023-05-02"),
+            "updated_at": created_on("2023-12-01"),
+        },
+        {
+            "id": _new_id(),
+            "code": "F41.1",
+            "label": text("diagnosis-label"),
+            "status": "confirmed",
+            "diagnosed_on": "2024-01-15",
+            "resolved_on": None,
+            "notes": text("diagnosis-notes"),
+            "created_at": created_on("2024-01-15"),
+            "updated_at": created_on("2024-01-15"),
+        },
+    ]
+    client["medications"] = [
+        {
+            "id": _new_id(),
+            "prescriber_id": None,
+            "name": text("medication2-name"),
+            "dose": "",
+            "frequency": "",
+            "prescriber_name": text("medication2-prescriber_name"),
+            "started_on": "2023-06-01",
+            "stopped_on": "2023-09-01",
+            "notes": "",
+            "created_at": created_on("2023-06-01"),
+            "updated_at": created_on("2023-09-01"),
+        },
+        {
+            "id": _new_id(),
+            "prescriber_id": professional_id,
+            "name": text("medication-name"),
+            "dose": text("medication-dose"),
+            "frequency": text("medication-frequency"),
+            "prescriber_name": "",
+            "started_on": "2024-01-20",
+            "stopped_on": None,
+            "notes": text("medication-notes"),
+            "created_at": created_on("2024-01-20"),
+            "updated_at": created_on("2024-01-20"),
+        },
+    ]
+    client["measures"] = [
+        _measure(text, "phq9", [1, 2, 1, 0, 2, 1, 0, 1, 0], first["id"]),
+        _measure(text, "gad7", [1, 1, 2, 0, 1, 1, 0], first["id"]),
+        _measure(text, "scale", [6], None, label=text("measure-scale-label")),
+        _measure(text, "suds", [45], second["id"]),
+    ]
+    client["risk_assessments"] = [
+        {
+            "id": _new_id(),
+            "assessed_on": "2024-02-05",
+            "ideation": "passive",
+            "ideation_details": text("risk-ideation_details"),
+            "has_plan": False,
+            "plan_details": "",
+            "has_intent": False,
+            "intent_details": "",
+            "access_to_means": True,
+            "means_details": text("risk-means_details"),
+            "history": text("risk-history"),
+            "protective_factors": text("risk-protective_factors"),
+            "level": "moderate",
+            "actions": text("risk-actions"),
+            "created_at": created_on("2024-02-05"),
+        }
+    ]
+    client["safety_plan"] = {
+        "id": _new_id(),
+        **{
+            part: text(f"safety_plan-{part}")
+            for part in (
+                "warning_signs",
+                "coping_strategies",
+                "distractions",
+                "people_to_ask",
+                "professionals",
+                "safe_environment",
+                "reasons_for_living",
+            )
+        },
+        "created_at": created_on("2024-02-05"),
+        "updated_at": created_on("2024-02-12"),
+    }
+    client["significant_dates"] = [
+        {
+            "id": _new_id(),
+            "label": text("significant_date-label"),
+            "falls_on": "2019-10-03",
+            "yearly": True,
+            "remind_days_before": 14,
+            "notes": text("significant_date-notes"),
+            "created_at": created_on("2024-01-08"),
+        }
+    ]
+    client["payments"] = [
+        {
+            "id": _new_id(),
+            "session_id": first["id"],
+            "amount": "85.00",
+            "paid_on": "2024-02-05",
+            "method": "card",
+            "reference": text("payment-reference"),
+            "created_at": created_on("2024-02-05"),
+        },
+        {
+            "id": _new_id(),
+            "session_id": None,
+            "amount": "40.00",
+            "paid_on": "2024-03-01",
+            "method": "bank_transfer",
+            "reference": "",
+            "created_at": created_on("2024-03-01"),
+        },
+    ]
+    return document
+
+
+def created_on(day: str) -> str:
+    """A timestamp on `day` (records of the built documents are entered at nine)."""
+    return f"{day}T09:00:00+00:00"
+
+
+def _measure(
+    text: Callable[[str], str],
+    kind: str,
+    items: list[int],
+    session_id: str | None,
+    *,
+    label: str = "",
+) -> JsonObject:
+    return {
+        "id": _new_id(),
+        "session_id": session_id,
+        "kind": kind,
+        "taken_on": "2024-02-05",
+        "items": items,
+        "label": label,
+        "notes": text(f"measure-{kind}-notes"),
+        "created_at": created_on("2024-02-05"),
     }
 
 

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,11 +113,11 @@ def test_a_save_on_a_full_disk_fails_and_the_last_saved_draft_is_intact(tmp_path
         assert check_vault(reopened) == []
 
 
-def _vault_with_a_long_note_last(data_dir: Path) -> tuple[VaultPaths, int]:
-    """A vault whose last pages hold one long note, and the size of the rest of it.
+def _vault_with_long_notes_last(data_dir: Path) -> tuple[VaultPaths, int]:
+    """A vault whose last pages hold two long notes, and the size of the rest of it.
 
     A file-size limit just above that size is a disk that is full for a backup
-    or an export (each needs room for the long note) but not for the vault's
+    or an export (each needs room for the long notes) but not for the vault's
     own small writes when it is opened and closed: those go into the first
     pages, and the free pages left there by a removed contact take any growth.
     """
@@ -133,7 +133,12 @@ def _vault_with_a_long_note_last(data_dir: Path) -> tuple[VaultPaths, int]:
             name: " ".join(f"{name} {number}: went on about the garden" for number in range(4000))
             for name in ("subjective", "objective", "assessment", "plan")
         }
-        save_draft(vault, session.id, NoteContent(format=NoteFormat.SOAP, sections=sections))
+        # Two long notes: together they are more than twice the rest of the vault.
+        later = schedule_session(
+            vault, MONDAY + timedelta(days=7), 50, SessionDetails(), [client.id]
+        )
+        for each in (session, later):
+            save_draft(vault, each.id, NoteContent(format=NoteFormat.SOAP, sections=sections))
         remove_contact(vault, contact.id)
         with vault.engine.connect() as connection:
             assert connection.execute(text("PRAGMA freelist_count")).scalar_one() > 10
@@ -169,7 +174,7 @@ def _assert_untouched(paths: VaultPaths, exported: JsonObject) -> None:
 
 
 def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_file(tmp_path: Path) -> None:
-    paths, limit = _vault_with_a_long_note_last(tmp_path / "vault")
+    paths, limit = _vault_with_long_notes_last(tmp_path / "vault")
     exported = export_in_process(paths.data_dir, include_psychotherapy_notes=True)
     assert paths.database.stat().st_size > 2 * limit, "the backup must not fit"
     drive = tmp_path / "drive"
@@ -191,7 +196,7 @@ def test_a_backup_onto_a_full_disk_says_so_and_leaves_no_partial_file(tmp_path: 
 
 
 def test_an_export_onto_a_full_disk_says_so_and_leaves_no_partial_file(tmp_path: Path) -> None:
-    paths, limit = _vault_with_a_long_note_last(tmp_path / "vault")
+    paths, limit = _vault_with_long_notes_last(tmp_path / "vault")
     exported = export_in_process(paths.data_dir, include_psychotherapy_notes=True)
     assert len(json.dumps(exported)) > 2 * limit, "the export must not fit"
     outside = tmp_path / "outside"
@@ -219,7 +224,7 @@ def test_an_export_onto_a_full_disk_says_so_and_leaves_no_partial_file(tmp_path:
 
 
 def test_a_disk_full_for_the_vault_too_still_ends_in_one_clear_line(tmp_path: Path) -> None:
-    paths, _limit = _vault_with_a_long_note_last(tmp_path / "vault")
+    paths, _limit = _vault_with_long_notes_last(tmp_path / "vault")
     drive = tmp_path / "drive"
     drive.mkdir()
 

@@ -17,6 +17,7 @@ import pytest
 
 from tests.system.helpers import (
     JsonObject,
+    build_clinical_document,
     build_document,
     copy_vault,
     export_in_process,
@@ -53,7 +54,8 @@ def assert_only_opened_and_closed(data_dir: Path) -> None:
 @pytest.fixture(scope="module")
 def target(tmp_path_factory: pytest.TempPathFactory) -> Target:
     paths = make_vault(tmp_path_factory.mktemp("import-target") / "vault")
-    document = build_document(lambda place: f"Text of {place}")
+    # Its first client has a clinical record, which a refused import must leave alone too.
+    document = build_clinical_document(lambda place: f"Text of {place}")
     with open_vault(paths.data_dir) as vault:
         import_document(vault, document)
     return Target(
@@ -67,6 +69,11 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Target:
 def _fresh() -> JsonObject:
     """A valid document with new ids; each case breaks it in its own way."""
     return build_document(lambda place: f"New text of {place}")
+
+
+def _fresh_clinical() -> JsonObject:
+    """A valid version-2 document with new ids, its first client with every clinical record."""
+    return build_clinical_document(lambda place: f"New text of {place}")
 
 
 def _encode(document: JsonObject) -> bytes:
@@ -278,7 +285,7 @@ def several_problems_at_once(target: Target) -> Case:
 
 def several_schema_problems_at_once(_target: Target) -> Case:
     document = _fresh()
-    document["format"] = "therapist-desk/2"
+    document["format"] = "therapist-desk/3"
     document["clients"][0]["email"] = None
     document["clients"][1]["sessions"][0]["fee"] = "ninety"
     document["clients"][2]["surname"] = "Extra"
@@ -286,11 +293,192 @@ def several_schema_problems_at_once(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$.format: 'therapist-desk/1' was expected",
+            "$.format: 'therapist-desk/3' was written by a newer version of Therapist Desk",
             "$.clients[0].email: None is not of type 'string'",
             "$.clients[1].sessions[0].fee: 'ninety' is not an amount written as text",
             "$.clients[2]: Additional properties are not allowed ('surname' was unexpected)",
             "$.vocabulary[0].category: 'school' is not one of",
+        ),
+    )
+
+
+# -- the clinical record (version 2) ----------------------------------------------------
+
+
+def measures_that_cannot_be_scored(_target: Target) -> Case:
+    document = _fresh_clinical()
+    phq9, gad7, scale, suds = document["clients"][0]["measures"]
+    phq9["items"] = phq9["items"][:8]
+    gad7["items"][2] = 4
+    scale["items"] = [11]
+    suds["items"] = [40, 50]
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].measures[0]: The PHQ-9 has 9 items; 8 were answered.",
+            "$.clients[0].measures[1]: GAD-7 item 3 is answered 0 to 3, not 4.",
+            "$.clients[0].measures[2]: A 0–10 scale rating is 0 to 10, not 11.",
+            "$.clients[0].measures[3]: A SUDS rating is one number; 2 were given.",
+        ),
+    )
+
+
+def diagnoses_the_program_would_not_save(_target: Target) -> Case:
+    document = _fresh_clinical()
+    resolved, confirmed = document["clients"][0]["diagnoses"]
+    assert (resolved["status"], confirmed["status"]) == ("resolved", "confirmed")
+    confirmed["code"] = "X99.9"
+    resolved["resolved_on"] = None
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].diagnoses[0]: A resolved diagnosis needs the date it was resolved.",
+            "$.clients[0].diagnoses[1]: X99.9 is not an ICD-10 code for mental health",
+        ),
+    )
+
+
+def objectives_in_no_plan_of_the_session(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client, other = document["clients"][:2]
+    other_plan = copy.deepcopy(client["treatment_plans"][0])
+    other_plan["id"] = "0b1d7a54-6a36-4c3e-9f4b-1f6f1f9d8a01"
+    other_plan["goals"] = [
+        {
+            "key": "goal-of-the-other-client",
+            "text": "Their own goal",
+            "objectives": [{"key": "objective-of-the-other-client", "text": "Their own step"}],
+        }
+    ]
+    other["treatment_plans"] = [other_plan]
+    individual, draft = client["sessions"][:2]
+    individual["note"]["objectives"].append("objective-of-the-other-client")
+    draft["note"]["objectives"] = ["no-such-objective"]
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].sessions[0].note.objectives[2]: objective "
+            "objective-of-the-other-client is in no treatment plan of the session's attendees",
+            "$.clients[0].sessions[1].note.objectives[0]: objective no-such-objective "
+            "is in no treatment plan of the session's attendees",
+        ),
+    )
+
+
+def negative_amounts(_target: Target) -> Case:
+    document = _fresh_clinical()
+    document["clients"][0]["payments"][0]["amount"] = "-90.00"
+    document["settings"]["default_fee"] = "-1"
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].payments[0].amount: '-90.00' is not an amount written as text",
+            "$.settings.default_fee: '-1' is not an amount written as text",
+        ),
+    )
+
+
+def payments_the_program_would_not_save(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client, _other, third = document["clients"]
+    for_session, on_account = client["payments"]
+    for_session["amount"] = "0"
+    on_account["paid_on"] = "2999-01-01"
+    third["payments"] = [
+        {
+            "id": "5a8f2a52-2f7e-4a41-8f0e-2f0b9f0d6c11",
+            "session_id": for_session["session_id"],  # the first client's individual session
+            "amount": "85.00",
+            "paid_on": "2024-02-05",
+        }
+    ]
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].payments[0]: The amount must be more than zero.",
+            "$.clients[0].payments[1]: The payment date (2999-01-01) is in the future.",
+            f"$.clients[2].payments[0]: the client did not attend session "
+            f"{for_session['session_id']}",
+        ),
+    )
+
+
+def clinical_references_that_lead_nowhere(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client = document["clients"][0]
+    nowhere = "3f2504e0-4f89-41d3-9a0c-0305e82c3303"
+    client["medications"][1]["prescriber_id"] = nowhere
+    client["measures"][0]["session_id"] = nowhere
+    client["sessions"][0]["series_id"] = nowhere
+    return Case(
+        _encode(document),
+        (
+            f"$.clients[0].sessions[0]: session series {nowhere} is neither in the file "
+            "nor in this vault",
+            f"$.clients[0].medications[1]: professional {nowhere} is neither in the file "
+            "nor in this vault",
+            f"$.clients[0].measures[0]: session {nowhere} is neither in the file nor in this vault",
+        ),
+    )
+
+
+def clinical_records_the_program_would_not_save(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client = document["clients"][0]
+    client["treatment_plans"][1]["version"] = 1
+    client["medications"][0]["stopped_on"] = "2023-05-01"  # before it was started
+    client["risk_assessments"][0].update(level="high", actions=" ")
+    for part in ("warning_signs", "coping_strategies", "distractions", "people_to_ask"):
+        client["safety_plan"][part] = ""
+    for part in ("professionals", "safe_environment", "reasons_for_living"):
+        client["safety_plan"][part] = " "
+    client["significant_dates"][0]["label"] = "  "
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].treatment_plans[1]: version 1 of the treatment plan is listed twice "
+            "(first at $.clients[0].treatment_plans[0])",
+            "$.clients[0].medications[0]: The stop date (2023-05-01) is before the start date",
+            "$.clients[0].risk_assessments[0]: A high risk needs the actions taken",
+            "$.clients[0].safety_plan: A safety plan needs at least one of its parts filled in.",
+            "$.clients[0].significant_dates[0]: A name for the date is required.",
+        ),
+    )
+
+
+def plan_keys_of_another_client(target: Target) -> Case:
+    """A goal or objective belongs to one client, whether that client is in the file or not."""
+    document = _fresh_clinical()
+    _client, other, third = document["clients"]
+    in_vault = copy.deepcopy(target.document["clients"][0]["treatment_plans"][0])
+    in_vault["id"] = "7c0e7a4e-3d0a-4f55-8a53-0a4c2f1b9e21"
+    other["treatment_plans"] = [in_vault]
+    in_file = copy.deepcopy(document["clients"][0]["treatment_plans"][0])
+    in_file["id"] = "7c0e7a4e-3d0a-4f55-8a53-0a4c2f1b9e22"
+    third["treatment_plans"] = [in_file]
+    vault_goal, file_goal = in_vault["goals"][0]["key"], in_file["goals"][0]["key"]
+    return Case(
+        _encode(document),
+        (
+            f"$.clients[1].treatment_plans[0]: the goal or objective key {vault_goal} "
+            "is used by a plan already in this vault",
+            f"$.clients[2].treatment_plans[0]: the goal or objective key {file_goal} "
+            "is also used by another client's plan (at $.clients[0].treatment_plans[0])",
+        ),
+    )
+
+
+def clinical_record_in_a_version_1_document(_target: Target) -> Case:
+    document = _fresh_clinical()
+    document["format"] = "therapist-desk/1"
+    return Case(
+        _encode(document),
+        (
+            "$: Additional properties are not allowed ('session_series', 'settings' were "
+            "unexpected)",
+            "$.clients[0]: Additional properties are not allowed ('diagnoses', 'measures', ",
+            "$.clients[0].sessions[0].note: Additional properties are not allowed "
+            "('objectives' was unexpected)",
         ),
     )
 
@@ -314,6 +502,15 @@ CASES: list[Callable[[Target], Case]] = [
     signed_note_does_not_match_its_hash,
     several_problems_at_once,
     several_schema_problems_at_once,
+    measures_that_cannot_be_scored,
+    diagnoses_the_program_would_not_save,
+    objectives_in_no_plan_of_the_session,
+    negative_amounts,
+    payments_the_program_would_not_save,
+    clinical_references_that_lead_nowhere,
+    clinical_records_the_program_would_not_save,
+    plan_keys_of_another_client,
+    clinical_record_in_a_version_1_document,
 ]
 
 
@@ -363,6 +560,21 @@ def test_the_unbroken_document_imports(tmp_path: Path, target: Target) -> None:
         "Imported 3 clients, 3 contacts, 4 sessions, 4 progress notes, 2 addenda, 1 referrals, "
         "1 professionals, 2 psychotherapy notes"
     )
+
+
+def test_the_unbroken_clinical_document_imports(tmp_path: Path, target: Target) -> None:
+    """The clinical cases above fail for their own fault too."""
+    data_dir = copy_vault(target.data_dir, tmp_path / "vault")
+    good = tmp_path / "good.json"
+    good.write_bytes(_encode(_fresh_clinical()))
+
+    result = run_cli("import", good, "--data-dir", data_dir, "--passphrase-stdin")
+
+    assert result.returncode == ExitStatus.OK, result.stderr
+    assert (
+        "1 session series, 2 treatment plan versions, 2 diagnoses, 2 medications, 4 measures, "
+        "1 risk assessments, 1 safety plans, 1 significant dates, 2 payments, 2 objective links"
+    ) in result.stdout
 
 
 def test_a_copy_of_a_session_that_differs_is_refused(tmp_path: Path, target: Target) -> None:

@@ -16,7 +16,7 @@ from tests.system.helpers import (
     ChildProcess,
     JsonObject,
     Markers,
-    build_document,
+    build_clinical_document,
     find_leaks,
     run_cli,
 )
@@ -105,7 +105,7 @@ def test_no_record_text_is_readable_in_the_data_folder(tmp_path: Path) -> None:
     outside.mkdir()
     data_dir = tmp_path / "vault"
     markers = Markers("")
-    document = build_document(markers)
+    document = build_clinical_document(markers)
     _assert_every_text_field_is_marked(document, markers)
     source = outside / "import.json"
     source.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
@@ -142,7 +142,8 @@ def test_no_record_text_is_readable_in_the_data_folder(tmp_path: Path) -> None:
     # While a program holds the vault open after writing, the log holds the new pages.
     more = Markers("open-")
     second = outside / "second.json"
-    second.write_text(json.dumps(build_document(more), ensure_ascii=False), encoding="utf-8")
+    second_text = json.dumps(build_clinical_document(more), ensure_ascii=False)
+    second.write_text(second_text, encoding="utf-8")
     with ChildProcess(IMPORT_AND_HOLD, data_dir, second) as holder:
         holder.send(PASSPHRASE)
         assert holder.read_line() == "written"

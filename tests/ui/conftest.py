@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
+from therapist_desk.documents import PrintedDocument
 from therapist_desk.paths import VaultPaths
 from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.printing import PaperSize
 from therapist_desk.ui.settings import WindowSettings
 from therapist_desk.vault import create_vault
 
@@ -30,6 +32,7 @@ class ScriptedDialogs:
     print_answer: bool = True
     asked: list[tuple[str, str]] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
+    printed_documents: list[tuple[PrintedDocument, PaperSize]] = field(default_factory=list)
 
     def save_file(
         self, parent: QWidget, title: str, suggested_name: str, filters: str
@@ -59,6 +62,12 @@ class ScriptedDialogs:
         self.asked.append(("print", title))
         if self.print_answer:
             self.printed.append(html)
+        return self.print_answer
+
+    def print_document(self, parent: QWidget, document: PrintedDocument, paper: PaperSize) -> bool:
+        self.asked.append(("print", document.title))
+        if self.print_answer:
+            self.printed_documents.append((document, paper))
         return self.print_answer
 
     def warnings(self) -> list[str]:
@@ -127,3 +136,22 @@ def answer_next_dialog(fill: Callable[[QDialog], None]) -> None:
         fill(dialog)
 
     QTimer.singleShot(0, act)
+
+
+def tab_chain(start: QWidget, length: int) -> list[QWidget]:
+    """The widgets Tab visits from `start`, skipping ones that take no Tab focus,
+    are hidden or are disabled — `length` of them, `start` first."""
+    seen = [start]
+    while len(seen) < length:
+        widget = seen[-1].nextInFocusChain()
+        while widget is not None and not _takes_tab_focus(widget):
+            widget = widget.nextInFocusChain()
+        assert widget is not None, "the focus chain ended"
+        seen.append(widget)
+    return seen
+
+
+def _takes_tab_focus(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus) and (
+        widget.isVisible() and widget.isEnabled()
+    )

@@ -22,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from tests.ui.conftest import ScriptedDialogs, answer_next_dialog, unlock, wait_for_index
 from therapist_desk import progress_notes
 from therapist_desk.paths import VaultPaths
+from therapist_desk.ui import client_record
 from therapist_desk.ui.client_dialog import ClientDialog
 from therapist_desk.ui.contact_dialog import ContactDialog
 from therapist_desk.ui.main_window import MainWindow
@@ -124,7 +125,7 @@ def test_first_run_to_search(
     assert CLIENT in record.name.text()
 
     # Add contacts: an emergency contact with consent.
-    record.tabs.setCurrentIndex(2)
+    record.show_tab(client_record.CONTACTS)
 
     def fill_contact(dialog: QDialog) -> None:
         assert isinstance(dialog, ContactDialog)
@@ -151,7 +152,7 @@ def test_first_run_to_search(
         dialog._try_save()
 
     answer_next_dialog(fill_session)
-    record.tabs.setCurrentIndex(1)
+    record.show_tab(client_record.SESSIONS)
     record.sessions.schedule()
     sessions = record.sessions
     assert sessions.model.rowCount() == 1

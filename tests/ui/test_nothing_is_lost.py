@@ -161,7 +161,7 @@ def test_a_process_note_is_saved_even_when_the_progress_note_fails(
     window.workspace.open_session(two_sessions["client"], two_sessions["second"])
     monkeypatch.setattr(OpenVault, "save_draft", _disk_full)
     record.sessions.editor.section_edit("subjective").setPlainText("progress words")
-    record.tabs.setCurrentIndex(client_record.PROCESS_NOTES)  # the flush fails
+    record.show_tab(client_record.PROCESS_NOTES)  # the flush fails
     record.process_notes.new_note()
     record.process_notes.editor.setPlainText("my own reaction")
     window.lock()

@@ -105,6 +105,10 @@ class TherapySessionRow(Base):
     title: Mapped[bytes] = sealed_column()
     fee: Mapped[bytes] = sealed_column()
     paid: Mapped[bytes] = sealed_column()
+    # Readable like the times: the calendar shows which sessions repeat.
+    series_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("session_series.id", ondelete="SET NULL"), index=True
+    )
 
     attendees: Mapped[list[SessionAttendeeRow]] = relationship(
         back_populates="session", cascade="all, delete-orphan", passive_deletes=True
@@ -257,3 +261,172 @@ class VaultSettingRow(Base):
     id: Mapped[str] = id_column()
     key: Mapped[str] = mapped_column(String(64), unique=True)
     value: Mapped[bytes] = sealed_column()
+
+
+# -- the clinical record (revision 0003) -----------------------------------------------
+
+
+def _client_id() -> Mapped[str]:
+    return mapped_column(
+        String(ID_LENGTH), ForeignKey("clients.id", ondelete="CASCADE"), index=True
+    )
+
+
+class TreatmentPlanRow(Base):
+    """One version of a client's treatment plan; revising adds a row."""
+
+    __tablename__ = "treatment_plans"
+    __table_args__ = (UniqueConstraint("client_id", "version"),)
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    version: Mapped[int]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    approaches: Mapped[bytes] = sealed_column()
+    presenting_problems: Mapped[bytes] = sealed_column()
+    goals: Mapped[bytes] = sealed_column()
+    start_date: Mapped[bytes] = sealed_column()
+    review_date: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class NoteObjectivesRow(Base):
+    """The plan objectives a progress note's session worked on."""
+
+    __tablename__ = "note_objectives"
+
+    id: Mapped[str] = id_column()
+    note_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("progress_notes.id", ondelete="CASCADE"), unique=True
+    )
+    objective_keys: Mapped[bytes] = sealed_column()
+
+
+class DiagnosisRow(Base):
+    __tablename__ = "diagnoses"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    code: Mapped[bytes] = sealed_column()
+    label: Mapped[bytes] = sealed_column()
+    status: Mapped[bytes] = sealed_column()
+    diagnosed_on: Mapped[bytes] = sealed_column()
+    resolved_on: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class MedicationRow(Base):
+    __tablename__ = "medications"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    prescriber_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("professionals.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    name: Mapped[bytes] = sealed_column()
+    dose: Mapped[bytes] = sealed_column()
+    frequency: Mapped[bytes] = sealed_column()
+    prescriber_name: Mapped[bytes] = sealed_column()
+    started_on: Mapped[bytes] = sealed_column()
+    stopped_on: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class MeasureRow(Base):
+    __tablename__ = "measures"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    session_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("therapy_sessions.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    kind: Mapped[bytes] = sealed_column()
+    taken_on: Mapped[bytes] = sealed_column()
+    items: Mapped[bytes] = sealed_column()
+    label: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class RiskAssessmentRow(Base):
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    created_at: Mapped[datetime]
+    assessed_on: Mapped[bytes] = sealed_column()
+    ideation: Mapped[bytes] = sealed_column()
+    ideation_details: Mapped[bytes] = sealed_column()
+    has_plan: Mapped[bytes] = sealed_column()
+    plan_details: Mapped[bytes] = sealed_column()
+    has_intent: Mapped[bytes] = sealed_column()
+    intent_details: Mapped[bytes] = sealed_column()
+    access_to_means: Mapped[bytes] = sealed_column()
+    means_details: Mapped[bytes] = sealed_column()
+    history: Mapped[bytes] = sealed_column()
+    protective_factors: Mapped[bytes] = sealed_column()
+    level: Mapped[bytes] = sealed_column()
+    actions: Mapped[bytes] = sealed_column()
+
+
+class SafetyPlanRow(Base):
+    """A client's current safety plan (one per client, updated in place)."""
+
+    __tablename__ = "safety_plans"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = mapped_column(
+        String(ID_LENGTH), ForeignKey("clients.id", ondelete="CASCADE"), unique=True
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    warning_signs: Mapped[bytes] = sealed_column()
+    coping_strategies: Mapped[bytes] = sealed_column()
+    distractions: Mapped[bytes] = sealed_column()
+    people_to_ask: Mapped[bytes] = sealed_column()
+    professionals: Mapped[bytes] = sealed_column()
+    safe_environment: Mapped[bytes] = sealed_column()
+    reasons_for_living: Mapped[bytes] = sealed_column()
+
+
+class SignificantDateRow(Base):
+    __tablename__ = "significant_dates"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    created_at: Mapped[datetime]
+    label: Mapped[bytes] = sealed_column()
+    falls_on: Mapped[bytes] = sealed_column()
+    yearly: Mapped[bytes] = sealed_column()
+    remind_days_before: Mapped[bytes] = sealed_column()
+    notes: Mapped[bytes] = sealed_column()
+
+
+class SessionSeriesRow(Base):
+    """A recurring booking: its sessions point here; nothing in it is identifying."""
+
+    __tablename__ = "session_series"
+
+    id: Mapped[str] = id_column()
+    interval_weeks: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[str] = id_column()
+    client_id: Mapped[str] = _client_id()
+    session_id: Mapped[str | None] = mapped_column(
+        String(ID_LENGTH), ForeignKey("therapy_sessions.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime]
+    amount: Mapped[bytes] = sealed_column()
+    paid_on: Mapped[bytes] = sealed_column()
+    method: Mapped[bytes] = sealed_column()
+    reference: Mapped[bytes] = sealed_column()

@@ -7,6 +7,7 @@ reader can check that it got the type it expected.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import types
 import typing
@@ -53,9 +54,27 @@ def dump_value(value: object) -> bytes:
     if isinstance(value, Decimal):
         return bytes((_DECIMAL,)) + str(value).encode("ascii")
     if isinstance(value, (list, tuple, dict)):
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(_plain(value), ensure_ascii=False, separators=(",", ":"))
         return bytes((_JSON,)) + text.encode("utf-8", "surrogatepass")
     raise TypeError(f"cannot store a value of type {type(value).__name__}")
+
+
+def _plain(value: object) -> object:
+    """Nested records (dataclasses in tuples, as a treatment plan's goals) as JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return {field.name: _plain(getattr(value, field.name)) for field in fields}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, StrEnum):
+        return str.__str__(value)
+    if isinstance(value, datetime):
+        raise TypeError("a nested record cannot hold a time of day; use a date")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _load_bool(payload: bytes) -> bool:
@@ -132,7 +151,7 @@ def _checker_for(annotation: Any, origin: Any) -> Callable[[object], Any]:
 
         return to_enum
     if origin is tuple:
-        return lambda value: tuple(_strings(_expect(value, list)))
+        return _tuple_checker(typing.get_args(annotation))
     if origin is dict:
         return _text_mapping
     if annotation is date:
@@ -140,6 +159,67 @@ def _checker_for(annotation: Any, origin: Any) -> Callable[[object], Any]:
     if annotation in (str, int, bool, Decimal, datetime):
         return lambda value: _expect(value, annotation)
     raise TypeError(f"unsupported field type {annotation!r}")
+
+
+def _tuple_checker(args: tuple[Any, ...]) -> Callable[[object], Any]:
+    """`tuple[str, ...]`, `tuple[int, ...]`, or a tuple of nested records."""
+    item = args[0] if args else str
+    if item is str:
+        return lambda value: tuple(_strings(_expect(value, list)))
+    if item is int:
+        return lambda value: tuple(_expect(entry, int) for entry in _expect(value, list))
+    if dataclasses.is_dataclass(item):
+        build = _record_builder(item)
+        return lambda value: tuple(build(entry) for entry in _expect(value, list))
+    raise TypeError(f"unsupported tuple of {item!r}")
+
+
+def _record_builder(record_type: Any) -> Callable[[object], Any]:
+    """Rebuild a nested record from its JSON object, checking every field's type.
+
+    A field missing from the stored object takes its default, so a record type
+    can grow a field without making older values unreadable.
+    """
+    hints = typing.get_type_hints(record_type)
+    fields = []
+    for field in dataclasses.fields(record_type):
+        annotation = hints[field.name]
+        optional = False
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            members = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            optional, annotation = True, members[0]
+            origin = typing.get_origin(annotation)
+        if annotation is date:
+            check: Callable[[object], Any] = _nested_date
+        else:
+            check = _checker_for(annotation, origin)
+        has_default = (
+            field.default is not dataclasses.MISSING
+            or field.default_factory is not dataclasses.MISSING
+        )
+        fields.append((field.name, optional, check, has_default))
+
+    def build(value: object) -> Any:
+        stored = _expect(value, dict)
+        arguments: dict[str, Any] = {}
+        for name, optional, check, has_default in fields:
+            if name not in stored:
+                if not has_default:
+                    raise ValueUnreadable(f"a {record_type.__name__} without its {name}")
+                continue
+            entry = stored[name]
+            arguments[name] = None if entry is None and optional else check(entry)
+        return record_type(**arguments)
+
+    return build
+
+
+def _nested_date(value: object) -> date:
+    try:
+        return date.fromisoformat(_expect(value, str))
+    except ValueError as error:
+        raise ValueUnreadable(f"{value!r} is not a date") from error
 
 
 def _text_mapping(value: object) -> dict[str, str]:

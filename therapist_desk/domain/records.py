@@ -20,10 +20,16 @@ from therapist_desk.domain.vocabulary import (
     AuditKind,
     ClientStatus,
     ContactRole,
+    DiagnosisStatus,
+    Ideation,
+    MeasureKind,
     NoteFormat,
+    ObjectiveStatus,
+    PaymentMethod,
     ProfessionalRole,
     ReferralStatus,
     ReferralUrgency,
+    RiskLevel,
     SessionKind,
     TermCategory,
 )
@@ -127,6 +133,8 @@ class TherapySession:
     details: SessionDetails
     attendees: tuple[Attendee, ...]
     damaged: tuple[str, ...] = ()
+    #: The recurring series this session belongs to, if it was booked as one.
+    series_id: str | None = None
 
     @property
     def client_ids(self) -> tuple[str, ...]:
@@ -286,3 +294,232 @@ class AuditEvent:
 @dataclass(frozen=True)
 class VaultSettingDetails:
     value: str = ""
+
+
+# -- the clinical record (schema revision 0003) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A measurable step towards a goal; `key` stays the same across plan versions."""
+
+    key: str
+    text: str = ""
+    target_date: date | None = None
+    status: ObjectiveStatus = ObjectiveStatus.NOT_STARTED
+    interventions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Goal:
+    key: str
+    text: str = ""
+    objectives: tuple[Objective, ...] = ()
+
+
+@dataclass(frozen=True)
+class TreatmentPlanDetails:
+    approaches: tuple[str, ...] = ()
+    presenting_problems: str = ""
+    goals: tuple[Goal, ...] = ()
+    start_date: date | None = None
+    review_date: date | None = None
+    notes: str = ""
+
+    def objectives(self) -> tuple[Objective, ...]:
+        return tuple(objective for goal in self.goals for objective in goal.objectives)
+
+
+@dataclass(frozen=True)
+class TreatmentPlan:
+    """One version of a client's plan; a revision adds a version and keeps the earlier ones."""
+
+    id: str
+    client_id: str
+    version: int
+    details: TreatmentPlanDetails
+    created_at: datetime
+    updated_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoteObjectivesDetails:
+    """Which plan objectives a session worked on (their keys)."""
+
+    objective_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DiagnosisDetails:
+    #: An ICD-10 code such as "F41.1"; checked against the shipped code list.
+    code: str = ""
+    #: The therapist's own words for it.
+    label: str = ""
+    status: DiagnosisStatus = DiagnosisStatus.PROVISIONAL
+    diagnosed_on: date | None = None
+    resolved_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    id: str
+    client_id: str
+    details: DiagnosisDetails
+    created_at: datetime
+    updated_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MedicationDetails:
+    name: str = ""
+    dose: str = ""
+    frequency: str = ""
+    #: The prescriber in words, when they are not in the directory (or as well).
+    prescriber_name: str = ""
+    started_on: date | None = None
+    stopped_on: date | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Medication:
+    id: str
+    client_id: str
+    #: The prescriber from the directory of professionals, if chosen there.
+    prescriber_id: str | None
+    details: MedicationDetails
+    created_at: datetime
+    updated_at: datetime
+    damaged: tuple[str, ...] = ()
+
+    def is_current(self, on: date) -> bool:
+        stopped = self.details.stopped_on
+        return stopped is None or stopped > on
+
+
+@dataclass(frozen=True)
+class MeasureDetails:
+    kind: MeasureKind = MeasureKind.PHQ9
+    taken_on: date | None = None
+    #: The answers item by item (PHQ-9: nine of 0–3; GAD-7: seven of 0–3), or the one
+    #: rating of a scale (0–10) or a SUDS step (0–100).
+    items: tuple[int, ...] = ()
+    #: A scale's name ("Miracle question scaling") or the exposure step a SUDS rates.
+    label: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    id: str
+    client_id: str
+    session_id: str | None
+    details: MeasureDetails
+    created_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RiskAssessmentDetails:
+    assessed_on: date | None = None
+    ideation: Ideation = Ideation.NONE
+    ideation_details: str = ""
+    has_plan: bool = False
+    plan_details: str = ""
+    has_intent: bool = False
+    intent_details: str = ""
+    access_to_means: bool = False
+    means_details: str = ""
+    #: Earlier attempts, self-harm, and what happened then.
+    history: str = ""
+    protective_factors: str = ""
+    level: RiskLevel = RiskLevel.LOW
+    #: What was done: safety plan, contact with the GP, an emergency referral.
+    actions: str = ""
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    id: str
+    client_id: str
+    details: RiskAssessmentDetails
+    created_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SafetyPlanDetails:
+    """The usual structure of a safety plan, in the client's own words."""
+
+    warning_signs: str = ""
+    coping_strategies: str = ""
+    #: People and social places that take the mind off things.
+    distractions: str = ""
+    #: People the client can ask for help.
+    people_to_ask: str = ""
+    #: Professionals and crisis lines, with their numbers.
+    professionals: str = ""
+    #: Making the environment safe (means restriction).
+    safe_environment: str = ""
+    reasons_for_living: str = ""
+
+
+@dataclass(frozen=True)
+class SafetyPlan:
+    id: str
+    client_id: str
+    details: SafetyPlanDetails
+    created_at: datetime
+    updated_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignificantDateDetails:
+    label: str = ""
+    falls_on: date | None = None
+    #: Remembered every year (an anniversary), or once.
+    yearly: bool = True
+    remind_days_before: int = 14
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class SignificantDate:
+    id: str
+    client_id: str
+    details: SignificantDateDetails
+    created_at: datetime
+    damaged: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionSeries:
+    """A recurring booking; its sessions are ordinary sessions that name the series."""
+
+    id: str
+    interval_weeks: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    amount: Decimal = Decimal("0")
+    paid_on: date | None = None
+    method: PaymentMethod = PaymentMethod.CARD
+    #: An invoice or transfer reference, or a note.
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: str
+    client_id: str
+    #: The session paid for, when the payment is for one session.
+    session_id: str | None
+    details: PaymentDetails
+    created_at: datetime
+    damaged: tuple[str, ...] = ()

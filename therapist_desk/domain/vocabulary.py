@@ -73,6 +73,51 @@ class ProfessionalRole(StrEnum):
     OTHER = "other"
 
 
+class ObjectiveStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    MET = "met"
+    REVISED = "revised"
+    DROPPED = "dropped"
+
+
+class DiagnosisStatus(StrEnum):
+    PROVISIONAL = "provisional"
+    CONFIRMED = "confirmed"
+    RESOLVED = "resolved"
+
+
+class MeasureKind(StrEnum):
+    """PHQ-9 and GAD-7 item by item; the therapist's own 0–10 scales; SUDS (0–100)."""
+
+    PHQ9 = "phq9"
+    GAD7 = "gad7"
+    SCALE = "scale"
+    SUDS = "suds"
+
+
+class Ideation(StrEnum):
+    NONE = "none"
+    PASSIVE = "passive"  # wishing to be dead, without thoughts of acting
+    ACTIVE = "active"  # thoughts of killing oneself
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    IMMINENT = "imminent"
+
+
+class PaymentMethod(StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    BANK_TRANSFER = "bank_transfer"
+    CHEQUE = "cheque"
+    INSURANCE = "insurance"
+    OTHER = "other"
+
+
 class TermCategory(StrEnum):
     """The pick lists of a progress note and a treatment plan."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -16,24 +17,55 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import clients, progress_notes
+from therapist_desk import clients, measures, progress_notes, risk
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
-from therapist_desk.ui import formatting, theme
+from therapist_desk.ui import formatting
 from therapist_desk.ui.client_dialog import ClientDialog
+from therapist_desk.ui.clinical_tab import ClinicalTab
 from therapist_desk.ui.contacts_tab import ContactsTab
 from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
 from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.fees_tab import FeesTab
 from therapist_desk.ui.formatting import initials
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
+from therapist_desk.ui.measures_tab import MeasuresTab
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.overview_tab import OverviewTab
+from therapist_desk.ui.plan_tab import PlanTab
 from therapist_desk.ui.process_notes_tab import ProcessNotesTab
+from therapist_desk.ui.risk_summary import banner_for
 from therapist_desk.ui.sessions_tab import SessionsTab
 from therapist_desk.ui.widgets import empty_state, heading, label, named
 
-OVERVIEW, SESSIONS, CONTACTS, PROCESS_NOTES = range(4)
+#: The record's tabs, by name; `show_tab` and `open_client(tab=...)` take these.
+OVERVIEW = "overview"
+SESSIONS = "sessions"
+PLAN = "plan"
+MEASURES = "measures"
+CLINICAL = "clinical"
+CONTACTS = "contacts"
+FEES = "fees"
+PROCESS_NOTES = "process_notes"
+#: Left to right. A part whose tab is not built yet is skipped.
+TAB_ORDER = (OVERVIEW, SESSIONS, PLAN, MEASURES, CLINICAL, CONTACTS, FEES, PROCESS_NOTES)
+
+
+class RecordPart(Protocol):
+    """A tab that shows one client's records of one kind."""
+
+    def attach(self, open_vault: OpenVault) -> None: ...
+
+    def show_client(self, client_id: str | None) -> None: ...
+
+    def flush(self) -> bool:
+        """Save what is being edited; False if something could not be saved (it is held)."""
+        ...
+
+    def clear(self) -> None:
+        """Forget everything shown (the vault is locking)."""
+        ...
 
 
 class ClientRecord(QWidget):
@@ -83,18 +115,31 @@ class ClientRecord(QWidget):
         header_buttons.addWidget(self.discharge_button)
         header_buttons.addWidget(self.delete_button)
 
-        self.overview = OverviewTab()
+        self.overview = OverviewTab(dialogs)
+        self.measures = MeasuresTab(dialogs)
         self.sessions = SessionsTab(dialogs, drafts)
+        self.plan = PlanTab(dialogs, drafts)
+        self.plan.saved.connect(self.note_saved)
+        self.clinical = ClinicalTab(dialogs, drafts)
         self.contacts = ContactsTab(dialogs)
+        self.fees = FeesTab(dialogs)
         self.process_notes = ProcessNotesTab(drafts)
         self.process_notes.saved.connect(self.note_saved)
         self.sessions.note_saved.connect(self._note_saved)
         self.schedule_button.clicked.connect(self._schedule)
         self.tabs = named(QTabWidget(), "Client record tabs")
+        self.tabs.setUsesScrollButtons(True)
+        #: Tabs that follow the RecordPart protocol (all but Overview and Sessions).
+        self._parts: dict[str, RecordPart] = {}
+        self._tab_widgets: dict[str, QWidget] = {OVERVIEW: self.overview, SESSIONS: self.sessions}
         self.tabs.addTab(self.overview, "Overview")
         self.tabs.addTab(self.sessions, "Sessions && notes")
-        self.tabs.addTab(self.contacts, "Contacts")
-        self.tabs.addTab(self.process_notes, icon("private"), "Process notes (private)")
+        self._add_part(MEASURES, self.measures, "Measures")
+        self._add_part(PLAN, self.plan, "Plan")
+        self._add_part(CLINICAL, self.clinical, "Clinical")
+        self._add_part(CONTACTS, self.contacts, "Contacts")
+        self._add_part(FEES, self.fees, "Fees")
+        self._add_part(PROCESS_NOTES, self.process_notes, "Process notes (private)", "private")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         record = QWidget()
@@ -112,13 +157,39 @@ class ClientRecord(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
 
+    def _add_part(self, name: str, part: QWidget, title: str, icon_name: str = "") -> None:
+        """Put a RecordPart's tab in its place in TAB_ORDER."""
+        self._parts[name] = part  # type: ignore[assignment]
+        self._tab_widgets[name] = part
+        position = TAB_ORDER.index(name)
+        index = sum(1 for other in TAB_ORDER[:position] if other in self._tab_widgets)
+        if icon_name:
+            self.tabs.insertTab(index, part, icon(icon_name), title)
+        else:
+            self.tabs.insertTab(index, part, title)
+
+    def show_tab(self, name: str) -> None:
+        self.tabs.setCurrentWidget(self._tab_widgets[name])
+
+    def has_tab(self, name: str) -> bool:
+        return name in self._tab_widgets
+
+    @property
+    def current_tab(self) -> str:
+        current = self.tabs.currentWidget()
+        return next(name for name, widget in self._tab_widgets.items() if widget is current)
+
     # -- vault -------------------------------------------------------------------------
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        for tab in (self.overview, self.sessions, self.contacts, self.process_notes):
-            tab.attach(open_vault)
+        self.overview.attach(open_vault)
+        self.sessions.attach(open_vault)
+        for part in self._parts.values():
+            part.attach(open_vault)
         open_vault.contacts_changed.connect(self._contacts_changed)
+        open_vault.measures_changed.connect(self._risk_may_have_changed)
+        open_vault.risk_changed.connect(self._risk_may_have_changed)
 
     def _contacts_changed(self, client_id: str) -> None:
         # The overview names the emergency contact and the guardian.
@@ -130,7 +201,7 @@ class ClientRecord(QWidget):
         return self._client
 
     def show_client(
-        self, client_id: str | None, *, tab: int | None = None, session_id: str | None = None
+        self, client_id: str | None, *, tab: str | None = None, session_id: str | None = None
     ) -> None:
         """Open a client (saving whatever is being edited first)."""
         self.flush()
@@ -138,7 +209,8 @@ class ClientRecord(QWidget):
         if client_id is None or vault is None:
             self._client = None
             self.pages.setCurrentWidget(self.empty)
-            for part in (self.sessions, self.contacts, self.process_notes):
+            self.sessions.show_client(None)
+            for part in self._parts.values():
                 part.show_client(None)
             self.overview.show_client(None)
             return
@@ -151,11 +223,11 @@ class ClientRecord(QWidget):
         self._show_header(client)
         self.overview.show_client(client)
         self.sessions.show_client(client.id, session_id)
-        self.contacts.show_client(client.id)
-        self.process_notes.show_client(client.id)
+        for part in self._parts.values():
+            part.show_client(client.id)
         self.pages.setCurrentIndex(1)
         if tab is not None:
-            self.tabs.setCurrentIndex(tab)
+            self.show_tab(tab)
 
     def _show_header(self, client: Client) -> None:
         details = client.details
@@ -180,22 +252,25 @@ class ClientRecord(QWidget):
             self._show_header(self._client)
 
     def _show_risk(self, client: Client) -> None:
-        """Until formal risk assessments exist, the latest note's risk flag raises the banner."""
+        """The banner: the latest risk assessment's level, the latest PHQ-9's item-9 alert and
+        the latest note's risk flag, in that order of weight (see risk_summary)."""
         assert self._vault is not None
-        flagged = progress_notes.latest_risk_flag(self._vault.vault, client.id)
-        if flagged is None:
+        vault = self._vault.vault
+        banner = banner_for(
+            risk.current_risk(vault, client.id),
+            measures.latest_self_harm_alert(vault, client.id),
+            progress_notes.latest_risk_flag(vault, client.id),
+        )
+        if banner is None:
             self.risk_banner.hide()
             return
-        text_colour, background = theme.risk_colours()
-        self.risk_banner.setStyleSheet(
-            f"color: {text_colour}; background: {background}; "
-            "padding: 6px 10px; border-radius: 4px;"
-        )
-        self.risk_banner.setText(
-            "Risk concern noted in the session of "
-            f"{formatting.day(formatting.local(flagged).date())}."
-        )
+        self.risk_banner.setStyleSheet(banner.style)
+        self.risk_banner.setText(banner.text)
         self.risk_banner.show()
+
+    def _risk_may_have_changed(self, client_id: str) -> None:
+        if self._client is not None and self._client.id == client_id:
+            self._show_risk(self._client)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -208,7 +283,7 @@ class ClientRecord(QWidget):
         if unfinished is not None:
             dialog.fill(unfinished)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
-            self.show_client(client.id, tab=self.tabs.currentIndex())
+            self.show_client(client.id, tab=self.current_tab)
         elif dialog.property("closed_by_lock"):
             self._unfinished_edits[client.id] = dialog.details()  # offered again next time
 
@@ -232,7 +307,7 @@ class ClientRecord(QWidget):
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The client was not changed", save_error_text(error))
             return
-        self.show_client(client.id, tab=self.tabs.currentIndex())
+        self.show_client(client.id, tab=self.current_tab)
 
     def delete_client(self) -> None:
         vault, client = self._vault, self._client
@@ -251,13 +326,12 @@ class ClientRecord(QWidget):
         )
 
     def _schedule(self) -> None:
-        self.tabs.setCurrentIndex(SESSIONS)
+        self.show_tab(SESSIONS)
         self.sessions.schedule()
 
     def _tab_changed(self, _index: int) -> None:
         # Leaving a tab saves whatever it was editing.
-        self.sessions.flush()
-        self.process_notes.flush()
+        self.flush()
 
     def _note_saved(self, when: object) -> None:
         if self._client is not None:
@@ -265,13 +339,14 @@ class ClientRecord(QWidget):
         self.note_saved.emit(when)
 
     def flush(self) -> bool:
-        # Both, always: a failure in one must not leave the other unsaved.
-        notes_saved = self.sessions.flush()
-        process_saved = self.process_notes.flush()
-        return notes_saved and process_saved
+        # Every part, always: a failure in one must not leave another unsaved.
+        saved = [self.sessions.flush()] + [part.flush() for part in self._parts.values()]
+        return all(saved)
 
     def clear(self) -> None:
-        for part in (self.sessions, self.contacts, self.process_notes, self.overview):
+        self.sessions.clear()
+        self.overview.clear()
+        for part in self._parts.values():
             part.clear()
         self._client = None
         self._vault = None
@@ -279,5 +354,5 @@ class ClientRecord(QWidget):
         self.facts.clear()
         self.risk_banner.clear()
         self.risk_banner.hide()
-        self.tabs.setCurrentIndex(OVERVIEW)
+        self.show_tab(OVERVIEW)
         self.pages.setCurrentWidget(self.empty)

@@ -203,7 +203,7 @@ class ClientsView(QWidget):
         self,
         client_id: str,
         *,
-        tab: int | None = None,
+        tab: str | None = None,
         session_id: str | None = None,
         keep_filter: bool = False,
     ) -> None:

@@ -139,6 +139,9 @@ class ContactsTab(QWidget):
             return
         self.reload()
 
+    def flush(self) -> bool:
+        return True  # contacts are saved by their dialog; nothing is edited in the tab
+
     def clear(self) -> None:
         self.model.clear()
         self._client_id = None

@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtGui import QTextDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from therapist_desk.documents import PrintedDocument
+from therapist_desk.ui.printing import PaperSize, paint_document, printer_for
 
 
 class DialogService(Protocol):
@@ -31,6 +34,9 @@ class DialogService(Protocol):
 
     def print_html(self, parent: QWidget, title: str, html: str) -> bool:
         """Show the print dialog and print `html`; False when the user cancels."""
+
+    def print_document(self, parent: QWidget, document: PrintedDocument, paper: PaperSize) -> bool:
+        """Show the print preview of `document`; True once it was sent to the printer."""
 
 
 class QtDialogs:
@@ -75,3 +81,11 @@ class QtDialogs:
         document.setHtml(html)
         document.print_(printer)
         return True
+
+    def print_document(self, parent: QWidget, document: PrintedDocument, paper: PaperSize) -> bool:
+        printer = printer_for(document, paper)
+        preview = QPrintPreviewDialog(printer, parent)
+        preview.setWindowTitle(f"Print preview: {document.title}")
+        preview.paintRequested.connect(lambda device: paint_document(document, device))
+        preview.resize(900, 720)
+        return preview.exec() == QPrintPreviewDialog.DialogCode.Accepted

@@ -6,7 +6,7 @@ Icons take the palette's text colour, so they read in light and dark themes.
 from __future__ import annotations
 
 import qtawesome
-from PySide6.QtGui import QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 
 NAMES = {
     "today": "mdi6.calendar-today",
@@ -28,10 +28,25 @@ NAMES = {
     "retention": "mdi6.archive-clock-outline",
     "audit": "mdi6.clipboard-text-clock-outline",
     "restore": "mdi6.backup-restore",
+    "revise": "mdi6.file-replace-outline",
+    "up": "mdi6.arrow-up",
+    "down": "mdi6.arrow-down",
+    "stop": "mdi6.stop-circle-outline",
+    "calendar": "mdi6.calendar-week",
+    "previous": "mdi6.chevron-left",
+    "next": "mdi6.chevron-right",
+    "repeat": "mdi6.repeat",
+    "attended": "mdi6.check",
+    "cancelled": "mdi6.cancel",
+    "move": "mdi6.calendar-arrow-right",
+    "payment": "mdi6.cash-plus",
+    "statement": "mdi6.file-document-outline",
 }
 
 
-def icon(name: str) -> QIcon:
-    colour = QGuiApplication.palette().color(QPalette.ColorRole.ButtonText)
+def icon(name: str, colour: QColor | None = None) -> QIcon:
+    """The icon `name`, in the palette's text colour unless `colour` is given."""
+    if colour is None:
+        colour = QGuiApplication.palette().color(QPalette.ColorRole.ButtonText)
     made: QIcon = qtawesome.icon(NAMES[name], color=colour)
     return made

@@ -425,6 +425,7 @@ class MainWindow(QMainWindow):
             self.workspace.flush()
             self.workspace.clients.record.sessions.editor.show_session(None)
             self.workspace.clients.record.process_notes.show_client(None)
+            self.workspace.clients.record.plan.show_client(None)
             if self.drafts:
                 self.drafts.save_all(self.open_vault)
         if not self.drafts:

@@ -15,12 +15,13 @@ _INVALID = QModelIndex()
 PLACES = (
     ("Today", "today"),
     ("Clients", "clients"),
+    ("Calendar", "calendar"),
     ("Search", "search"),
     ("Retention", "retention"),
     ("Audit trail", "audit"),
     ("Settings", "settings"),
 )
-TODAY, CLIENTS, SEARCH, RETENTION, AUDIT_TRAIL, SETTINGS = range(len(PLACES))
+TODAY, CLIENTS, CALENDAR, SEARCH, RETENTION, AUDIT_TRAIL, SETTINGS = range(len(PLACES))
 
 
 class NavigationModel(QAbstractListModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Signal
@@ -21,8 +21,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListView,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -32,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import progress_notes, terms
+from therapist_desk import progress_notes, terms, treatment_plans
 from therapist_desk.domain.records import NoteContent, ProgressNote, TherapySession
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCategory
 from therapist_desk.ui import formatting
@@ -40,42 +38,14 @@ from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
-from therapist_desk.ui.models import CheckableListModel
+from therapist_desk.ui.objectives_worked_on import (
+    ObjectivesWorkedOn,
+    objective_choices,
+    worked_on_html,
+)
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.pick_list import PickList
 from therapist_desk.ui.widgets import empty_state, label, named, scrolling, subheading
-
-
-class _PickList(QWidget):
-    """A checkable list of terms with a field to add one."""
-
-    changed = Signal()
-    term_added = Signal(str)
-
-    def __init__(self, title: str, noun: str) -> None:
-        super().__init__()
-        self.model = CheckableListModel(self)
-        self.view = named(QListView(), title)
-        self.view.setModel(self.model)
-        self.view.setMinimumHeight(120)
-        self.adder = named(QLineEdit(), f"Add a {noun}")
-        self.adder.setPlaceholderText(f"Add a {noun}…")
-        self.adder.returnPressed.connect(self._add)
-        self.model.dataChanged.connect(lambda *_: self.changed.emit())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(subheading(title))
-        layout.addWidget(self.view)
-        layout.addWidget(self.adder)
-
-    def _add(self) -> None:
-        text = " ".join(self.adder.text().split())
-        if text:
-            self.adder.clear()
-            self.term_added.emit(text)
-
-    def set_editable(self, editable: bool) -> None:
-        self.model.editable = editable
-        self.adder.setEnabled(editable)
 
 
 class AddendumDialog(QDialog):
@@ -130,6 +100,8 @@ class NoteEditor(QWidget):
         self._vault: OpenVault | None = None
         self._session: TherapySession | None = None
         self._note: ProgressNote | None = None
+        #: The plan objectives the vault holds for the note on screen.
+        self._stored_objectives: tuple[str, ...] = ()
         self._loading = False
         self._autosave = AutosaveClock(self._save, self)
         self._section_edits: dict[str, QPlainTextEdit] = {}
@@ -175,8 +147,8 @@ class NoteEditor(QWidget):
         facts_row.addSpacing(24)
         facts_row.addWidget(self.risk)
         facts_row.addStretch(1)
-        self.techniques = _PickList("Techniques used", "technique")
-        self.interventions = _PickList("Interventions", "intervention")
+        self.techniques = PickList("Techniques used", "technique")
+        self.interventions = PickList("Interventions", "intervention")
         for pick_list, category in (
             (self.techniques, TermCategory.TECHNIQUE),
             (self.interventions, TermCategory.INTERVENTION),
@@ -188,12 +160,15 @@ class NoteEditor(QWidget):
         picks = QHBoxLayout()
         picks.addWidget(self.techniques)
         picks.addWidget(self.interventions)
+        self.objectives = ObjectivesWorkedOn()
+        self.objectives.changed.connect(self._changed)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(self.sections_box)
         body_layout.addLayout(facts_row)
         body_layout.addLayout(picks)
+        body_layout.addWidget(self.objectives)
         body_layout.addStretch(1)
         scroll = scrolling(body)
 
@@ -264,6 +239,7 @@ class NoteEditor(QWidget):
             self.techniques.adder,
             self.interventions.view,
             self.interventions.adder,
+            self.objectives.view,
             self.save_button,
             self.sign_button,
         ]
@@ -291,12 +267,15 @@ class NoteEditor(QWidget):
         session = self._session
         if session is not None and self._autosave.dirty and not self._autosave.flush():
             content = self.content()
+            worked_on = self.objectives.checked_keys()
+            # The objectives are written with the note only if they changed.
+            changed = worked_on if worked_on != self._stored_objectives else None
             when = formatting.when(session.starts_at)
             self._drafts.hold(
                 HeldDraft(
                     ("note", session.id),
-                    (session, content),
-                    lambda vault: vault.save_draft(session, content),
+                    (session, content, worked_on),
+                    lambda vault: _save_draft_and_objectives(vault, session, content, changed),
                     f"the note of the session of {when}",
                     self.status.text().removeprefix("Not saved: "),
                 )
@@ -328,16 +307,19 @@ class NoteEditor(QWidget):
         note = progress_notes.get_note_for_session(vault.vault, session.id)
         self._note = note
         held = self._drafts.take(("note", session.id))
+        self._stored_objectives = (
+            treatment_plans.note_objectives(vault.vault, note.id) if note else ()
+        )
         if note is not None and (note.is_signed or note.damaged):
             self._show_signed(note)
         elif held is not None:
             # Not saved earlier: it comes back as it was typed, and saves as soon as it can.
-            _held_session, content = held.payload
-            self._show_draft(content)
+            _held_session, content, worked_on = held.payload
+            self._show_draft(content, worked_on)
             self.status.setText(f"Not saved yet: {held.error}")
             self._autosave.changed()
         else:
-            self._show_draft(note.content if note else NoteContent())
+            self._show_draft(note.content if note else NoteContent(), self._stored_objectives)
 
     def _show_empty(self) -> None:
         self._autosave.forget()
@@ -345,7 +327,7 @@ class NoteEditor(QWidget):
         self.facts.setText("")
         self.pages.setCurrentWidget(self.empty)
 
-    def _show_draft(self, content: NoteContent) -> None:
+    def _show_draft(self, content: NoteContent, worked_on: Sequence[str]) -> None:
         self._loading = True
         try:
             self.format_box.setCurrentIndex(self.format_box.findData(content.format))
@@ -360,6 +342,9 @@ class NoteEditor(QWidget):
             self.interventions.model.set_terms(
                 terms.terms(vault.vault, TermCategory.INTERVENTION), content.interventions
             )
+            assert self._session is not None
+            choices = objective_choices(vault.vault, self._session, worked_on, vault.name_of)
+            self.objectives.show_choices(choices, worked_on)
         finally:
             self._loading = False
         if self._note is None:
@@ -370,11 +355,21 @@ class NoteEditor(QWidget):
 
     def _show_signed(self, note: ProgressNote) -> None:
         self._autosave.forget()
-        self.document.setHtml(render_note_html(note))
+        self.document.setHtml(render_note_html(note, self._worked_on_html(note)))
         # A note with a value that cannot be decrypted is only shown, never saved
         # over: its other values may still be recovered from a backup.
         self.addendum_button.setVisible(note.is_signed and not note.damaged)
         self.pages.setCurrentIndex(2)
+
+    def _worked_on_html(self, note: ProgressNote) -> str:
+        """The plan objectives a signed note worked on, for its document."""
+        vault, session = self._vault, self._session
+        if vault is None or session is None or not self._stored_objectives:
+            return ""
+        chosen = self._stored_objectives
+        return worked_on_html(
+            objective_choices(vault.vault, session, chosen, vault.name_of), chosen
+        )
 
     def clear(self) -> None:
         """Forget everything on screen (the vault is locking).
@@ -391,6 +386,8 @@ class NoteEditor(QWidget):
             self.risk.setChecked(False)
             self.techniques.model.set_terms((), ())
             self.interventions.model.set_terms((), ())
+            self.objectives.clear()
+            self._stored_objectives = ()
         finally:
             self._loading = False
         self.document.clear()
@@ -457,6 +454,10 @@ class NoteEditor(QWidget):
             return True
         try:
             note = vault.save_draft(session, self.content())
+            worked_on = self.objectives.checked_keys()
+            if worked_on != self._stored_objectives:
+                treatment_plans.set_note_objectives(vault.vault, note.id, worked_on)
+                self._stored_objectives = worked_on
         except SAVE_ERRORS as error:
             self.status.setText(f"Not saved: {save_error_text(error)}")
             return False
@@ -466,7 +467,7 @@ class NoteEditor(QWidget):
         self.saved.emit(committed)
         return True
 
-    def _add_term(self, pick_list: _PickList, category: TermCategory, text: str) -> None:
+    def _add_term(self, pick_list: PickList, category: TermCategory, text: str) -> None:
         if self._vault is None:
             return
         try:
@@ -531,8 +532,23 @@ class NoteEditor(QWidget):
         return None
 
 
-def render_note_html(note: ProgressNote) -> str:
-    """A signed note as a readable document (everything escaped)."""
+def _save_draft_and_objectives(
+    vault: OpenVault,
+    session: TherapySession,
+    content: NoteContent,
+    worked_on: tuple[str, ...] | None,
+) -> None:
+    """Save a held draft, and the objectives it worked on when they changed (None: they did not)."""
+    note = vault.save_draft(session, content)
+    if worked_on is not None:
+        treatment_plans.set_note_objectives(vault.vault, note.id, worked_on)
+
+
+def render_note_html(note: ProgressNote, worked_on: str = "") -> str:
+    """A signed note as a readable document (everything escaped).
+
+    `worked_on` is the plan objectives it worked on, as HTML (see objectives_worked_on).
+    """
     content = note.content
     parts = []
     if note.damaged:
@@ -557,6 +573,8 @@ def render_note_html(note: ProgressNote) -> str:
         details.append("Interventions: " + html.escape(", ".join(content.interventions)))
     if details:
         parts.append("<p>" + "<br>".join(details) + "</p>")
+    if worked_on:
+        parts.append(worked_on)
     if note.signed_at is not None:
         signed = formatting.local(note.signed_at)
         parts.append(

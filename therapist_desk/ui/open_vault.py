@@ -10,18 +10,24 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
+from datetime import time as time_of_day
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from therapist_desk import (
     audit,
+    calendar,
     clients,
     contacts,
+    fees,
+    measures,
     progress_notes,
     psychotherapy_notes,
     referrals,
     retention,
+    risk,
+    significant_dates,
     therapy_sessions,
 )
 from therapist_desk.domain.records import (
@@ -30,17 +36,28 @@ from therapist_desk.domain.records import (
     ClientDetails,
     Contact,
     ContactDetails,
+    Measure,
+    MeasureDetails,
     NoteContent,
+    Payment,
+    PaymentDetails,
     ProgressNote,
     PsychotherapyNote,
     Referral,
+    RiskAssessment,
+    RiskAssessmentDetails,
+    SafetyPlan,
+    SafetyPlanDetails,
     SessionDetails,
+    SignificantDate,
+    SignificantDateDetails,
     TherapySession,
 )
 from therapist_desk.domain.vocabulary import Attendance, AuditKind
 from therapist_desk.search_index import HitKind, SearchIndex, build_index
 from therapist_desk.ui.background import BackgroundRunner
 from therapist_desk.ui.formatting import initials
+from therapist_desk.ui.printing import PaperSize
 from therapist_desk.vault import Vault
 
 
@@ -50,6 +67,10 @@ class OpenVault(QObject):
     contacts_changed = Signal(str)  # client id
     sessions_changed = Signal(object)  # tuple of client ids
     note_saved = Signal(object)  # ProgressNote
+    measures_changed = Signal(str)  # client id
+    risk_changed = Signal(str)  # client id: a risk assessment or the safety plan
+    significant_dates_changed = Signal(str)  # client id
+    payments_changed = Signal(str)  # client id
     index_progress = Signal(int)
     index_ready = Signal()
     index_failed = Signal(str)
@@ -72,6 +93,8 @@ class OpenVault(QObject):
         self.clients: list[Client] = []
         #: Lists show initials only (a client may be in the room).
         self.privacy = False
+        #: The paper documents are printed on (a window setting, kept here as privacy is).
+        self.paper_size = PaperSize.A4
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -226,6 +249,87 @@ class OpenVault(QObject):
         self.sessions_changed.emit(session.client_ids)
         return session
 
+    # -- the calendar: series and single changes -----------------------------------------
+
+    def book_series(
+        self,
+        first_start: datetime,
+        duration_minutes: int,
+        details: SessionDetails,
+        client_ids: Sequence[str],
+        recurrence: calendar.Recurrence,
+    ) -> calendar.BookedSeries:
+        booked = calendar.book_series(
+            self.vault, first_start, duration_minutes, details, client_ids, recurrence
+        )
+        self.sessions_changed.emit(tuple(client_ids))
+        return booked
+
+    def _sessions_moved(self, moved: Sequence[TherapySession]) -> None:
+        # A note's search hit is titled with its session's day.
+        for session in moved:
+            note = progress_notes.get_note_for_session(self.vault, session.id)
+            if note is not None:
+                self._note_changed(note, session)
+        self.sessions_changed.emit(tuple({c for session in moved for c in session.client_ids}))
+
+    def move_session(
+        self, session_id: str, starts_at: datetime, duration_minutes: int | None = None
+    ) -> TherapySession:
+        moved = calendar.move_session(self.vault, session_id, starts_at, duration_minutes)
+        self._sessions_moved([moved])
+        return moved
+
+    def cancel_session(self, session_id: str) -> TherapySession:
+        cancelled = calendar.cancel_session(self.vault, session_id)
+        self.sessions_changed.emit(cancelled.client_ids)
+        return cancelled
+
+    def change_series_time(
+        self,
+        series_id: str,
+        from_day: date,
+        new_time: time_of_day,
+        duration_minutes: int | None = None,
+    ) -> list[TherapySession]:
+        changed = calendar.change_series_time(
+            self.vault, series_id, from_day, new_time, duration_minutes=duration_minutes
+        )
+        if changed:
+            self._sessions_moved(changed)
+        return changed
+
+    def end_series(self, series_id: str, from_day: date) -> calendar.SeriesEnding:
+        attending = {
+            client_id
+            for session in calendar.series_sessions(self.vault, series_id)
+            for client_id in session.client_ids
+        }
+        ending = calendar.end_series(self.vault, series_id, from_day)
+        if ending.removed:
+            self.sessions_changed.emit(tuple(attending))
+        return ending
+
+    # -- payments ----------------------------------------------------------------------------
+
+    def record_payment(
+        self, client_id: str, details: PaymentDetails, session_id: str | None = None
+    ) -> Payment:
+        payment = fees.record_payment(self.vault, client_id, details, session_id=session_id)
+        self.payments_changed.emit(client_id)
+        return payment
+
+    def update_payment(
+        self, payment_id: str, details: PaymentDetails, session_id: str | None
+    ) -> Payment:
+        payment = fees.update_payment(self.vault, payment_id, details, session_id)
+        self.payments_changed.emit(payment.client_id)
+        return payment
+
+    def remove_payment(self, payment: Payment) -> None:
+        fees.remove_payment(self.vault, payment.id)
+        self.payments_changed.emit(payment.client_id)
+
     def _note_changed(self, note: ProgressNote, session: TherapySession) -> ProgressNote:
         addenda = [addendum.text for addendum in note.addenda]
         self._index(lambda index: index.put_note(note.id, session, note.content, addenda))
@@ -252,6 +356,16 @@ class OpenVault(QObject):
         # Process notes stay out of the search index: they are private even on screen.
         return psychotherapy_notes.save_psychotherapy_note(
             self.vault, client_id, text, session_id=session_id, note_id=note_id
+        )
+
+    def record_disclosure(self, client_id: str, record_id: str, detail: str) -> None:
+        """A print, PDF or export of a client's information, on their audit trail."""
+        audit.record_now(
+            self.vault,
+            AuditKind.DISCLOSURE,
+            client_id=client_id,
+            record_id=record_id,
+            detail=detail,
         )
 
     def record_view(self, client_id: str) -> None:
@@ -284,3 +398,56 @@ class OpenVault(QObject):
 
     def referrals_for(self, client_id: str) -> list[Referral]:
         return referrals.referrals_for_client(self.vault, client_id)
+
+    # -- measures, risk and significant dates ------------------------------------------------
+
+    def add_measure(self, client_id: str, details: MeasureDetails) -> Measure:
+        measure = measures.add_measure(self.vault, client_id, details)
+        self.measures_changed.emit(client_id)
+        return measure
+
+    def update_measure(self, measure: Measure, details: MeasureDetails) -> Measure:
+        updated = measures.update_measure(
+            self.vault, measure.id, details, session_id=measure.session_id
+        )
+        self.measures_changed.emit(measure.client_id)
+        return updated
+
+    def remove_measure(self, measure: Measure) -> None:
+        measures.remove_measure(self.vault, measure.id)
+        self.measures_changed.emit(measure.client_id)
+
+    def add_risk_assessment(self, client_id: str, details: RiskAssessmentDetails) -> RiskAssessment:
+        assessment = risk.add_risk_assessment(self.vault, client_id, details)
+        self.risk_changed.emit(client_id)
+        return assessment
+
+    def update_risk_assessment(
+        self, assessment_id: str, details: RiskAssessmentDetails
+    ) -> RiskAssessment:
+        assessment = risk.update_risk_assessment(self.vault, assessment_id, details)
+        self.risk_changed.emit(assessment.client_id)
+        return assessment
+
+    def save_safety_plan(self, client_id: str, details: SafetyPlanDetails) -> SafetyPlan:
+        plan = risk.save_safety_plan(self.vault, client_id, details)
+        self.risk_changed.emit(client_id)
+        return plan
+
+    def add_significant_date(
+        self, client_id: str, details: SignificantDateDetails
+    ) -> SignificantDate:
+        added = significant_dates.add_significant_date(self.vault, client_id, details)
+        self.significant_dates_changed.emit(client_id)
+        return added
+
+    def update_significant_date(
+        self, date_id: str, details: SignificantDateDetails
+    ) -> SignificantDate:
+        updated = significant_dates.update_significant_date(self.vault, date_id, details)
+        self.significant_dates_changed.emit(updated.client_id)
+        return updated
+
+    def remove_significant_date(self, entry: SignificantDate) -> None:
+        significant_dates.remove_significant_date(self.vault, entry.id)
+        self.significant_dates_changed.emit(entry.client_id)

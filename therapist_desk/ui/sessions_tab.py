@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelection, QObject, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -21,10 +24,11 @@ from therapist_desk import progress_notes, therapy_sessions
 from therapist_desk.domain.records import TherapySession
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.ui import formatting
+from therapist_desk.ui.booking_changes import BookingChanges
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.icons import icon
-from therapist_desk.ui.models import Column, RecordTableModel
+from therapist_desk.ui.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.note_editor import NoteEditor
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.session_dialog import SessionDialog, UnfinishedSession, next_hour
@@ -48,6 +52,27 @@ class SessionLine:
 def _kind(line: SessionLine) -> str:
     kind = formatting.KIND_LABELS[line.session.details.kind]
     return f"{kind} with {line.others}" if line.others else kind
+
+
+class SessionListModel(RecordTableModel):
+    """The sessions, with a repeat mark beside those booked as part of a series."""
+
+    SESSION_COLUMN = 1
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(_session_columns(), lambda line: line.id, parent)
+        self._repeat = icon("repeat")
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.column() == self.SESSION_COLUMN:
+            line = self.record_at(index.row()) if index.row() < self.rowCount() else None
+            in_series = isinstance(line, SessionLine) and line.session.series_id is not None
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._repeat if in_series else None
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                text = super().data(index, Qt.ItemDataRole.DisplayRole)
+                return f"{text}, part of a recurring series" if in_series else text
+        return super().data(index, role)
 
 
 def _session_columns() -> list[Column]:
@@ -75,7 +100,8 @@ class SessionsTab(QWidget):
         self._client_id: str | None = None
         # Bookings typed but not saved when the vault locked, by client (memory only).
         self._unfinished: dict[str, UnfinishedSession] = {}
-        self.model = RecordTableModel(_session_columns(), lambda line: line.id, self)
+        self._stale = False
+        self.model = SessionListModel(self)
         self.table = record_table("Sessions")
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -92,6 +118,26 @@ class SessionsTab(QWidget):
             self.attendance.addItem(text, attendance)
         self.attendance.activated.connect(self._mark_attendance)
         self.attendance.setEnabled(False)
+        self.changes = BookingChanges(self, dialogs, lambda: self._vault)
+        self.booking_menu = QMenu(self)
+        self.move_action = self.booking_menu.addAction(icon("move"), "Move this session…")
+        self.cancel_action = self.booking_menu.addAction(icon("cancelled"), "Cancel this session")
+        self.booking_menu.addSeparator()
+        self.retime_action = self.booking_menu.addAction(
+            "Change the time of this and later sessions…"
+        )
+        self.end_series_action = self.booking_menu.addAction("End the series from here…")
+        for action, change in (
+            (self.move_action, self.changes.move),
+            (self.cancel_action, self.changes.cancel),
+            (self.retime_action, self.changes.change_series_time),
+            (self.end_series_action, self.changes.end_series),
+        ):
+            action.triggered.connect(lambda _checked=False, change=change: self._change(change))
+        self.booking_button = named(QPushButton("Booking"), "Change the booking")
+        self.booking_button.setToolTip("Move or cancel this session, or change its series")
+        self.booking_button.setMenu(self.booking_menu)
+        self.booking_button.setEnabled(False)
         self.editor = NoteEditor(dialogs, drafts)
         self.editor.saved.connect(self._note_saved)
 
@@ -103,6 +149,7 @@ class SessionsTab(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.schedule_button)
         buttons.addWidget(self.attendance)
+        buttons.addWidget(self.booking_button)
         left_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
@@ -119,10 +166,23 @@ class SessionsTab(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         self.editor.attach(open_vault)
+        open_vault.sessions_changed.connect(self._sessions_changed)
+
+    def _sessions_changed(self, client_ids: tuple[str, ...]) -> None:
+        # Changed elsewhere (the calendar): reloaded when this tab is seen again.
+        if self._client_id in client_ids and not self.isVisible():
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.reload()
 
     def show_client(self, client_id: str | None, session_id: str | None = None) -> None:
         self.editor.flush()
         self._client_id = client_id
+        self._stale = False
         self.reload(select_session=session_id)
 
     def reload(self, select_session: str | None = None) -> None:
@@ -152,7 +212,7 @@ class SessionsTab(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
         else:
             self.editor.show_session(None)
-            self.attendance.setEnabled(False)
+            self._enable_changes(None)
 
     def _latest_started(self, lines: list[SessionLine]) -> int:
         """The row of the most recent session that has begun (the list is newest first)."""
@@ -169,9 +229,20 @@ class SessionsTab(QWidget):
         line = self.model.record_at(rows[0].row())
         return line if isinstance(line, SessionLine) else None
 
+    def _enable_changes(self, line: SessionLine | None) -> None:
+        self.attendance.setEnabled(line is not None)
+        self.booking_button.setEnabled(line is not None)
+        in_series = line is not None and line.session.series_id is not None
+        self.retime_action.setEnabled(in_series)
+        self.end_series_action.setEnabled(in_series)
+        booked = line is not None and all(
+            attendee.attendance is Attendance.SCHEDULED for attendee in line.session.attendees
+        )
+        self.cancel_action.setEnabled(booked)
+
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         line = self._selected()
-        self.attendance.setEnabled(line is not None)
+        self._enable_changes(line)
         session = line.session if line else None
         if (
             session is not None
@@ -193,9 +264,7 @@ class SessionsTab(QWidget):
         vault, client_id = self._vault, self._client_id
         if vault is None or client_id is None:
             return
-        dialog = SessionDialog(
-            vault.schedule_session, vault.clients, client_id, next_hour(vault.vault.now()), self
-        )
+        dialog = SessionDialog(vault, client_id, next_hour(vault.vault.now()), self)
         unfinished = self._unfinished.pop(client_id, None)
         if unfinished is not None:
             dialog.fill(unfinished)
@@ -203,6 +272,15 @@ class SessionsTab(QWidget):
             self.reload(select_session=dialog.saved.id)
         elif dialog.property("closed_by_lock"):
             self._unfinished[client_id] = dialog.unfinished()  # offered again next time
+
+    def _change(self, change: Callable[[TherapySession], bool]) -> None:
+        """Move, cancel, retime or end the series of the chosen session."""
+        line = self._selected()
+        if line is None:
+            return
+        self.editor.flush()  # the note stays with its session, wherever the session goes
+        if change(line.session):
+            self.reload(select_session=line.session.id)
 
     def _mark_attendance(self, index: int) -> None:
         line, vault, client_id = self._selected(), self._vault, self._client_id

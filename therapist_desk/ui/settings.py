@@ -1,4 +1,4 @@
-"""The window's own settings: size and position, idle time, privacy mode.
+"""The window's own settings: size and position, idle time, privacy mode, paper size.
 
 Stored with QSettings in the user's configuration folder. Nothing about any
 client is ever written here (no recent clients, no search history).
@@ -6,7 +6,19 @@ client is ever written here (no recent clients, no search history).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLocale, QSettings
+
+from therapist_desk.ui.printing import PaperSize
+
+#: Where Letter paper is the norm; A4 everywhere else.
+LETTER_TERRITORIES = {
+    QLocale.Country.UnitedStates,
+    QLocale.Country.Canada,
+    QLocale.Country.Mexico,
+    QLocale.Country.Philippines,
+    QLocale.Country.Chile,
+    QLocale.Country.Colombia,
+}
 
 DEFAULT_IDLE_MINUTES = 5
 IDLE_MINUTE_CHOICES = (1, 2, 5, 10, 15, 30)
@@ -38,6 +50,18 @@ class WindowSettings:
     @privacy_mode.setter
     def privacy_mode(self, on: bool) -> None:
         self._store.setValue("privacy/initials_only", "true" if on else "false")
+
+    @property
+    def paper_size(self) -> PaperSize:
+        stored = str(self._store.value("print/paper", ""))
+        if stored in PaperSize.__members__.values():
+            return PaperSize(stored)
+        territory = QLocale.system().territory()
+        return PaperSize.LETTER if territory in LETTER_TERRITORIES else PaperSize.A4
+
+    @paper_size.setter
+    def paper_size(self, paper: PaperSize) -> None:
+        self._store.setValue("print/paper", paper.value)
 
     def geometry(self) -> QByteArray | None:
         value = self._store.value("window/geometry")

@@ -1,11 +1,14 @@
-"""Settings: when to lock, privacy on screen, the practice profile, the pick lists."""
+"""Settings: when to lock, privacy on screen, fees and paper, the practice profile, pick lists."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -14,13 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import practice, terms
+from therapist_desk import fees, practice, terms
 from therapist_desk.domain.records import PracticeProfile
 from therapist_desk.domain.vocabulary import TermCategory
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.money import from_spin_box, spin_box_value
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.practice_form import PracticeForm
+from therapist_desk.ui.printing import PaperSize
 from therapist_desk.ui.safekeeping_panel import SafekeepingPanel
 from therapist_desk.ui.settings import IDLE_MINUTE_CHOICES, WindowSettings
 from therapist_desk.ui.widgets import heading, label, named, scrolling, subheading
@@ -57,6 +62,21 @@ class SettingsView(QWidget):
         )
         self.privacy.setChecked(settings.privacy_mode)
         self.privacy.toggled.connect(self._privacy_changed)
+        self.default_fee = named(QDoubleSpinBox(), "Default session fee")
+        self.default_fee.setRange(-1, 100_000)
+        self.default_fee.setDecimals(2)
+        self.default_fee.setGroupSeparatorShown(True)
+        self.default_fee.setSpecialValueText("None")
+        self.default_fee.setValue(-1)
+        self.default_fee.setToolTip("The fee a new session starts with; it can be changed there")
+        self.default_fee.editingFinished.connect(self._save_default_fee)
+        self._saved_fee: Decimal | None = None
+        self.fee_status = named(label("", "muted"), "Default fee status")
+        self.paper = named(QComboBox(), "Paper size")
+        self.paper.addItem("A4", PaperSize.A4)
+        self.paper.addItem("US Letter", PaperSize.LETTER)
+        self.paper.setCurrentIndex(self.paper.findData(settings.paper_size))
+        self.paper.currentIndexChanged.connect(self._paper_changed)
         self.practice_form = PracticeForm()
         self.save_practice = named(QPushButton("Save practice profile"), "Save practice profile")
         self.save_practice.clicked.connect(self._save_practice)
@@ -76,6 +96,12 @@ class SettingsView(QWidget):
         form = QFormLayout()
         form.addRow("Lock after", self.idle)
         form.addRow("", self.privacy)
+        fee_row = QHBoxLayout()
+        fee_row.addWidget(self.default_fee)
+        fee_row.addWidget(self.fee_status, 1)
+        money_form = QFormLayout()
+        money_form.addRow("Default fee", fee_row)
+        money_form.addRow("Paper", self.paper)
         term_row = QHBoxLayout()
         term_row.addWidget(self.category)
         term_row.addWidget(self.term, 1)
@@ -87,6 +113,8 @@ class SettingsView(QWidget):
         layout.addWidget(subheading("Locking and privacy"))
         layout.addLayout(form)
         layout.addWidget(self.safekeeping)
+        layout.addWidget(subheading("Fees and printing"))
+        layout.addLayout(money_form)
         layout.addWidget(subheading("Practice profile (letterhead)"))
         layout.addWidget(self.practice_form)
         save_row = QHBoxLayout()
@@ -104,7 +132,9 @@ class SettingsView(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
+        open_vault.paper_size = self._settings.paper_size
         self.safekeeping.attach(open_vault)
+        self._show_default_fee()
         profile, damaged = practice.load_profile(open_vault.vault)
         self._saved_profile = profile
         self.practice_form.set_profile(profile)
@@ -125,6 +155,38 @@ class SettingsView(QWidget):
         self._settings.idle_minutes = minutes
         self.idle_minutes_changed.emit(minutes)
 
+    def _paper_changed(self) -> None:
+        paper = PaperSize(self.paper.currentData())
+        self._settings.paper_size = paper
+        if self._vault is not None:
+            self._vault.paper_size = paper
+
+    def _show_default_fee(self) -> None:
+        if self._vault is None:
+            return
+        try:
+            self._saved_fee = fees.default_fee(self._vault.vault)
+        except SAVE_ERRORS as error:
+            self.fee_status.setText(f"Not read: {save_error_text(error)}")
+            return
+        currency = practice.get_profile(self._vault.vault).currency.strip().upper()
+        self.default_fee.setSuffix(f" {currency}" if currency else "")
+        self.default_fee.setValue(spin_box_value(self._saved_fee))
+        self.fee_status.setText("New sessions start with this fee.")
+
+    def _save_default_fee(self) -> bool:
+        fee = from_spin_box(self.default_fee.value())
+        if self._vault is None or fee == self._saved_fee:
+            return True
+        try:
+            fees.set_default_fee(self._vault.vault, fee)
+        except SAVE_ERRORS as error:
+            self.fee_status.setText(f"Not saved: {save_error_text(error)}")
+            return False
+        self._saved_fee = fee
+        self.fee_status.setText("Saved. New sessions start with this fee.")
+        return True
+
     def _privacy_changed(self, on: bool) -> None:
         self._settings.privacy_mode = on
         self.privacy_changed.emit(on)
@@ -140,13 +202,17 @@ class SettingsView(QWidget):
             return False
         self._saved_profile = profile
         self.practice_status.setText("Saved.")
+        currency = profile.currency.strip().upper()
+        self.default_fee.setSuffix(f" {currency}" if currency else "")
         return True
 
     def flush(self) -> bool:
-        """Leaving the page saves the profile if it was changed; True when nothing is unsaved."""
+        """Leaving the page saves the default fee and the profile if they were changed;
+        True when nothing is unsaved."""
+        fee_saved = self._save_default_fee()
         if self._vault is None or self.practice_form.profile() == self._saved_profile:
-            return True
-        return self._save_practice()
+            return fee_saved
+        return self._save_practice() and fee_saved
 
     def _show_terms(self) -> None:
         if self._vault is None:
@@ -171,6 +237,9 @@ class SettingsView(QWidget):
             self._unsaved_profile = self.practice_form.profile()  # memory only, until unlock
         self.practice_form.clear()
         self.practice_status.clear()
+        self.default_fee.setValue(-1)
+        self._saved_fee = None
+        self.fee_status.clear()
         self.safekeeping.clear()
         self.terms_list.clear()
         self.term.clear()

@@ -18,12 +18,14 @@ from therapist_desk.domain.records import Client
 from therapist_desk.search_index import HitKind, SearchHit
 from therapist_desk.ui import client_record
 from therapist_desk.ui.audit_view import AuditTrailView
+from therapist_desk.ui.calendar_view import CalendarView
 from therapist_desk.ui.clients_view import ClientsView
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.navigation import (
     AUDIT_TRAIL,
+    CALENDAR,
     CLIENTS,
     RETENTION,
     SEARCH,
@@ -81,6 +83,7 @@ class Workspace(QWidget):
 
         self.today = TodayView()
         self.clients = ClientsView(dialogs, drafts)
+        self.calendar = CalendarView(dialogs)
         self.search = SearchView(self.search_field)
         self.retention = RetentionView(dialogs, drafts)
         self.audit_trail = AuditTrailView()
@@ -89,6 +92,8 @@ class Workspace(QWidget):
         for page in self._places():
             self.pages.addWidget(page)
         self.today.open_session.connect(self.open_session)
+        self.today.open_record.connect(self.open_record)
+        self.calendar.open_session.connect(self.open_session)
         self.search.open_hit.connect(self.open_hit)
         self.retention.open_client.connect(self.show_client)
         self.clients.record.audit_requested.connect(self.show_audit_trail)
@@ -121,6 +126,7 @@ class Workspace(QWidget):
         return (
             self.today,
             self.clients,
+            self.calendar,
             self.search,
             self.retention,
             self.audit_trail,
@@ -143,6 +149,8 @@ class Workspace(QWidget):
         self.pages.setCurrentIndex(place)
         if place == TODAY:
             self.today.refresh()
+        elif place == CALENDAR:
+            self.calendar.refresh()
         elif place == RETENTION:
             self.retention.refresh()
         elif place == AUDIT_TRAIL:
@@ -162,7 +170,7 @@ class Workspace(QWidget):
         if (
             self.place == CLIENTS
             and self.clients.record.client is not None
-            and self.clients.record.tabs.currentIndex() == client_record.SESSIONS
+            and self.clients.record.current_tab == client_record.SESSIONS
         ):
             self.clients.record.sessions.schedule()
         else:
@@ -172,6 +180,12 @@ class Workspace(QWidget):
     def open_session(self, client_id: str, session_id: str) -> None:
         self.go_to(CLIENTS)
         self.clients.open_client(client_id, tab=client_record.SESSIONS, session_id=session_id)
+
+    def open_record(self, client_id: str, tab: str) -> None:
+        """A client's record at one tab (from Today); the overview if that tab is not built."""
+        self.go_to(CLIENTS)
+        record = self.clients.record
+        self.clients.open_client(client_id, tab=tab if record.has_tab(tab) else None)
 
     def show_client(self, client_id: str) -> None:
         self.go_to(CLIENTS)
@@ -206,6 +220,7 @@ class Workspace(QWidget):
             self._vault.privacy = on
         self.clients.set_privacy(on)
         self.today.refresh()
+        self.calendar.relabel()
         if self.clients.showing_record:
             self.clients.record.refresh_header()
             self.clients.record.sessions.reload()
@@ -216,6 +231,7 @@ class Workspace(QWidget):
         self.clients.attach(open_vault, clients)
         self.clients.set_privacy(privacy)
         self.today.attach(open_vault)
+        self.calendar.attach(open_vault)
         self.search.attach(open_vault)
         self.retention.attach(open_vault)
         self.audit_trail.attach(open_vault)

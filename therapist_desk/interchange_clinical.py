@@ -1,0 +1,198 @@
+"""The clinical record in an interchange document (version 2): its parts, checks and rows.
+
+Each part of a client's clinical record (treatment plans, diagnoses,
+medications, measures, risk assessments, the safety plan, significant dates,
+payments) is described once here: where it sits under the client, what its
+records are called in a problem, the service's own check a record must pass,
+and how its row is made. `interchange_import` plans and writes them like the
+rest of the document, and `interchange_export` writes them in the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from therapist_desk.db.base import Base
+from therapist_desk.db.record_codec import RecordCodec
+from therapist_desk.diagnoses import new_diagnosis_row, prepare_diagnosis
+from therapist_desk.domain.records import (
+    DiagnosisDetails,
+    MeasureDetails,
+    MedicationDetails,
+    PaymentDetails,
+    RiskAssessmentDetails,
+    SafetyPlanDetails,
+    SignificantDateDetails,
+    TreatmentPlanDetails,
+)
+from therapist_desk.fees import check_payment, new_payment_row
+from therapist_desk.measures import check_measure, new_measure_row
+from therapist_desk.medications import check_medication, new_medication_row
+from therapist_desk.risk import (
+    check_risk_assessment,
+    check_safety_plan,
+    new_assessment_row,
+    new_safety_plan_row,
+)
+from therapist_desk.significant_dates import check_significant_date, new_significant_date_row
+from therapist_desk.treatment_plans import check_plan, new_plan_row
+
+JsonObject = dict[str, Any]
+#: (codec, client id, the record's JSON, its checked details, when it was made) → its row.
+RowMaker = Callable[[RecordCodec, str, JsonObject, Any, datetime], Base]
+
+
+@dataclass(frozen=True)
+class ClinicalPart:
+    """One kind of record in a client's clinical record."""
+
+    #: The key under the client ("diagnoses"); the safety plan is one object, not a list.
+    key: str
+    #: What one record is called in a problem ("diagnosis").
+    kind: str
+    #: What the import summary counts ("diagnoses").
+    counted_as: str
+    details_type: type[Any]
+    #: The details as stored (a diagnosis's code written the standard way), or
+    #: InvalidInput listing every problem; the second argument is today.
+    prepare: Callable[[Any, date], Any]
+    new_row: RowMaker
+    #: The readable reference a record may carry: a session or a prescriber.
+    reference: str | None = None
+
+    @property
+    def single(self) -> bool:
+        return self.key == "safety_plan"
+
+
+def _checked_by(check: Callable[[Any], None]) -> Callable[[Any, date], Any]:
+    def prepare(details: Any, _today: date) -> Any:
+        check(details)
+        return details
+
+    return prepare
+
+
+def _checked_on(check: Callable[[Any, date], None]) -> Callable[[Any, date], Any]:
+    def prepare(details: Any, today: date) -> Any:
+        check(details, today)
+        return details
+
+    return prepare
+
+
+TREATMENT_PLANS = ClinicalPart(
+    "treatment_plans",
+    "treatment plan",
+    "treatment plan versions",
+    TreatmentPlanDetails,
+    _checked_by(check_plan),
+    lambda codec, client_id, data, details, made: new_plan_row(
+        codec, client_id, data["version"], details, made, data["id"]
+    ),
+)
+
+PARTS: tuple[ClinicalPart, ...] = (
+    TREATMENT_PLANS,
+    ClinicalPart(
+        "diagnoses",
+        "diagnosis",
+        "diagnoses",
+        DiagnosisDetails,
+        prepare_diagnosis,
+        lambda codec, client_id, data, details, made: new_diagnosis_row(
+            codec, client_id, details, made, data["id"]
+        ),
+    ),
+    ClinicalPart(
+        "medications",
+        "medication",
+        "medications",
+        MedicationDetails,
+        _checked_by(check_medication),
+        lambda codec, client_id, data, details, made: new_medication_row(
+            codec, client_id, data.get("prescriber_id"), details, made, data["id"]
+        ),
+        reference="prescriber_id",
+    ),
+    ClinicalPart(
+        "measures",
+        "measure",
+        "measures",
+        MeasureDetails,
+        _checked_on(check_measure),
+        lambda codec, client_id, data, details, made: new_measure_row(
+            codec, client_id, data.get("session_id"), details, made, data["id"]
+        ),
+        reference="session_id",
+    ),
+    ClinicalPart(
+        "risk_assessments",
+        "risk assessment",
+        "risk assessments",
+        RiskAssessmentDetails,
+        _checked_on(check_risk_assessment),
+        lambda codec, client_id, data, details, made: new_assessment_row(
+            codec, client_id, details, made, data["id"]
+        ),
+    ),
+    ClinicalPart(
+        "safety_plan",
+        "safety plan",
+        "safety plans",
+        SafetyPlanDetails,
+        _checked_by(check_safety_plan),
+        lambda codec, client_id, data, details, made: new_safety_plan_row(
+            codec, client_id, details, made, data["id"]
+        ),
+    ),
+    ClinicalPart(
+        "significant_dates",
+        "significant date",
+        "significant dates",
+        SignificantDateDetails,
+        _checked_by(check_significant_date),
+        lambda codec, client_id, data, details, made: new_significant_date_row(
+            codec, client_id, details, made, data["id"]
+        ),
+    ),
+    ClinicalPart(
+        "payments",
+        "payment",
+        "payments",
+        PaymentDetails,
+        _checked_on(check_payment),
+        lambda codec, client_id, data, details, made: new_payment_row(
+            codec, client_id, data.get("session_id"), details, made, data["id"]
+        ),
+        reference="session_id",
+    ),
+)
+
+
+def clinical_records(client: JsonObject) -> Iterator[tuple[ClinicalPart, str, JsonObject]]:
+    """(part, path below the client, record) for every clinical record of a client's JSON."""
+    for part in PARTS:
+        if part.single:
+            if client.get(part.key) is not None:
+                yield part, part.key, client[part.key]
+            continue
+        for index, record in enumerate(client.get(part.key, [])):
+            yield part, f"{part.key}[{index}]", record
+
+
+def plan_keys(plan: JsonObject) -> Iterator[str]:
+    """The keys of every goal and objective of a treatment plan's JSON."""
+    for goal in plan.get("goals", []):
+        yield goal["key"]
+        yield from objective_keys({"goals": [goal]})
+
+
+def objective_keys(plan: JsonObject) -> Iterator[str]:
+    """The keys of the objectives of a treatment plan's JSON (what a note can name)."""
+    for goal in plan.get("goals", []):
+        for objective in goal.get("objectives", []):
+            yield objective["key"]

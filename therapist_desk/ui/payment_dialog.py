@@ -1,0 +1,156 @@
+"""Recording a payment, or correcting one: amount, day, method, reference, the session paid for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from therapist_desk.domain.records import Payment, PaymentDetails
+from therapist_desk.domain.vocabulary import PaymentMethod
+from therapist_desk.errors import InvalidInput
+from therapist_desk.ui import formatting
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.money import METHOD_LABELS, SIGNS, money
+from therapist_desk.ui.optional_date import qdate
+from therapist_desk.ui.widgets import label, named
+
+#: Saves the details, for the session id given (None: towards the account).
+SavePayment = Callable[[PaymentDetails, str | None], Payment]
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    """A charged session a payment can be for."""
+
+    session_id: str
+    starts_at: datetime
+    share: Decimal
+    paid: bool
+
+    def text(self, currency: str) -> str:
+        paid = " (paid)" if self.paid else ""
+        return f"{formatting.when(self.starts_at)} — {money(self.share, currency)}{paid}"
+
+
+class PaymentDialog(QDialog):
+    def __init__(
+        self,
+        save: SavePayment,
+        sessions: Sequence[SessionChoice],
+        currency: str,
+        today: date,
+        payment: Payment | None = None,
+        parent: QWidget | None = None,
+        *,
+        owed: Decimal = Decimal("0"),
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._sessions = list(sessions)
+        self.saved: Payment | None = None
+        self.setWindowTitle("Correct a payment" if payment else "Record a payment")
+        code = currency.strip().upper()
+        self.amount = named(QDoubleSpinBox(), "Amount paid")
+        self.amount.setRange(0, 1_000_000)
+        self.amount.setDecimals(2)
+        self.amount.setGroupSeparatorShown(True)
+        if code:
+            self.amount.setPrefix(SIGNS.get(code, f"{code} "))
+        self.paid_on = named(QDateEdit(qdate(today)), "Day paid")
+        self.paid_on.setCalendarPopup(True)
+        self.paid_on.setDisplayFormat("ddd d MMM yyyy")
+        self.paid_on.setMaximumDate(qdate(today))
+        self.method = named(QComboBox(), "Payment method")
+        for method, text in METHOD_LABELS.items():
+            self.method.addItem(text, method)
+        self.reference = named(QLineEdit(), "Payment reference")
+        self.reference.setPlaceholderText("Optional: invoice or transfer reference, a note")
+        self.for_session = named(QComboBox(), "Session paid for")
+        self.for_session.addItem("Towards the account (no one session)", None)
+        for choice in self._sessions:
+            self.for_session.addItem(choice.text(currency), choice.session_id)
+        self.for_session.activated.connect(self._session_chosen)
+        self.problems = named(label("", wrap=True), "Problems with the payment")
+
+        form = QFormLayout()
+        form.addRow("For", self.for_session)
+        form.addRow("Amount", self.amount)
+        form.addRow("Paid on", self.paid_on)
+        form.addRow("Method", self.method)
+        form.addRow("Reference", self.reference)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._try_save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+
+        if payment is not None:
+            self.fill(payment.details, payment.session_id)
+        else:
+            unpaid = [choice for choice in self._sessions if not choice.paid]
+            if unpaid:  # most often, the session just held
+                self.for_session.setCurrentIndex(self.for_session.findData(unpaid[0].session_id))
+                self.amount.setValue(float(unpaid[0].share))
+            elif owed > 0:  # else what is owed, towards the account
+                self.amount.setValue(float(owed))
+        self.for_session.setFocus()
+
+    def fill(self, details: PaymentDetails, session_id: str | None) -> None:
+        """Show a payment already recorded, or one typed before the vault locked."""
+        self.for_session.setCurrentIndex(max(0, self.for_session.findData(session_id)))
+        self.amount.setValue(float(details.amount))
+        if details.paid_on is not None:
+            self.paid_on.setDate(qdate(details.paid_on))
+        self.method.setCurrentIndex(self.method.findData(details.method))
+        self.reference.setText(details.reference)
+
+    def _session_chosen(self, index: int) -> None:
+        session_id = self.for_session.itemData(index)
+        choice = next((c for c in self._sessions if c.session_id == session_id), None)
+        if choice is not None:
+            self.amount.setValue(float(choice.share))
+
+    def details(self) -> PaymentDetails:
+        chosen = self.paid_on.date()
+        return PaymentDetails(
+            amount=Decimal(f"{self.amount.value():.2f}"),
+            paid_on=date(chosen.year(), chosen.month(), chosen.day()),
+            method=PaymentMethod(self.method.currentData()),
+            reference=self.reference.text().strip(),
+        )
+
+    def session_id(self) -> str | None:
+        value = self.for_session.currentData()
+        return value if isinstance(value, str) else None
+
+    def _try_save(self) -> None:
+        try:
+            self.saved = self._save(self.details(), self.session_id())
+        except InvalidInput as error:
+            self.problems.setText("\n".join(error.problems) or error.message)
+            return
+        except SAVE_ERRORS as error:
+            self.problems.setText(
+                f"Not saved: {save_error_text(error)}. What you typed is still here."
+            )
+            return
+        self.accept()
