@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
-from therapist_desk.errors import InvalidInput
 from therapist_desk.ui import formatting
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.widgets import label, named
 
@@ -116,14 +115,6 @@ class ClientDialog(QDialog):
         )
 
     def _try_save(self) -> None:
-        try:
-            self.saved = self._save(self.details())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
+        if self.saved is not None:
+            self.accept()

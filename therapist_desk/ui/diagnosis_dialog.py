@@ -33,9 +33,8 @@ from PySide6.QtWidgets import (
 from therapist_desk import icd10
 from therapist_desk.domain.records import Diagnosis, DiagnosisDetails
 from therapist_desk.domain.vocabulary import DiagnosisStatus
-from therapist_desk.errors import InvalidInput
 from therapist_desk.icd10 import Icd10Code
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.widgets import FieldAboveList, label, named
 
@@ -239,14 +238,6 @@ class DiagnosisDialog(QDialog):
         return UnfinishedDiagnosis(self.search.text(), self.details())
 
     def _try_save(self) -> None:
-        try:
-            self.saved = self._save(self.details())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
+        if self.saved is not None:
+            self.accept()

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
-from therapist_desk.errors import TherapistDeskError
+from therapist_desk.errors import InvalidInput, TherapistDeskError
 from therapist_desk.ui.open_vault import OpenVault
 
 DraftKey = tuple[str, str]
@@ -34,6 +34,20 @@ def save_error_text(error: BaseException) -> str:
 
 #: The errors an autosave can meet and survive.
 SAVE_ERRORS = (TherapistDeskError, SQLAlchemyError, OSError)
+
+SavedT = TypeVar("SavedT")
+
+
+def saved_or_explained(save: Callable[[], SavedT], explain: Callable[[str], None]) -> SavedT | None:
+    """What `save()` returns; or None once `explain` has said, in words, why the vault
+    refused it or could not write it. A dialog then stays open with what was typed."""
+    try:
+        return save()
+    except InvalidInput as error:
+        explain("\n".join(error.problems) or error.message)
+    except SAVE_ERRORS as error:
+        explain(f"Not saved: {save_error_text(error)}. What you typed is still here.")
+    return None
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from therapist_desk.domain.vocabulary import MeasureKind
 from therapist_desk.errors import InvalidInput
 from therapist_desk.scoring import Questionnaire, RatingScale
 from therapist_desk.ui import formatting, theme
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text, saved_or_explained
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, qdate
 from therapist_desk.ui.widgets import label, named, scrolling
 
@@ -439,14 +439,6 @@ class RatingDialog(QDialog):
         )
 
     def _try_save(self) -> None:
-        try:
-            self.saved = self._save(self.details())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
+        if self.saved is not None:
+            self.accept()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import Medication, MedicationDetails, Professional
 from therapist_desk.domain.vocabulary import ProfessionalRole
 from therapist_desk.errors import InvalidInput
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text, saved_or_explained
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
 from therapist_desk.ui.widgets import label, named
 
@@ -164,17 +164,9 @@ class MedicationDialog(QDialog):
         return MedicationEntry(details, prescriber_id)
 
     def _try_save(self) -> None:
-        try:
-            self.saved = self._save(self.entry())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(lambda: self._save(self.entry()), self.problems.setText)
+        if self.saved is not None:
+            self.accept()
 
 
 class StopMedicationDialog(QDialog):

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Referral, ReferralDetails
 from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
-from therapist_desk.errors import InvalidInput
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.professional_picker import ProfessionalPicker
@@ -157,14 +156,8 @@ class ReferralDialog(QDialog):
             )
             self.recipient.setFocus()
             return
-        try:
-            self.saved = self._save(professional_id, self.details())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(
+            lambda: self._save(professional_id, self.details()), self.problems.setText
+        )
+        if self.saved is not None:
+            self.accept()
