@@ -38,6 +38,7 @@ from therapist_desk.ui.process_notes_tab import ProcessNotesTab
 from therapist_desk.ui.referrals_tab import ReferralsTab
 from therapist_desk.ui.risk_summary import banner_for
 from therapist_desk.ui.sessions_tab import SessionsTab
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, heading, label, named
 
 #: The record's tabs, by name; `show_tab` and `open_client(tab=...)` take these.
@@ -94,7 +95,7 @@ class ClientRecord(QWidget):
         self._vault: OpenVault | None = None
         self._client: Client | None = None
         # Edits typed but not saved when the vault locked, by client (memory only).
-        self._unfinished_edits: dict[str, ClientDetails] = {}
+        self._unfinished_edits = UnfinishedForms[ClientDetails]()
 
         self.name = heading("")
         self.name.setAccessibleName("Client name")
@@ -293,13 +294,11 @@ class ClientRecord(QWidget):
         if vault is None or client is None:
             return
         dialog = ClientDialog(lambda details: vault.update_client(client.id, details), client, self)
-        unfinished = self._unfinished_edits.pop(client.id, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if (
+            self._unfinished_edits.run(dialog, client.id, dialog.details)
+            and dialog.saved is not None
+        ):
             self.show_client(client.id, tab=self.current_tab)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished_edits[client.id] = dialog.details()  # offered again next time
 
     def _discharge_or_reactivate(self) -> None:
         vault, client = self._vault, self._client

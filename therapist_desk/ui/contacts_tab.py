@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, named, record_table
 
 
@@ -51,7 +51,7 @@ class ContactsTab(QWidget):
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
         # Contacts typed but not saved when the vault locked (memory only).
-        self._unfinished: dict[str, ContactDetails] = {}
+        self._unfinished = UnfinishedForms[ContactDetails]()
         self.model = RecordTableModel(CONTACT_COLUMNS, lambda contact: contact.id, self)
         self.table = record_table("Contacts")
         self.table.setModel(self.model)
@@ -112,13 +112,8 @@ class ContactsTab(QWidget):
         self._run(dialog, contact.id)
 
     def _run(self, dialog: ContactDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self._unfinished.run(dialog, key, dialog.details):
             self.reload()
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.details()  # offered again next time
 
     def _remove(self) -> None:
         vault, index = self._vault, self.table.currentIndex()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from therapist_desk import diagnoses
 from therapist_desk.domain.records import Diagnosis
@@ -18,6 +18,7 @@ from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import named, subheading
 
 
@@ -47,7 +48,7 @@ class DiagnosesSection(QWidget):
         self._client_id: str | None = None
         # Diagnoses typed but not saved when the vault locked, by client or diagnosis
         # (memory only): the dialog offers them again.
-        self._unfinished: dict[str, UnfinishedDiagnosis] = {}
+        self._unfinished = UnfinishedForms[UnfinishedDiagnosis]()
         self.add_button = named(QPushButton(icon("add"), "Add diagnosis…"), "Add a diagnosis")
         self.edit_button = named(QPushButton(icon("edit"), "Edit…"), "Edit the diagnosis")
         self.remove_button = named(
@@ -129,13 +130,8 @@ class DiagnosesSection(QWidget):
         self._run(dialog, diagnosis.id)
 
     def _run(self, dialog: DiagnosisDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, key, dialog.unfinished) and dialog.saved is not None:
             self.reload(choose=dialog.saved.id)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.unfinished()  # offered again next time
 
     def remove(self) -> None:
         vault, diagnosis = self._vault, self.lists.chosen()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -34,6 +33,7 @@ from therapist_desk.ui.professional_list import (
     ProfessionalTableModel,
     one_line,
 )
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import (
     FieldAboveList,
     empty_state,
@@ -55,7 +55,7 @@ class DirectoryView(QWidget):
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         # What was typed in a dialog the lock closed (memory only), by entry id or _NEW.
-        self._unfinished: dict[str, ProfessionalDetails] = {}
+        self._unfinished = UnfinishedForms[ProfessionalDetails]()
         self.model = ProfessionalTableModel(self)
         self.proxy = ProfessionalFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -257,15 +257,10 @@ class DirectoryView(QWidget):
         self._run(dialog, professional.id)
 
     def _run(self, dialog: ProfessionalDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, key, dialog.details) and dialog.saved is not None:
             self._reload(dialog.saved.id)
             if not self.select(dialog.saved.id):
                 self.show_professional(dialog.saved.id)  # the filter hid the new entry
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.details()  # offered again next time
 
     def remove(self) -> None:
         vault, professional = self._vault, self.chosen()

@@ -27,6 +27,7 @@ from therapist_desk.ui.measure_chart import ChartGrid
 from therapist_desk.ui.measure_dialogs import QuestionnaireDialog, RatingDialog, SaveMeasure
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, label, named, record_table, scrolling
 
 
@@ -90,7 +91,7 @@ class MeasuresTab(QWidget):
         self._client_id: str | None = None
         self._stale = False
         # Measures typed but not saved when the vault locked, by dialog key (memory only).
-        self._unfinished: dict[str, MeasureDetails] = {}
+        self._unfinished = UnfinishedForms[MeasureDetails]()
         self.model = RecordTableModel(MEASURE_COLUMNS, lambda measure: measure.id, self)
         self.table = record_table("Measures")
         self.table.setModel(self.model)
@@ -265,15 +266,10 @@ class MeasuresTab(QWidget):
 
     def _run(self, dialog: QDialog, key: str) -> None:
         assert isinstance(dialog, QuestionnaireDialog | RatingDialog)
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, key, dialog.details) and dialog.saved is not None:
             row = self.model.row_of(dialog.saved.id)
             if row >= 0:
                 self.table.selectRow(row)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.details()  # offered again next time
 
     def _remove(self) -> None:
         vault, index = self._vault, self.table.currentIndex()

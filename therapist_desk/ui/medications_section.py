@@ -18,6 +18,7 @@ from therapist_desk.ui.medication_dialog import (
 )
 from therapist_desk.ui.models import Column
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import named, subheading
 
 
@@ -30,7 +31,7 @@ class MedicationsSection(QWidget):
         #: The directory, by id, for naming prescribers.
         self._directory: dict[str, Professional] = {}
         # Medications typed but not saved when the vault locked (memory only).
-        self._unfinished: dict[str, MedicationEntry] = {}
+        self._unfinished = UnfinishedForms[MedicationEntry]()
         self.add_button = named(QPushButton(icon("add"), "Add medication…"), "Add a medication")
         self.edit_button = named(QPushButton(icon("edit"), "Edit…"), "Edit the medication")
         self.stop_button = named(QPushButton(icon("stop"), "Stop…"), "Stop the medication")
@@ -147,13 +148,8 @@ class MedicationsSection(QWidget):
         self._run(dialog, medication.id)
 
     def _run(self, dialog: MedicationDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, key, dialog.entry) and dialog.saved is not None:
             self.reload(choose=dialog.saved.id)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.entry()  # offered again next time
 
     def stop(self) -> None:
         vault, medication = self._vault, self.lists.chosen()

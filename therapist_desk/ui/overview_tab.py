@@ -14,7 +14,6 @@ from datetime import date
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -50,6 +49,7 @@ from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.risk_summary import RISK_LEVEL_LABELS, Banner, Weight
 from therapist_desk.ui.significant_date_dialog import SignificantDateDialog
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import (
     empty_state,
     label,
@@ -146,7 +146,7 @@ class OverviewTab(QWidget):
         self._stale = False
         self._fields: dict[str, QLabel] = {}
         # A date typed but not saved when the vault locked, by dialog key (memory only).
-        self._unfinished: dict[str, SignificantDateDetails] = {}
+        self._unfinished = UnfinishedForms[SignificantDateDetails]()
 
         # -- charts ------------------------------------------------------------------------
         self.charts = ChartGrid(
@@ -472,15 +472,10 @@ class OverviewTab(QWidget):
         self._run(dialog, entry.id)
 
     def _run(self, dialog: SignificantDateDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, key, dialog.details) and dialog.saved is not None:
             row = self.dates_model.row_of(dialog.saved.id)
             if row >= 0:
                 self.dates_table.selectRow(row)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.details()  # offered again next time
 
     def _remove_date(self) -> None:
         vault, index = self._vault, self.dates_table.currentIndex()

@@ -11,7 +11,6 @@ from datetime import date
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.risk_assessment_dialog import RiskAssessmentDialog, summary_of
 from therapist_desk.ui.risk_summary import RISK_LEVEL_LABELS, Banner, Weight
 from therapist_desk.ui.safety_plan_editor import SafetyPlanEditor
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import (
     empty_state,
     label,
@@ -77,7 +77,7 @@ class RiskPanel(QWidget):
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
         # An assessment typed but not saved when the vault locked, by key (memory only).
-        self._unfinished: dict[str, RiskAssessmentDetails] = {}
+        self._unfinished = UnfinishedForms[RiskAssessmentDetails]()
         self.current = named(label("", wrap=True), "Current risk level")
         self.model = RecordTableModel(ASSESSMENT_COLUMNS, lambda a: a.id, self)
         self.table = record_table("Risk assessments")
@@ -195,12 +195,7 @@ class RiskPanel(QWidget):
         self._run(dialog, assessment.id)
 
     def _run(self, dialog: RiskAssessmentDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, key, dialog.details) and dialog.saved is not None:
             row = self.model.row_of(dialog.saved.id)
             if row >= 0:
                 self.table.selectRow(row)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[key] = dialog.details()  # offered again next time

@@ -10,7 +10,6 @@ from PySide6.QtCore import QItemSelection, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QMenu,
@@ -32,6 +31,7 @@ from therapist_desk.ui.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.note_editor import NoteEditor
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.session_dialog import SessionDialog, UnfinishedSession, next_hour
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, named, record_table
 
 
@@ -99,7 +99,7 @@ class SessionsTab(QWidget):
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
         # Bookings typed but not saved when the vault locked, by client (memory only).
-        self._unfinished: dict[str, UnfinishedSession] = {}
+        self._unfinished = UnfinishedForms[UnfinishedSession]()
         self._stale = False
         self.model = SessionListModel(self)
         self.table = record_table("Sessions")
@@ -265,13 +265,8 @@ class SessionsTab(QWidget):
         if vault is None or client_id is None:
             return
         dialog = SessionDialog(vault, client_id, next_hour(vault.vault.now()), self)
-        unfinished = self._unfinished.pop(client_id, None)
-        if unfinished is not None:
-            dialog.fill(unfinished)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        if self._unfinished.run(dialog, client_id, dialog.unfinished) and dialog.saved is not None:
             self.reload(select_session=dialog.saved.id)
-        elif dialog.property("closed_by_lock"):
-            self._unfinished[client_id] = dialog.unfinished()  # offered again next time
 
     def _change(self, change: Callable[[TherapySession], bool]) -> None:
         """Move, cancel, retime or end the series of the chosen session."""
