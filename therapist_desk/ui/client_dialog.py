@@ -7,11 +7,9 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -20,7 +18,7 @@ from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.ui import formatting
 from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import OptionalDateEdit
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 
 class ClientDialog(QDialog):
@@ -69,15 +67,9 @@ class ClientDialog(QDialog):
         form.addRow("Referred by", self.referral_source)
         form.addRow("Intake date", self.intake_date)
         form.addRow("Discharge date", self.discharge_date)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "client"
         )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         if client is not None:
             self.fill(client.details)
         else:

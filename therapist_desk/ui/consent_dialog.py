@@ -8,11 +8,9 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +19,7 @@ from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
 from therapist_desk.ui.professional_picker import ProfessionalPicker
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 
 class ConsentDialog(QDialog):
@@ -66,20 +64,9 @@ class ConsentDialog(QDialog):
         form.addRow("Withdrawn on", self.withdrawn_on)
         form.addRow("Scope", self.scope)
         form.addRow("Notes", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "consent"
         )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save the consent")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
-            "Cancel the consent"
-        )
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         self.setMinimumWidth(640)
         if consent is not None:
             self.recipient.set_selected(consent.professional_id)

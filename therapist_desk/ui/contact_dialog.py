@@ -8,11 +8,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +19,7 @@ from therapist_desk.domain.vocabulary import ContactRole
 from therapist_desk.ui import formatting
 from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import OptionalDateEdit
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 
 class ContactDialog(QDialog):
@@ -71,15 +69,9 @@ class ContactDialog(QDialog):
         form.addRow("Scope", self.scope)
         form.addRow("Expires", self.expires)
         form.addRow("Notes", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "contact"
         )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         if contact is not None:
             self.fill(contact.details)
         self._consent_changed(self.consent.isChecked())

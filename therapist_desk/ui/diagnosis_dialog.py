@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QListView,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,7 +34,7 @@ from therapist_desk.domain.vocabulary import DiagnosisStatus
 from therapist_desk.icd10 import Icd10Code
 from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import OptionalDateEdit
-from therapist_desk.ui.widgets import FieldAboveList, label, named
+from therapist_desk.ui.widgets import FieldAboveList, label, lay_out_record_dialog, named
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()
@@ -137,17 +135,9 @@ class DiagnosisDialog(QDialog):
         form.addRow("Diagnosed", self.diagnosed_on)
         form.addRow("Resolved", self.resolved_on)
         form.addRow("Notes", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "diagnosis"
         )
-        named(buttons.button(QDialogButtonBox.StandardButton.Save), "Save the diagnosis")
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         self.setMinimumWidth(620)
         if diagnosis is not None:
             self.fill(UnfinishedDiagnosis(diagnosis.details.code, diagnosis.details))

@@ -26,7 +26,7 @@ from therapist_desk.domain.vocabulary import ProfessionalRole
 from therapist_desk.errors import InvalidInput
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text, saved_or_explained
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 PROFESSIONAL_ROLE_LABELS = {
     ProfessionalRole.GP: "GP",
@@ -106,17 +106,9 @@ class MedicationDialog(QDialog):
         form.addRow("Started", self.started_on)
         form.addRow("Stopped", self.stopped_on)
         form.addRow("Notes", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "medication"
         )
-        named(buttons.button(QDialogButtonBox.StandardButton.Save), "Save the medication")
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         self.setMinimumWidth(520)
         if medication is not None:
             self.fill(MedicationEntry(medication.details, medication.prescriber_id))

@@ -11,11 +11,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,7 +23,7 @@ from therapist_desk.ui import formatting
 from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.money import METHOD_LABELS, SIGNS, money
 from therapist_desk.ui.optional_date import qdate
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 #: Saves the details, for the session id given (None: towards the account).
 SavePayment = Callable[[PaymentDetails, str | None], Payment]
@@ -91,15 +89,9 @@ class PaymentDialog(QDialog):
         form.addRow("Paid on", self.paid_on)
         form.addRow("Method", self.method)
         form.addRow("Reference", self.reference)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "payment"
         )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         self.setMinimumWidth(480)
 
         if payment is not None:

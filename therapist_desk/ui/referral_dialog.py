@@ -9,10 +9,8 @@ from datetime import date, timedelta
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,7 +20,7 @@ from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.professional_picker import ProfessionalPicker
-from therapist_desk.ui.widgets import label, named
+from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 URGENCY_LABELS = {
     ReferralUrgency.ROUTINE: "Routine",
@@ -95,20 +93,9 @@ class ReferralDialog(QDialog):
         form.addRow("Sent on", self.sent_on)
         form.addRow("Acknowledged on", self.acknowledged_on)
         form.addRow("Closed / declined on", self.closed_on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        self.save_button = lay_out_record_dialog(
+            self, form, self.problems, self._try_save, "referral"
         )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setAccessibleName("Save the referral")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
-            "Cancel the referral"
-        )
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         self.setMinimumWidth(640)
         if referral is None:
             # A new referral is usually written today; the workflow buttons stamp the rest.

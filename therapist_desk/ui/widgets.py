@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -105,3 +111,23 @@ def record_table(name: str) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
+
+
+def lay_out_record_dialog(
+    dialog: QDialog, form: QFormLayout, problems: QLabel, save: Callable[[], None], what: str
+) -> QPushButton:
+    """The form, the line that says what is wrong with it, and Save and Cancel, for a
+    dialog that edits one record (`what`: "diagnosis"). `save` closes the dialog only
+    once the record is stored. Returns the Save button."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    save_button = named(buttons.button(QDialogButtonBox.StandardButton.Save), f"Save the {what}")
+    named(buttons.button(QDialogButtonBox.StandardButton.Cancel), f"Cancel the {what}")
+    buttons.accepted.connect(save)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    layout.addWidget(problems)
+    layout.addWidget(buttons)
+    return save_button
