@@ -27,6 +27,9 @@ from therapist_desk.errors import RecordNotFound
 from therapist_desk.validation import MAX_SHORT_TEXT, Problems
 from therapist_desk.vault import Vault
 
+#: A printed letter or summary runs to a few pages; this is far beyond any of them.
+MAX_CONTENT_LENGTH = 500_000
+
 TABLE = DisclosureRow.__tablename__
 
 
@@ -47,6 +50,7 @@ def check_disclosure(details: DisclosureDetails) -> None:
     problems.limit(
         "The reason for going without consent", details.without_consent_reason, MAX_SHORT_TEXT
     )
+    problems.limit("The text that was sent", details.content, MAX_CONTENT_LENGTH)
     problems.raise_if_any("The disclosure cannot be recorded")
 
 

@@ -434,12 +434,14 @@ def record_sent(
     sections: tuple[str, ...] = (),
     without_consent_reason: str = "",
     letter_text: str | None = None,
+    content: str = "",
 ) -> Disclosure:
     """Log a letter or summary that went to the referral's recipient.
 
     Refused (InvalidInput) when the client has no consent in force for that
-    recipient on that day and no reason is given; the reason is kept. A draft
-    referral is marked sent (see `mark_sent`).
+    recipient on that day and no reason is given; the reason is kept, and so is
+    `content`, the text as it was printed. A draft referral is marked sent (see
+    `mark_sent`).
     """
     consent = check_may_send(vault, parties, on, without_consent_reason)
     disclosure = disclosures.record_disclosure(
@@ -451,6 +453,7 @@ def record_sent(
             how=how,
             sections=sections,
             without_consent_reason="" if consent is not None else without_consent_reason.strip(),
+            content=content,
         ),
         DisclosedTo(
             professional_id=parties.recipient.id,

@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column(
             "without_consent_reason", therapist_desk.db.column_types.SealedValue(), nullable=False
         ),
+        sa.Column("content", therapist_desk.db.column_types.SealedValue(), nullable=False),
         sa.ForeignKeyConstraint(
             ["client_id"],
             ["clients.id"],

@@ -477,3 +477,4 @@ class DisclosureRow(Base):
     how: Mapped[bytes] = sealed_column()
     sections: Mapped[bytes] = sealed_column()
     without_consent_reason: Mapped[bytes] = sealed_column()
+    content: Mapped[bytes] = sealed_column()

@@ -570,6 +570,9 @@ class DisclosureDetails:
     sections: tuple[str, ...] = ()
     #: Why it went without a recorded consent (an emergency, say); empty when consent held.
     without_consent_reason: str = ""
+    #: The text that left, as it was printed (a letter's or summary's words), so the
+    #: therapist can show later exactly what a colleague received; empty for exports.
+    content: str = ""
 
 
 @dataclass(frozen=True)
