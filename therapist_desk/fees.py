@@ -126,7 +126,7 @@ def new_payment_row(
     now: datetime,
     payment_id: str | None = None,
 ) -> PaymentRow:
-    """A payment row (the session, if any, is marked paid by the caller)."""
+    """A payment row (the caller brings its session's paid flag up to date)."""
     row_id = payment_id or new_id()
     return PaymentRow(
         id=row_id,
@@ -144,41 +144,95 @@ def _load(session: Session, payment_id: str) -> PaymentRow:
     return row
 
 
-def _link_session(vault: Vault, session: Session, client_id: str, session_id: str) -> None:
-    """Mark the session paid, after checking the client is one of its attendees."""
+def _check_link(session: Session, client_id: str, session_id: str) -> None:
+    """Refuse a payment for a session the client does not attend."""
     row = load_session_row(session, session_id)
     if client_id not in {attendee.client_id for attendee in row.attendees}:
         raise InvalidInput("That session is not one of this client's sessions.")
-    _set_paid(vault, row, paid=True)
 
 
-def _set_paid(vault: Vault, row: TherapySessionRow, *, paid: bool) -> None:
-    row.paid = vault.codec.seal(SESSION_TABLE, "paid", row.id, paid)
-    row.updated_at = vault.now()
+def _owed_shares(codec: RecordCodec, row: TherapySessionRow) -> dict[str, Decimal] | None:
+    """Each attendee's share of the session's fee, as `shares_of` splits it; None when the
+    fee or an attendance cannot be read.
+
+    Before anyone is charged (a session paid in advance) the fee is split among every
+    attendee, as it would be if they all came.
+    """
+    try:
+        fee = _open_value(codec, SESSION_TABLE, "fee", row.id, row.fee, Decimal, type(None))
+    except _UNREADABLE:
+        return None
+    attendance = {}
+    for attendee in row.attendees:
+        status = _attendance(codec, attendee.id, attendee.attendance)
+        if status is None:
+            return None
+        attendance[attendee.client_id] = status
+    owing = [client for client, status in attendance.items() if status in CHARGED]
+    owing = owing or list(attendance)
+    if not owing:
+        return {}
+    return split_fee(fee or Decimal("0"), owing)
 
 
-def _unlink_session(vault: Vault, session: Session, session_id: str) -> None:
-    """Mark the session unpaid again when no payment for it is left."""
+def settle_session(vault: Vault, session: Session, session_id: str) -> None:
+    """Bring the session's stored `paid` flag up to date with the payments linked to it.
+
+    The flag says the whole fee is settled: every attendee charged has paid at least
+    their share for this session. For an individual session that is the client's own
+    "paid"; for a joint one it stays false until the last attendee has paid. Who has
+    paid what of a joint session is worked out per client from the payments
+    (`Statement` lines), never from this flag. Call after the payments changed, in the
+    same transaction.
+    """
     session.flush()
-    other = session.scalar(select(PaymentRow.id).where(PaymentRow.session_id == session_id))
-    if other is None:
-        row = session.get(TherapySessionRow, session_id)
-        if row is not None:
-            _set_paid(vault, row, paid=False)
+    row = session.get(TherapySessionRow, session_id)
+    if row is None:
+        return
+    paid_by: dict[str, Decimal] = defaultdict(Decimal)
+    linked = session.execute(
+        select(PaymentRow.id, PaymentRow.client_id, PaymentRow.amount).where(
+            PaymentRow.session_id == session_id
+        )
+    ).all()
+    for payment_id, payer, blob in linked:
+        try:
+            paid_by[payer] += _open_value(vault.codec, TABLE, "amount", payment_id, blob, Decimal)
+        except _UNREADABLE:
+            continue  # an amount that cannot be read pays nothing here
+    shares = _owed_shares(vault.codec, row)
+    settled = (
+        bool(linked)
+        and shares is not None
+        and all(paid_by[client] >= share for client, share in shares.items())
+    )
+    try:
+        current = _open_value(vault.codec, SESSION_TABLE, "paid", row.id, row.paid, bool)
+    except _UNREADABLE:
+        current = None  # rewritten below: a damaged flag is replaced by a readable one
+    if current is not settled:
+        row.paid = vault.codec.seal(SESSION_TABLE, "paid", row.id, settled)
+        row.updated_at = vault.now()
 
 
 def record_payment(
     vault: Vault, client_id: str, details: PaymentDetails, *, session_id: str | None = None
 ) -> Payment:
-    """Record a payment received, for one session (then marked paid) or towards the account."""
+    """Record a payment received, for one session or towards the account.
+
+    A payment for a session counts towards the payer's share of its fee; the session
+    is marked paid once every attendee charged has paid their share.
+    """
     now = vault.now()
     check_payment(details, local_date(now))
     with vault.transaction() as session:
         load_client_row(session, client_id)
         if session_id is not None:
-            _link_session(vault, session, client_id, session_id)
+            _check_link(session, client_id, session_id)
         row = new_payment_row(vault.codec, client_id, session_id, details, now)
         session.add(row)
+        if session_id is not None:
+            settle_session(vault, session, session_id)
         audit.record(
             session,
             vault,
@@ -216,12 +270,14 @@ def update_payment(
         row = _load(session, payment_id)
         previous = row.session_id
         if session_id is not None and session_id != previous:
-            _link_session(vault, session, row.client_id, session_id)
+            _check_link(session, row.client_id, session_id)
         row.session_id = session_id
         for column, blob in vault.codec.seal_details(TABLE, payment_id, details).items():
             setattr(row, column, blob)
-        if previous is not None and previous != session_id:
-            _unlink_session(vault, session, previous)
+        # A corrected amount can settle a session, or leave it short again.
+        for touched in {previous, session_id}:
+            if touched is not None:
+                settle_session(vault, session, touched)
         audit.record(
             session,
             vault,
@@ -234,13 +290,13 @@ def update_payment(
 
 
 def remove_payment(vault: Vault, payment_id: str) -> None:
-    """Remove a payment recorded by mistake; its session is unpaid again if nothing else paid it."""
+    """Remove a payment recorded by mistake; its session is unpaid again if it falls short."""
     with vault.transaction() as session:
         row = _load(session, payment_id)
         client_id, session_id = row.client_id, row.session_id
         session.delete(row)
         if session_id is not None:
-            _unlink_session(vault, session, session_id)
+            settle_session(vault, session, session_id)
         audit.record(
             session,
             vault,
@@ -485,13 +541,28 @@ class StatementLine:
     attendance: Attendance | None = None
     #: The whole fee of the session; more than `charge` for a joint session.
     session_fee: Decimal | None = None
+    #: On a session line, what this client has paid for this very session by the end
+    #: of the statement (payments linked to it); other attendees' payments do not count.
+    paid_towards: Decimal = Decimal("0")
     payment_id: str | None = None
     method: PaymentMethod | None = None
     reference: str = ""
+    #: On a payment line, when the session it pays for began (None: towards the account).
+    paid_for: datetime | None = None
 
     @property
     def is_payment(self) -> bool:
         return self.payment_id is not None
+
+    @property
+    def unpaid(self) -> Decimal:
+        """What is left of this client's share of the session (zero on a payment line)."""
+        return max(self.charge - self.paid_towards, Decimal("0"))
+
+    @property
+    def is_paid(self) -> bool:
+        """This client has paid their share of this session, whatever the others did."""
+        return not self.is_payment and self.paid_towards >= self.charge
 
 
 @dataclass(frozen=True)
@@ -549,7 +620,7 @@ def _charge_lines(
     return lines, unreadable
 
 
-def _payment_line(payment: Payment, paid_on: date) -> StatementLine:
+def _payment_line(payment: Payment, paid_on: date, paid_for: datetime | None) -> StatementLine:
     return StatementLine(
         on=paid_on,
         charge=Decimal("0"),
@@ -558,6 +629,7 @@ def _payment_line(payment: Payment, paid_on: date) -> StatementLine:
         payment_id=payment.id,
         method=payment.details.method,
         reference=payment.details.reference,
+        paid_for=paid_for,
     )
 
 
@@ -568,6 +640,7 @@ def statement(
 
     Lines are in date order, a day's sessions (by time) before its payments;
     each carries the running balance, starting from what was owed before `start`.
+    A session line says whether this client has paid their share of it by `end`.
     """
     problems = Problems()
     problems.date_order("the start of the statement", start, "Its end", end)
@@ -580,16 +653,29 @@ def statement(
             (payment_from_row(vault.codec, row) for row in payment_rows), key=_payment_order
         )
     opening = sum((line.charge for line in charges if line.on < start), Decimal("0"))
-    # A day's sessions come before its payments (a client pays at the end of a session).
-    entries = [((line.on, 0), line) for line in charges if line.on >= start]
+    began = {line.session_id: line.starts_at for line in charges}
+    paid_towards: dict[str | None, Decimal] = defaultdict(Decimal)
+    payment_entries = []
     for payment in payments:
         paid_on = payment.details.paid_on
         if payment.damaged or paid_on is None:
             unreadable.append((client_id, payment.id))
-        elif paid_on < start:
+            continue
+        if paid_on > end:
+            continue
+        paid_towards[payment.session_id] += payment.details.amount
+        if paid_on < start:
             opening -= payment.details.amount
-        elif paid_on <= end:
-            entries.append(((paid_on, 1), _payment_line(payment, paid_on)))
+        else:
+            line = _payment_line(payment, paid_on, began.get(payment.session_id))
+            payment_entries.append(((paid_on, 1), line))
+    # A day's sessions come before its payments (a client pays at the end of a session).
+    entries = [
+        ((line.on, 0), replace(line, paid_towards=paid_towards[line.session_id]))
+        for line in charges
+        if line.on >= start
+    ]
+    entries.extend(payment_entries)
     # A stable sort keeps sessions in time order and payments in the order recorded.
     entries.sort(key=lambda entry: entry[0])
     running = opening

@@ -21,6 +21,7 @@ from therapist_desk.errors import InvalidInput, RecordNotFound
 from therapist_desk.fees import (
     DEFAULT_FEE_SETTING,
     ClientBalance,
+    StatementLine,
     balances,
     client_balance,
     default_fee,
@@ -245,14 +246,18 @@ def test_a_payment_for_someone_elses_session_is_refused(
     assert payments_for_client(clocked_vault, clients[0]) == []
 
 
-def test_removing_a_sessions_only_payment_marks_it_unpaid(
+def test_a_session_is_paid_once_its_fee_is_paid_in_full_and_unpaid_when_short_again(
     clocked_vault: Vault, clients: list[str]
 ) -> None:
     session_id = book(clocked_vault, [clients[0]], date(2024, 5, 2))
     first = record_payment(clocked_vault, clients[0], paid("45"), session_id=session_id)
+    assert get_session(clocked_vault, session_id).details.paid is False  # half the fee
     second = record_payment(clocked_vault, clients[0], paid("45"), session_id=session_id)
+    assert get_session(clocked_vault, session_id).details.paid is True
 
     remove_payment(clocked_vault, first.id)
+    assert get_session(clocked_vault, session_id).details.paid is False
+    update_payment(clocked_vault, second.id, paid("90"), session_id)
     assert get_session(clocked_vault, session_id).details.paid is True
     remove_payment(clocked_vault, second.id)
     assert get_session(clocked_vault, session_id).details.paid is False
@@ -299,6 +304,53 @@ def test_an_impossible_correction_changes_nothing(clocked_vault: Vault, clients:
     assert get_payment(clocked_vault, payment.id) == payment
     assert get_session(clocked_vault, session_id).details.paid is True
     assert get_session(clocked_vault, other_clients).details.paid is False
+
+
+def _session_line(vault: Vault, client_id: str, session_id: str) -> StatementLine:
+    lines = statement(vault, client_id, date(2024, 4, 1), TODAY, zone=LONDON).lines
+    return next(line for line in lines if line.session_id == session_id and not line.is_payment)
+
+
+def test_one_attendees_part_payment_pays_for_no_one_else_at_a_joint_session(
+    clocked_vault: Vault, clients: list[str]
+) -> None:
+    ann, bob = clients[0], clients[1]
+    couple = book(clocked_vault, [ann, bob], date(2024, 5, 2), fee=Decimal("120.00"))
+
+    record_payment(clocked_vault, ann, paid("10"), session_id=couple)
+
+    # Neither has paid their share, and the session does not claim to be paid.
+    assert get_session(clocked_vault, couple).details.paid is False
+    ann_line, bob_line = (
+        _session_line(clocked_vault, ann, couple),
+        _session_line(clocked_vault, bob, couple),
+    )
+    assert (ann_line.is_paid, ann_line.unpaid) == (False, Decimal("50.00"))
+    assert (bob_line.is_paid, bob_line.unpaid) == (False, Decimal("60.00"))
+    assert client_balance(clocked_vault, ann, zone=LONDON).balance == Decimal("50.00")
+    assert client_balance(clocked_vault, bob, zone=LONDON).balance == Decimal("60.00")
+
+    # Bob pays his share for that session: paid for him, still owed by Ann.
+    record_payment(clocked_vault, bob, paid("60"), session_id=couple)
+    assert _session_line(clocked_vault, bob, couple).is_paid is True
+    assert _session_line(clocked_vault, ann, couple).is_paid is False
+    assert get_session(clocked_vault, couple).details.paid is False
+
+    # Once Ann pays the rest of hers the whole fee is settled.
+    record_payment(clocked_vault, ann, paid("50"), session_id=couple)
+    assert _session_line(clocked_vault, ann, couple).is_paid is True
+    assert get_session(clocked_vault, couple).details.paid is True
+
+
+def test_a_payment_counts_towards_a_session_only_from_the_day_it_was_paid(
+    clocked_vault: Vault, clients: list[str]
+) -> None:
+    session_id = book(clocked_vault, [clients[0]], date(2024, 4, 25))
+    record_payment(clocked_vault, clients[0], paid("90", date(2024, 5, 3)), session_id=session_id)
+    april = statement(clocked_vault, clients[0], date(2024, 4, 1), date(2024, 4, 30), zone=LONDON)
+    assert [(line.is_paid, line.unpaid) for line in april.lines] == [(False, FEE)]
+    may = _session_line(clocked_vault, clients[0], session_id)
+    assert (may.is_paid, may.unpaid) == (True, Decimal("0"))
 
 
 # -- what is owed -------------------------------------------------------------------------

@@ -183,6 +183,56 @@ def test_correcting_and_removing_a_payment(
     assert _cells(tab, tab.charges.row_of(ids["attended"]))[5] == "—"  # unpaid again
 
 
+def test_a_joint_session_paid_by_one_partner_is_still_owed_by_the_other(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    ids = _account(existing_vault)
+    with unlock_vault(existing_vault, Secret(passphrase=PASSPHRASE)) as vault:
+        paid_on = vault.now().astimezone().date()
+        # Zoë pays £10 of her £60 share, then the rest.
+        for amount in ("10.00", "50.00"):
+            fees.record_payment(
+                vault,
+                ids["zoe"],
+                PaymentDetails(Decimal(amount), paid_on, PaymentMethod.CARD),
+                session_id=ids["couple"],
+            )
+    zoe = _fees(qtbot, make_window, existing_vault, ids["zoe"])
+    assert _cells(zoe, zoe.charges.row_of(ids["couple"]))[5] == "Paid"
+
+    zoe.window().close()
+    tab = _fees(qtbot, make_window, existing_vault, ids["partner"])
+    assert _cells(tab, 0)[1:] == ["Couple", "Attended", "£120.00", "£60.00", "—"]
+    assert tab.balance.text() == "Balance: £60.00 owed"
+
+    def fill(dialog: QDialog) -> None:
+        assert isinstance(dialog, PaymentDialog)
+        # The session Teo owes for is offered, for his own share.
+        assert dialog.session_id() == ids["couple"]
+        assert dialog.amount.value() == 60
+        dialog.amount.setValue(20)
+        dialog._try_save()
+
+    answer_next_dialog(fill)
+    tab.record_payment()
+    qtbot.waitUntil(lambda: tab.balance.text() == "Balance: £40.00 owed", timeout=5_000)
+    assert _cells(tab, 0)[5] == "£40.00 owed"
+
+    def rest(dialog: QDialog) -> None:
+        assert isinstance(dialog, PaymentDialog)
+        # A part-paid session is still offered, for what is left of the share.
+        assert dialog.session_id() == ids["couple"]
+        assert "£40.00 still owed" in dialog.for_session.currentText()
+        assert dialog.amount.value() == 40
+        dialog._try_save()
+
+    answer_next_dialog(rest)
+    tab.record_payment()
+    qtbot.waitUntil(lambda: tab.balance.text() == "Balance: Nothing owed", timeout=5_000)
+    assert _cells(tab, 0)[5] == "Paid"
+    assert all(payment.session_id == ids["couple"] for payment in tab.payments.rows())
+
+
 def test_a_payment_the_service_refuses_stays_typed_with_the_reason(
     qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
 ) -> None:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import fees, practice, therapy_sessions
-from therapist_desk.domain.records import Payment, PaymentDetails, TherapySession
+from therapist_desk import fees, practice
+from therapist_desk.domain.records import Payment, PaymentDetails
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.fees import Statement
 from therapist_desk.ui import formatting, print_actions
@@ -52,7 +52,13 @@ class ChargeLine:
     attendance: Attendance
     fee: Decimal
     share: Decimal
-    paid: bool
+    #: What is left of this client's share: their own payments for the session count,
+    #: the other attendees' do not.
+    unpaid: Decimal
+
+    @property
+    def paid(self) -> bool:
+        return self.unpaid <= 0
 
     @property
     def id(self) -> str:
@@ -91,14 +97,10 @@ class _MoneyTableModel(RecordTableModel):
 def _load(store: Any, client_id: str, today: date) -> _FeesData:
     """Runs in the worker: the client's whole account up to today."""
     statement = fees.statement(store, client_id, date.min, today)
-    sessions = {
-        session.id: session for session in therapy_sessions.sessions_for_client(store, client_id)
-    }
     charges = []
     for line in statement.lines:
         if line.is_payment or line.session_id is None or line.starts_at is None:
             continue
-        session: TherapySession | None = sessions.get(line.session_id)
         kind = formatting.KIND_LABELS[line.session_kind] if line.session_kind else "Session"
         charges.append(
             ChargeLine(
@@ -108,7 +110,7 @@ def _load(store: Any, client_id: str, today: date) -> _FeesData:
                 line.attendance or Attendance.ATTENDED,
                 line.session_fee if line.session_fee is not None else line.charge,
                 line.charge,
-                session is not None and session.details.paid,
+                line.unpaid,
             )
         )
     charges.reverse()  # newest first, as the sessions tab lists them
@@ -156,7 +158,7 @@ class FeesTab(QWidget):
                 Column("Attendance", lambda line: formatting.ATTENDANCE_LABELS[line.attendance]),
                 Column("Fee", lambda line: money(line.fee, self._currency())),
                 Column("Share", lambda line: money(line.share, self._currency())),
-                Column("Paid", lambda line: "Paid" if line.paid else "—"),
+                Column("Paid", self._paid_text),
             ],
             {3, 4},
             lambda line: line.id,
@@ -322,6 +324,14 @@ class FeesTab(QWidget):
             )
         self.totals.setText(text)
 
+    def _paid_text(self, line: ChargeLine) -> str:
+        """ "Paid" once this client has paid their share; "£50.00 owed" after a part payment."""
+        if line.paid:
+            return "Paid"
+        if line.unpaid < line.share:
+            return f"{money(line.unpaid, self._currency())} owed"
+        return "—"
+
     def _paid_for(self, payment: Payment) -> str:
         if payment.session_id is None:
             return "Account"
@@ -348,7 +358,7 @@ class FeesTab(QWidget):
         if data is None:
             return []
         return [
-            SessionChoice(line.session_id, line.starts_at, line.share, line.paid)
+            SessionChoice(line.session_id, line.starts_at, line.share, line.unpaid)
             for line in data.charges
             if not line.paid or line.session_id == keep
         ]

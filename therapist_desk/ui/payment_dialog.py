@@ -35,12 +35,28 @@ class SessionChoice:
 
     session_id: str
     starts_at: datetime
+    #: The client's share of the session's fee.
     share: Decimal
-    paid: bool
+    #: What is left of the share after the client's own payments for this session.
+    unpaid: Decimal
+
+    @property
+    def paid(self) -> bool:
+        return self.unpaid <= 0
+
+    @property
+    def amount_due(self) -> Decimal:
+        """What a payment for this session most likely is: what is left, or the share."""
+        return self.unpaid if self.unpaid > 0 else self.share
 
     def text(self, currency: str) -> str:
-        paid = " (paid)" if self.paid else ""
-        return f"{formatting.when(self.starts_at)} — {money(self.share, currency)}{paid}"
+        if self.paid:
+            state = " (paid)"
+        elif self.unpaid < self.share:
+            state = f" ({money(self.unpaid, currency)} still owed)"
+        else:
+            state = ""
+        return f"{formatting.when(self.starts_at)} — {money(self.share, currency)}{state}"
 
 
 class PaymentDialog(QDialog):
@@ -100,7 +116,7 @@ class PaymentDialog(QDialog):
             unpaid = [choice for choice in self._sessions if not choice.paid]
             if unpaid:  # most often, the session just held
                 self.for_session.setCurrentIndex(self.for_session.findData(unpaid[0].session_id))
-                self.amount.setValue(float(unpaid[0].share))
+                self.amount.setValue(float(unpaid[0].amount_due))
             elif owed > 0:  # else what is owed, towards the account
                 self.amount.setValue(float(owed))
         self.for_session.setFocus()
@@ -118,7 +134,7 @@ class PaymentDialog(QDialog):
         session_id = self.for_session.itemData(index)
         choice = next((c for c in self._sessions if c.session_id == session_id), None)
         if choice is not None:
-            self.amount.setValue(float(choice.share))
+            self.amount.setValue(float(choice.amount_due))
 
     def details(self) -> PaymentDetails:
         chosen = self.paid_on.date()

@@ -7,7 +7,7 @@ fills the shipped template, resources/templates/statement.html.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from therapist_desk import clients, fees, practice
@@ -28,11 +28,13 @@ _NOT_ATTENDED = {
 
 
 def describe_line(line: StatementLine) -> str:
-    """ "Individual session, 10:00", "Payment received: card (ref. INV-12)"."""
+    """ "Individual session, 10:00, paid", "Payment received: card (ref. INV-12) for the
+    session of 2 May 2024"."""
     if line.is_payment:
         method = METHOD_LABELS[line.method].lower() if line.method else "payment"
         reference = f" (ref. {line.reference})" if line.reference else ""
-        return f"Payment received: {method}{reference}"
+        paid_for = f" for the session of {_day(line.paid_for)}" if line.paid_for else ""
+        return f"Payment received: {method}{reference}{paid_for}"
     kind = formatting.KIND_LABELS[line.session_kind] if line.session_kind else "Therapy"
     text = f"{kind} session"
     if line.starts_at is not None:
@@ -41,7 +43,16 @@ def describe_line(line: StatementLine) -> str:
         text += f", {_NOT_ATTENDED[line.attendance]}"
     if line.session_fee is not None and line.session_fee != line.charge:
         text += f" (your share of {line.session_fee:,.2f})"
+    # Paid means this client's own share, whatever the others at a joint session paid.
+    if line.charge > 0 and line.is_paid:
+        text += ", paid"
+    elif line.paid_towards > 0:
+        text += f", {line.unpaid:,.2f} of it unpaid"
     return text
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}"
 
 
 def period_words(start: date, end: date) -> str:
@@ -82,6 +93,7 @@ def statement_context(
                     "payment": line.payment,
                     "balance": line.balance,
                     "is_payment": line.is_payment,
+                    "paid": line.is_paid,
                 }
                 for line in statement.lines
             ],
