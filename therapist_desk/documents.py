@@ -71,6 +71,9 @@ class PrintedDocument:
     letterhead: Letterhead
     #: Printed small at the foot of every page, with the page number.
     footer: str = "Confidential"
+    #: The most pages the document should take (a safety plan: one, to hand over).
+    #: The print path shrinks a longer one down to a readable minimum to fit; None: no limit.
+    fit_to_pages: int | None = None
 
 
 def _day(value: object) -> str:

@@ -302,10 +302,14 @@ def test_the_safety_plan_prints_on_one_page_with_every_part_and_the_disclosure_i
     assert document.title == "Safety plan – Amira Haddad"
     pages = _pdf_pages(pdf_bytes(document, paper), tmp_path)
     assert len(pages) == 1, "a typical safety plan fits on one page"
+    saved_plan = risk.get_safety_plan(window.open_vault.vault, client_id)
+    assert saved_plan is not None
+    plan_day = saved_plan.updated_at.astimezone().date()
     page = " ".join(pages[0].split())
     for heading in (
         "My safety plan",
-        "Amira Haddad",
+        "Amira · made with",  # her own name, not the letters' formal one
+        f"agreed {plan_day.day} {plan_day:%B %Y}",
         "1. Warning signs that a crisis may be starting",
         "2. Things I can do on my own to take my mind off my problems",
         "3. People and places that help me feel better",
@@ -339,6 +343,24 @@ def test_the_safety_plan_prints_on_one_page_with_every_part_and_the_disclosure_i
         for event in audit.events(window.open_vault.vault, kind=AuditKind.DISCLOSURE)
     ]
     assert newest_first == ["safety plan saved as PDF: amira-plan.pdf", "safety plan printed"]
+
+
+def test_a_plan_too_long_for_one_page_is_not_printed_without_a_warning(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths, dialogs: ScriptedDialogs
+) -> None:
+    client_id = _setup(existing_vault)
+    _window, record = _open(qtbot, make_window, existing_vault, client_id)
+    editor = _show_risk_panel(record).safety_plan
+    endless = "\n".join(f"Something that helps, number {n}" for n in range(40))
+    for name in PLAN:
+        editor.fields[name].setPlainText(endless)
+    dialogs.confirm_answer = False
+    editor.print_button.click()
+    assert ("confirm", "The safety plan does not fit on one page") in dialogs.asked
+    assert dialogs.printed_documents == []  # the therapist chose to shorten it
+    dialogs.confirm_answer = True
+    editor.print_button.click()
+    assert len(dialogs.printed_documents) == 1  # on more pages, as agreed
 
 
 def test_a_cancelled_print_records_no_disclosure(

@@ -12,6 +12,7 @@ chose: no temporary file with client text is left anywhere.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
@@ -28,7 +29,11 @@ from PySide6.QtGui import (
     QPainter,
     QPalette,
     QPdfWriter,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 from PySide6.QtPrintSupport import QPrinter
 
@@ -43,6 +48,10 @@ MARGINS_MM = QMarginsF(22, 16, 20, 18)  # left, top, right, bottom
 HEAD_ROOM_MM = 9.0
 FOOT_ROOM_MM = 9.0
 PDF_RESOLUTION = 300
+#: How far a document held to a number of pages may be shrunk to fit them, in steps:
+#: 0.8 sets the 10.5 pt body in 8.4 pt, the smallest a client should be asked to read.
+SMALLEST_FIT_SCALE = 0.8
+FIT_STEP = 0.025
 
 
 class PaperSize(StrEnum):
@@ -116,12 +125,35 @@ def letterhead_html(letterhead: Letterhead) -> str:
     )
 
 
-class _Pages:
-    """The document laid out for one device: its body, page count and frame."""
+#: A template marks where its closing part begins with `<a name="keep-together">`.
+KEEP_TOGETHER = "keep-together"
 
-    def __init__(self, document: PrintedDocument, device: QPagedPaintDevice) -> None:
+
+def _block_with_anchor(document: QTextDocument, name: str) -> QTextBlock | None:
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            if name in fragments.fragment().charFormat().anchorNames():
+                return block
+            fragments += 1
+        block = block.next()
+    return None
+
+
+class _Pages:
+    """The document laid out for one device: its body, page count and frame.
+
+    At a `scale` below 1 the body (letterhead included) is laid out on a page that
+    much larger and drawn that much smaller: type, spacing and margins shrink alike.
+    """
+
+    def __init__(
+        self, document: PrintedDocument, device: QPagedPaintDevice, scale: float = 1.0
+    ) -> None:
         load_fonts()
         self.document = document
+        self.scale = scale
         layout = device.pageLayout()
         resolution = device.logicalDpiX()
         paint = layout.paintRectPixels(resolution)
@@ -135,8 +167,27 @@ class _Pages:
         self.body.setDocumentMargin(0)
         self.body.setHtml(letterhead_html(document.letterhead) + document.body_html)
         self.body_height = self.paint_rect.height() - self.head_room - self.foot_room
-        self.body.setPageSize(QSizeF(self.paint_rect.width(), self.body_height))
+        # The body's own page, in its (unscaled) coordinates.
+        self.page_height = self.body_height / scale
+        self.body.setPageSize(QSizeF(self.paint_rect.width() / scale, self.page_height))
+        self._keep_the_ending_together()
         self.count = max(1, self.body.pageCount())
+
+    def _keep_the_ending_together(self) -> None:
+        """Start the closing part (from the KEEP_TOGETHER anchor to the end: a date,
+        the signature, a notice) on a new page rather than split it over two."""
+        start = _block_with_anchor(self.body, KEEP_TOGETHER)
+        if start is None:
+            return
+        top = self.body.documentLayout().blockBoundingRect(start).top()
+        bottom = self.body.documentLayout().documentSize().height()
+        if bottom - top >= self.page_height:
+            return  # longer than a page: it has to be split anyway
+        if int(top // self.page_height) == int((bottom - 1) // self.page_height):
+            return
+        keep = QTextBlockFormat()
+        keep.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        QTextCursor(start).mergeBlockFormat(keep)
 
     def paint(self, painter: QPainter, index: int) -> None:
         """Draw page `index` (from 0): running head, that slice of the body, footer."""
@@ -179,9 +230,10 @@ class _Pages:
         painter.restore()
 
         painter.save()
-        top = self.head_room
-        painter.translate(0, top - index * self.body_height)
-        clip = QRectF(0, index * self.body_height, width, self.body_height)
+        painter.translate(0, self.head_room)
+        painter.scale(self.scale, self.scale)
+        painter.translate(0, -index * self.page_height)
+        clip = QRectF(0, index * self.page_height, width / self.scale, self.page_height)
         painter.setClipRect(clip)
         context = QAbstractTextDocumentLayout.PaintContext()
         context.clip = clip
@@ -192,9 +244,59 @@ class _Pages:
         painter.restore()
 
 
-def paint_document(document: PrintedDocument, device: QPagedPaintDevice) -> int:
-    """Lay `document` out for `device` and draw every page; returns the number of pages."""
+def _fit_scales() -> list[float]:
+    steps = round((1 - SMALLEST_FIT_SCALE) / FIT_STEP)
+    return [round(1 - FIT_STEP * step, 4) for step in range(steps + 1)]
+
+
+def _lay_out(document: PrintedDocument, device: QPagedPaintDevice) -> _Pages:
+    """The document's pages on `device`: at full size, or for a document held to
+    `fit_to_pages`, at the largest size that fits (the smallest allowed if none does)."""
     pages = _Pages(document, device)
+    limit = document.fit_to_pages
+    if limit is None or pages.count <= limit:
+        return pages
+    for scale in _fit_scales()[1:]:
+        pages = _Pages(document, device, scale)
+        if pages.count <= limit:
+            break
+    return pages
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a document lays out on paper."""
+
+    pages: int
+    #: The size it is printed at: 1 in full, less when shrunk to fit its pages.
+    scale: float
+    fit_to_pages: int | None = None
+
+    @property
+    def fits(self) -> bool:
+        """False when it takes more pages than it should even at the smallest size."""
+        return self.fit_to_pages is None or self.pages <= self.fit_to_pages
+
+
+def fit(document: PrintedDocument, paper: PaperSize = PaperSize.A4) -> Fit:
+    """How `document` lays out on `paper`, without printing it (laid out as for the PDF)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_RESOLUTION)
+    writer.setPageLayout(page_layout(paper))
+    pages = _lay_out(document, writer)
+    # Nothing was drawn: the writer and its buffer are dropped without a page written.
+    return Fit(pages.count, pages.scale, document.fit_to_pages)
+
+
+def paint_document(document: PrintedDocument, device: QPagedPaintDevice) -> int:
+    """Lay `document` out for `device` and draw every page; returns the number of pages.
+
+    A document with `fit_to_pages` is shrunk, step by step down to a readable
+    minimum, until it fits; if it still does not, it prints on more pages.
+    """
+    pages = _lay_out(document, device)
     painter = QPainter()
     if not painter.begin(device):
         raise OSError("the printer or file could not be opened for drawing")

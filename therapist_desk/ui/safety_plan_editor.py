@@ -9,6 +9,7 @@ the client's audit trail as a disclosure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from datetime import datetime
 
@@ -29,7 +30,13 @@ from therapist_desk.documents import (
     render,
     shipped_template,
 )
-from therapist_desk.domain.records import SafetyPlan, SafetyPlanDetails
+from therapist_desk.domain.records import (
+    ClientDetails,
+    PracticeProfile,
+    SafetyPlan,
+    SafetyPlanDetails,
+)
+from therapist_desk.domain.wall_clock import local_date
 from therapist_desk.ui import formatting
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.dialogs import DialogService
@@ -37,6 +44,7 @@ from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, sa
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.print_actions import print_document, save_document_as_pdf
+from therapist_desk.ui.printing import PaperSize, fit
 from therapist_desk.ui.widgets import label, named, subheading
 
 TEMPLATE = "safety_plan.html"
@@ -79,6 +87,51 @@ PARTS = (
 
 def is_empty(details: SafetyPlanDetails) -> bool:
     return not any(getattr(details, field.name).strip() for field in fields(details))
+
+
+#: A bullet the therapist typed themselves; the printed list has its own.
+_TYPED_BULLET = re.compile(r"^(?:[-*•·–—]|\d+[.)])\s+")
+
+
+def bullet_lines(text: str) -> list[str]:
+    """The plan part's entries, one per line as typed, without blank lines or typed bullets."""
+    entries = (_TYPED_BULLET.sub("", line.strip()) for line in text.splitlines())
+    return [entry for entry in entries if entry]
+
+
+def called(client: ClientDetails) -> str:
+    """How the plan speaks to the client: their preferred name, else their first name.
+
+    The plan is theirs, in their words: never "Ms Haddad", the name letters use.
+    """
+    words = client.legal_name.split()
+    return client.preferred_name.strip() or (words[0] if words else "")
+
+
+def safety_plan_document(
+    plan: SafetyPlan, client: ClientDetails, profile: PracticeProfile
+) -> PrintedDocument:
+    """The plan as it prints: one page, dated the day it was last agreed or changed."""
+    body = render(
+        shipped_template(TEMPLATE),
+        {
+            "client": {"name": called(client)},
+            "plan": {
+                field.name: bullet_lines(getattr(plan.details, field.name))
+                for field in fields(plan.details)
+            },
+            "practice": profile,
+            "agreed_on": local_date(plan.updated_at),
+        },
+        name=TEMPLATE,
+    )
+    return PrintedDocument(
+        f"Safety plan – {client.legal_name}",
+        body,
+        letterhead_from(profile),
+        footer="Confidential · My safety plan",
+        fit_to_pages=1,
+    )
 
 
 class SafetyPlanEditor(QWidget):
@@ -274,23 +327,27 @@ class SafetyPlanEditor(QWidget):
             )
             return None
         client = clients.get_client(vault.vault, client_id).details
-        name = client.name_in_letters or client.legal_name
         profile = practice.get_profile(vault.vault)
         try:
-            body = render(
-                shipped_template(TEMPLATE),
-                {
-                    "client": {"name": name},
-                    "plan": self._plan.details,
-                    "practice": profile,
-                    "today": vault.today(),
-                },
-                name=TEMPLATE,
-            )
+            return safety_plan_document(self._plan, client, profile)
         except TemplateProblem as problem:
             self._dialogs.warn(self, "The safety plan was not printed", problem.message)
             return None
-        return PrintedDocument(f"Safety plan – {name}", body, letterhead_from(profile))
+
+    def _fits_or_agreed(self, document: PrintedDocument, paper: PaperSize) -> bool:
+        """True when the plan fits its page, or the therapist agrees to print more pages."""
+        laid_out = fit(document, paper)
+        if laid_out.fits:
+            return True
+        return self._dialogs.confirm(
+            self,
+            "The safety plan does not fit on one page",
+            f"Even in the smallest readable type it takes {laid_out.pages} pages. A plan "
+            "the client can keep to hand is best on one page: shorten some parts to the "
+            "few things that help most, or print it on "
+            f"{laid_out.pages} pages as it is.",
+            f"Print on {laid_out.pages} pages",
+        )
 
     def _disclosed(self, what: str) -> None:
         vault, client_id, plan = self._vault, self._client_id, self._plan
@@ -308,12 +365,19 @@ class SafetyPlanEditor(QWidget):
 
     def print_plan(self) -> None:
         document = self.document()
-        if document is not None and self._vault is not None:
-            print_document(self, self._dialogs, document, self._vault.paper_size, self._disclosed)
+        if document is None or self._vault is None:
+            return
+        paper = self._vault.paper_size
+        if self._fits_or_agreed(document, paper):
+            print_document(self, self._dialogs, document, paper, self._disclosed)
 
     def save_as_pdf(self) -> None:
         document = self.document()
-        if document is not None and self._vault is not None:
+        if (
+            document is not None
+            and self._vault is not None
+            and self._fits_or_agreed(document, self._vault.paper_size)
+        ):
             save_document_as_pdf(
                 self, self._dialogs, document, self._vault.paper_size, self._disclosed
             )
