@@ -3,9 +3,10 @@
     python scripts/letter_pictures.py --out /tmp/letters
 
 Builds a small demo practice in a temporary folder, picks a client with a
-referral, and writes the referral letter, the referral summary (every section
-the record has text for, with the two newest note excerpts) and a general
-letter as PDFs, then turns each page into a PNG with poppler's pdftoppm.
+referral, and writes the referral letter (also as it reads without a
+consent), the referral summary (every section the record has text for, with
+the two newest note excerpts) and a general letter as PDFs, then turns each
+page into a PNG with poppler's pdftoppm.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def main() -> int:
                 for client in list_clients(vault)
                 for found in referrals.referrals_for_client(vault, client.id)
             )
+            # The same letter as it reads when it goes without consent (with a reason).
+            without_consent = letters.referral_letter(vault, referral.id, today)
             consents.add_consent(
                 vault,
                 referral.client_id,
@@ -64,6 +67,7 @@ def main() -> int:
             ]
             documents = {
                 "referral-letter": letters.referral_letter(vault, referral.id, today),
+                "referral-letter-without-consent": without_consent,
                 "referral-summary": referral_summary.summary_document(
                     vault, referral.id, chosen, today
                 ),
@@ -75,6 +79,7 @@ def main() -> int:
                     "Thank you for seeing my client last week.\n\nI would be glad to hear "
                     "your thoughts on the plan we discussed.",
                     today,
+                    letters.consent_for(vault, parties, today),
                 ),
             }
             for name, document in documents.items():

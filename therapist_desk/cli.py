@@ -145,12 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
         "letter",
         help="write a referral's letter, or with --summary its referral summary, as a PDF",
         description="Write a referral letter (or the referral summary) to a PDF without "
-        "opening the window, and record the disclosure. The client must have a consent in "
-        "force to share with the recipient, or --without-consent-reason must say why not.",
+        "opening the window, and record the disclosure with the text that went. The client "
+        "must have a consent in force to share with the recipient, or --without-consent-reason "
+        "must say why not. Prints the PDF's path, then the consent it went under (its date "
+        "and scope) or why there was none.",
     )
     add_vault_options(letter)
     letter.add_argument("--referral", required=True, metavar="ID", help="the referral's id")
-    letter.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
+    letter.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE.pdf",
+        help="where to write the PDF; .pdf is added when the name does not end in it",
+    )
     letter.add_argument(
         "--summary", action="store_true", help="the referral summary instead of the letter"
     )
@@ -159,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_summary_sections,
         default=None,
         metavar="NAME,NAME",
-        help="with --summary, the sections to include, in any order, from: "
+        help="only with --summary: the sections to include, in any order, from: "
         + ", ".join(referral_summary.Section)
         + " (default: every section the record has text for)",
     )
@@ -168,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NOTE_ID",
-        help="with --summary, a signed progress note to quote (repeat for more)",
+        help="only with --summary: a signed progress note to quote (repeat for more)",
     )
     letter.add_argument("--paper", choices=("A4", "Letter"), default="A4")
     letter.add_argument(

@@ -1,9 +1,12 @@
 """Letters from templates the practice can edit: referral letters, summaries, general letters.
 
 The shipped templates live in resources/templates; a practice's own version of
-one is kept, encrypted, among the vault's settings. A template is checked by
-rendering it with sample fields before it is saved, so a mistake is caught in
-the editor, never on the day a letter is due.
+one is kept, encrypted, among the vault's settings. A template is checked
+before it is saved, so a mistake is caught in the editor, never on the day a
+letter is due: every field it names must exist, and it must render with
+sample fields in every variant a real letter can take (each urgency, with and
+without the referral's own wording, with and without a consent, with empty
+addresses), so a typo inside an `{% if %}` is caught as well.
 
 Letters to a third party need the client's consent to share with that
 recipient, in force on the day. Without one, the letter may go only with a
@@ -12,16 +15,21 @@ written reason, which the disclosure log keeps.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
+
+from jinja2 import Environment, nodes
 
 from therapist_desk import consents, disclosures, referrals, vault_settings
 from therapist_desk.clients import get_client
 from therapist_desk.disclosures import DisclosedTo
 from therapist_desk.documents import (
     PrintedDocument,
+    TemplateProblem,
     letterhead_from,
     render,
     shipped_template,
@@ -80,6 +88,12 @@ _COMMON_FIELDS = (
     "recipient.phone",
     "recipient.email",
 )
+_CONSENT_FIELDS = (
+    "consent.in_force",
+    "consent.given_on",
+    "consent.expires_on",
+    "consent.scope",
+)
 _REFERRAL_FIELDS = (
     "referral.reason",
     "referral.urgency",
@@ -96,19 +110,22 @@ TEMPLATES: dict[str, TemplateKind] = {
             "referral_letter",
             "Referral letter",
             "referral_letter.html",
-            _COMMON_FIELDS + _REFERRAL_FIELDS,
+            _COMMON_FIELDS + _CONSENT_FIELDS + _REFERRAL_FIELDS,
         ),
         TemplateKind(
             "referral_summary",
             "Referral summary",
             "referral_summary.html",
-            _COMMON_FIELDS + _REFERRAL_FIELDS + ("summary.sections (each: title, text)",),
+            _COMMON_FIELDS
+            + _CONSENT_FIELDS
+            + _REFERRAL_FIELDS
+            + ("summary.sections (each: title, text)",),
         ),
         TemplateKind(
             "general_letter",
             "General letter",
             "general_letter.html",
-            (*_COMMON_FIELDS, "letter.subject", "letter.text"),
+            (*_COMMON_FIELDS, *_CONSENT_FIELDS, "letter.subject", "letter.text"),
         ),
     )
 }
@@ -151,7 +168,7 @@ def save_template(vault: Vault, name: str, source: str) -> LetterTemplate:
             f"The template is too long ({len(source):,} characters; "
             f"at most {MAX_TEMPLATE_LENGTH:,})."
         )
-    render(source, sample_context(name), name=kind.title)
+    check_template(name, source)
     vault_settings.set_setting(vault, _SETTING_PREFIX + name, source)
     return LetterTemplate(kind, source, customised=True)
 
@@ -161,6 +178,117 @@ def reset_template(vault: Vault, name: str) -> LetterTemplate:
     kind = _kind(name)
     vault_settings.set_setting(vault, _SETTING_PREFIX + name, "")
     return LetterTemplate(kind, shipped_template(kind.resource), customised=False)
+
+
+# -- checking a template ----------------------------------------------------------------
+
+#: Names Jinja2 itself provides inside a template.
+_JINJA_NAMES = frozenset(
+    {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "self", "caller"}
+)
+
+
+def check_template(name: str, source: str) -> None:
+    """Refuse (TemplateProblem naming the line) a template a real letter would break on.
+
+    Every field it names must exist, even inside an `{% if %}` the sample fields
+    never enter; and it must render in every variant a real letter takes (each
+    urgency, with and without the letter's own wording, with and without a
+    consent, with empty addresses and dates).
+    """
+    kind = _kind(name)
+    variants = sample_variants(name)
+    render(source, variants[0], name=kind.title)  # a syntax error first, with its line
+    _check_names(kind, source, variants[0])
+    for context in variants[1:]:
+        render(source, context, name=kind.title)
+
+
+def _check_names(kind: TemplateKind, source: str, context: Mapping[str, Any]) -> None:
+    tree = Environment(trim_blocks=True, lstrip_blocks=True).parse(source)
+    # Loop variables, {% set %} names and macro arguments are the template's own.
+    own = {node.name for node in tree.find_all(nodes.Name) if node.ctx in ("store", "param")}
+    allowed = set(context) | own | _JINJA_NAMES
+    problems: list[tuple[int, str]] = []
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and name.name not in allowed:
+            problems.append((name.lineno, _unknown(name.name, list(context))))
+    looked_up: list[tuple[nodes.Node, str]] = [
+        (found, found.attr) for found in tree.find_all(nodes.Getattr)
+    ]
+    looked_up += [
+        (found, found.arg.value)
+        for found in tree.find_all(nodes.Getitem)
+        if isinstance(found.arg, nodes.Const) and isinstance(found.arg.value, str)
+    ]
+    for found, attribute in looked_up:
+        target = getattr(found, "node", None)
+        if not isinstance(target, nodes.Name) or target.name not in context or target.name in own:
+            continue
+        fields = context[target.name]
+        if not isinstance(fields, Mapping):
+            if attribute.startswith("_") or not hasattr(fields, attribute):  # today.year is fine
+                problems.append((found.lineno, _unknown(f"{target.name}.{attribute}", [])))
+        elif attribute not in fields:
+            known = [f"{target.name}.{key}" for key in fields]
+            problems.append((found.lineno, _unknown(f"{target.name}.{attribute}", known)))
+    if problems:
+        line, reason = min(problems)
+        raise TemplateProblem(kind.title, reason, line)
+
+
+def _unknown(field: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(field, known, n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    return f"it uses a field that does not exist ({field}{hint})"
+
+
+def sample_variants(name: str) -> list[dict[str, Any]]:
+    """The sample fields in every shape a real letter of this kind can take."""
+    base = sample_context(name)
+    urgencies: list[str | None] = [None]
+    wordings: list[str | None] = [None]
+    if "referral" in base:
+        urgencies = [urgency.value for urgency in ReferralUrgency]
+        wordings = ["", "Would you see them?\n\nWith thanks."]
+    elif "letter" in base:
+        wordings = ["", "A subject line"]
+    variants = []
+    for urgency, wording, consented, sparse in itertools.product(
+        urgencies, wordings, (True, False), (False, True)
+    ):
+        context = sample_context(name)
+        if urgency is not None:
+            context["referral"]["urgency"] = urgency
+        if wording is not None and "referral" in context:
+            context["referral"]["letter_text"] = wording
+        elif wording is not None:
+            context["letter"]["subject"] = wording
+        if not consented:
+            context["consent"] = consent_fields(None)
+        if sparse:
+            _empty_optional_fields(context)
+        variants.append(context)
+    return variants
+
+
+def _empty_optional_fields(context: dict[str, Any]) -> None:
+    """What a real record may well lack: addresses, dates, a credential, an organisation."""
+    for group, fields in (
+        ("practice", ("credentials", "licence_number", "address", "phone", "email", "website")),
+        ("client", ("preferred_name", "pronouns", "address", "phone", "email")),
+        ("recipient", ("organisation", "address", "phone", "email")),
+        ("consent", ("scope",)),
+    ):
+        for field in fields:
+            if group in context:
+                context[group][field] = ""
+    if "client" in context:
+        context["client"]["date_of_birth"] = None
+    if "referral" in context:
+        context["referral"].update(referred_on=None, follow_up_on=None)
+    if "consent" in context:
+        context["consent"]["expires_on"] = None
 
 
 # -- the fields a template sees ---------------------------------------------------------
@@ -213,6 +341,20 @@ def recipient_fields(details: ProfessionalDetails) -> dict[str, Any]:
         "address": details.address,
         "phone": details.phone,
         "email": details.email,
+    }
+
+
+def consent_fields(consent: SharingConsent | None) -> dict[str, Any]:
+    """`consent.*`: whether a consent to share with this recipient is in force today, and
+    its dates and scope; a letter without one must not say the client agreed to it."""
+    if consent is None:
+        return {"in_force": False, "given_on": None, "expires_on": None, "scope": ""}
+    details = consent.details
+    return {
+        "in_force": True,
+        "given_on": details.given_on,
+        "expires_on": details.expires_on,
+        "scope": details.scope,
     }
 
 
@@ -291,40 +433,63 @@ def _every_sample_field() -> dict[str, Any]:
             ]
         },
         "letter": {"subject": "", "text": "A first paragraph.\n\nA second paragraph."},
+        "consent": {
+            "in_force": True,
+            "given_on": date(2026, 2, 16),
+            "expires_on": date(2027, 2, 15),
+            "scope": "referral letter and summary",
+        },
     }
 
 
 @dataclass(frozen=True)
-class ReferralParties:
-    """Everything a referral's letters are about: who, to whom, from whom."""
+class LetterParties:
+    """Who a letter is about, to whom it goes, and from whom."""
 
-    referral: Referral
     client: Client
     recipient: Professional
     practice: PracticeProfile
-
-    def context(self, today: date) -> dict[str, Any]:
-        return {
-            "today": today,
-            "practice": _practice_fields(self.practice),
-            "client": _client_fields(self.client),
-            "recipient": recipient_fields(self.recipient.details),
-            "referral": _referral_fields(self.referral),
-        }
 
     @property
     def recipient_line(self) -> str:
         details = self.recipient.details
         return ", ".join(part for part in (details.name, details.organisation) if part)
 
+    def base_context(self, today: date, consent: SharingConsent | None) -> dict[str, Any]:
+        """The fields every letter has; `consent` is the one in force today (None: none is)."""
+        return {
+            "today": today,
+            "practice": _practice_fields(self.practice),
+            "client": _client_fields(self.client),
+            "recipient": recipient_fields(self.recipient.details),
+            "consent": consent_fields(consent),
+        }
+
+
+@dataclass(frozen=True)
+class ReferralParties(LetterParties):
+    """Everything a referral's letters are about: the referral, who, to whom, from whom."""
+
+    referral: Referral
+
+    def context(self, today: date, consent: SharingConsent | None) -> dict[str, Any]:
+        return {**self.base_context(today, consent), "referral": _referral_fields(self.referral)}
+
 
 def referral_parties(vault: Vault, referral_id: str) -> ReferralParties:
     referral = referrals.get_referral(vault, referral_id)
     return ReferralParties(
-        referral,
-        get_client(vault, referral.client_id),
-        get_professional(vault, referral.professional_id),
-        get_profile(vault),
+        client=get_client(vault, referral.client_id),
+        recipient=get_professional(vault, referral.professional_id),
+        practice=get_profile(vault),
+        referral=referral,
+    )
+
+
+def letter_parties(vault: Vault, client_id: str, professional_id: str) -> LetterParties:
+    """The parties of a general letter: the client and a professional of the directory."""
+    return LetterParties(
+        get_client(vault, client_id), get_professional(vault, professional_id), get_profile(vault)
     )
 
 
@@ -343,7 +508,7 @@ def referral_letter(
     """The referral letter; `letter_text`, when given, is the body's wording as edited
     in the composer (the referral's own wording otherwise)."""
     parties = referral_parties(vault, referral_id)
-    context = parties.context(today)
+    context = parties.context(today, consent_for(vault, parties, today))
     if letter_text is not None:
         context["referral"]["letter_text"] = letter_text
     return render_template(
@@ -354,15 +519,22 @@ def referral_letter(
     )
 
 
-def standard_letter_text(parties: ReferralParties) -> str:
-    """The body the shipped referral letter prints when the referral has no wording of its own."""
+AGREED = "has agreed to this referral and to my sharing this information with you."
+FURTHER = "Please do not hesitate to contact me if you need anything further."
+
+
+def standard_letter_text(parties: ReferralParties, consented: bool) -> str:
+    """The body the shipped referral letter prints when the referral has no wording of its own.
+
+    Only with a consent in force (`consented`) does it say the client agreed.
+    """
     name = parties.client.details.name_in_letters or parties.client.details.legal_name
+    closing = f"{name} {AGREED} {FURTHER}" if consented else FURTHER
     return "\n\n".join(
         (
             f"I am writing to refer {name}, whom I see for psychotherapy, for your assessment.",
             parties.referral.details.reason.strip(),
-            f"{name} has agreed to this referral and to my sharing this information with you. "
-            "Please do not hesitate to contact me if you need anything further.",
+            closing,
         )
     )
 
@@ -379,7 +551,10 @@ def general_letter(
     subject: str,
     text: str,
     today: date,
+    consent: SharingConsent | None = None,
 ) -> PrintedDocument:
+    """A letter about the client to anyone, in the therapist's words (`consent`: the one in
+    force for this recipient today, if any)."""
     if not text.strip():
         raise InvalidInput("The letter has no text yet.")
     client = get_client(vault, client_id)
@@ -388,6 +563,7 @@ def general_letter(
         "practice": _practice_fields(get_profile(vault)),
         "client": _client_fields(client),
         "recipient": recipient_fields(recipient),
+        "consent": consent_fields(consent),
         "letter": {"subject": subject, "text": text},
     }
     to = ", ".join(part for part in (recipient.name, recipient.organisation) if part)
@@ -399,12 +575,47 @@ def general_letter(
 # -- consent, and recording what went out -----------------------------------------------
 
 
-def consent_for(vault: Vault, parties: ReferralParties, on: date) -> SharingConsent | None:
+def consent_for(vault: Vault, parties: LetterParties, on: date) -> SharingConsent | None:
     return consents.consent_in_force(vault, parties.client.id, parties.recipient.id, on)
 
 
+def _short_day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def consent_state(vault: Vault, parties: LetterParties, on: date) -> tuple[bool, str]:
+    """(in force, a sentence for the therapist): the consent in force with its date and
+    scope, or why there is none (never given, expired, withdrawn, not yet begun)."""
+    to = parties.recipient_line or "this recipient"
+    consent = consent_for(vault, parties, on)
+    if consent is not None:
+        details = consent.details
+        since = _short_day(details.given_on) if details.given_on else "an unknown date"
+        until = f", until {_short_day(details.expires_on)}" if details.expires_on else ""
+        scope = details.scope.strip() or "not stated"
+        return True, f"Consent to share with {to} in force since {since}{until}, scope: {scope}."
+    recorded = [
+        found
+        for found in consents.consents_for_client(vault, parties.client.id)
+        if found.professional_id == parties.recipient.id and not found.damaged
+    ]
+    if not recorded:
+        return False, f"No consent to share with {to} is recorded."
+    latest = recorded[0].details  # newest by the date given
+    if latest.withdrawn_on is not None and latest.withdrawn_on <= on:
+        return (
+            False,
+            f"The consent to share with {to} was withdrawn on {_short_day(latest.withdrawn_on)}.",
+        )
+    if latest.expires_on is not None and latest.expires_on < on:
+        return False, f"The consent to share with {to} expired on {_short_day(latest.expires_on)}."
+    if latest.given_on is not None and latest.given_on > on:
+        return False, f"The consent to share with {to} begins on {_short_day(latest.given_on)}."
+    return False, f"No consent to share with {to} is in force today."
+
+
 def check_may_send(
-    vault: Vault, parties: ReferralParties, on: date, without_consent_reason: str = ""
+    vault: Vault, parties: LetterParties, on: date, without_consent_reason: str = ""
 ) -> SharingConsent | None:
     """The consent that allows sending, or None when a reason stands in for it.
 
@@ -422,6 +633,56 @@ def check_may_send(
     if len(reason) > MAX_SHORT_TEXT:
         raise InvalidInput(f"The reason is too long (at most {MAX_SHORT_TEXT} characters).")
     return consent
+
+
+def _record(
+    vault: Vault,
+    parties: LetterParties,
+    details: DisclosureDetails,
+    on: date,
+    referral_id: str | None,
+) -> Disclosure:
+    consent = check_may_send(vault, parties, on, details.without_consent_reason)
+    return disclosures.record_disclosure(
+        vault,
+        parties.client.id,
+        replace(
+            details,
+            recipient=parties.recipient_line,
+            without_consent_reason=""
+            if consent is not None
+            else details.without_consent_reason.strip(),
+        ),
+        DisclosedTo(
+            professional_id=parties.recipient.id,
+            referral_id=referral_id,
+            consent_id=consent.id if consent is not None else None,
+        ),
+    )
+
+
+def record_letter_sent(
+    vault: Vault,
+    parties: LetterParties,
+    *,
+    how: str,
+    on: date,
+    without_consent_reason: str = "",
+    content: str = "",
+) -> Disclosure:
+    """Log a general letter that went to `parties.recipient`, with its printed text.
+
+    Refused (InvalidInput) without a consent in force on that day or a reason.
+    """
+    return _record(
+        vault,
+        parties,
+        DisclosureDetails(
+            what="letter", how=how, without_consent_reason=without_consent_reason, content=content
+        ),
+        on,
+        None,
+    )
 
 
 def record_sent(
@@ -443,23 +704,18 @@ def record_sent(
     `content`, the text as it was printed. A draft referral is marked sent (see
     `mark_sent`).
     """
-    consent = check_may_send(vault, parties, on, without_consent_reason)
-    disclosure = disclosures.record_disclosure(
+    disclosure = _record(
         vault,
-        parties.client.id,
+        parties,
         DisclosureDetails(
             what=what,
-            recipient=parties.recipient_line,
             how=how,
             sections=sections,
-            without_consent_reason="" if consent is not None else without_consent_reason.strip(),
+            without_consent_reason=without_consent_reason,
             content=content,
         ),
-        DisclosedTo(
-            professional_id=parties.recipient.id,
-            referral_id=parties.referral.id,
-            consent_id=consent.id if consent is not None else None,
-        ),
+        on,
+        parties.referral.id,
     )
     mark_sent(vault, parties.referral.id, on, letter_text)
     return disclosure

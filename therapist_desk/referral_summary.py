@@ -320,7 +320,7 @@ def summary_document(
     """The summary exactly as it prints: the chosen sections, in their final wording."""
     sections = check_sections(chosen)
     parties = letters.referral_parties(vault, referral_id)
-    context = parties.context(today)
+    context = parties.context(today, letters.consent_for(vault, parties, today))
     context["summary"] = {
         "sections": [{"title": item.title, "text": item.text.strip()} for item in sections]
     }

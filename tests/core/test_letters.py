@@ -194,7 +194,107 @@ def test_every_shipped_template_renders_with_the_sample_fields() -> None:
     from therapist_desk.documents import render, shipped_template
 
     for kind in letters.TEMPLATES.values():
-        assert render(shipped_template(kind.resource), letters.sample_context()).strip()
+        source = shipped_template(kind.resource)
+        assert render(source, letters.sample_context(kind.name)).strip()
+        letters.check_template(kind.name, source)  # every branch, every field
+
+
+BRANCH_TYPOS = [
+    # A typo in a branch the default sample (routine, no wording, consent) never enters.
+    ("referral_letter", '{% if referral.urgency == "urgent" %}', "{{ referral.urgncy }}"),
+    ("referral_letter", '{% if referral.urgency == "soon" %}', "{{ client.nmae_in_letters }}"),
+    ("referral_letter", "{% if referral.letter_text %}", "{{ referral.letter_txt }}"),
+    ("referral_letter", "{% if not consent.in_force %}", "{{ consent.scoop }}"),
+    ("referral_summary", "{% if not summary.sections %}", "{{ recipent.name }}"),
+    ("general_letter", "{% if letter.subject %}", "{{ letter.subjet }}"),
+    ("general_letter", "{% if not recipient.address %}", "{{ referral.reason }}"),
+]
+
+
+@pytest.mark.parametrize(("name", "branch", "typo"), BRANCH_TYPOS)
+def test_a_typo_inside_any_branch_is_refused_with_its_line(
+    vault: Vault, name: str, branch: str, typo: str
+) -> None:
+    source = f"<p>{{{{ client.legal_name }}}}</p>\n{branch}\n<p>{typo}</p>\n{{% endif %}}\n"
+    with pytest.raises(TemplateProblem) as problem:
+        letters.save_template(vault, name, source)
+    assert problem.value.line == 3
+    unknown = typo.strip("{} ")
+    # The whole field when its object is known; the object when it is not.
+    assert unknown in problem.value.message or f"({unknown.split('.')[0]}" in (
+        problem.value.message
+    )
+    assert not letters.get_template(vault, name).customised
+
+
+def test_a_typo_that_only_breaks_a_real_letter_is_refused() -> None:
+    # Known fields, but a branch that fails at render time when the letter has no wording.
+    source = (
+        "<p>{{ client.legal_name }}</p>\n"
+        "{% if not referral.letter_text %}\n<p>{{ referral.follow_up_on.year + 'x' }}</p>\n"
+        "{% endif %}\n"
+    )
+    with pytest.raises(TemplateProblem):
+        letters.check_template("referral_letter", source)
+
+
+def test_without_consent_no_letter_says_the_client_agreed(
+    vault: Vault, practice: ReferralPractice
+) -> None:
+    today = _today(vault)
+    parties = letters.referral_parties(vault, practice.referral_id)
+    agreed = "has agreed to this referral"
+    assert agreed not in letters.referral_letter(vault, practice.referral_id, today).body_html
+    assert agreed not in letters.standard_letter_text(parties, consented=False)
+    summary = referral_summary.summary_document(
+        vault, practice.referral_id, [SectionText(Section.REASON, "A second opinion.")], today
+    )
+    assert "consent" not in summary.body_html.split("This summary is confidential")[1]
+    assert "Dr Alex Morgan" in summary.body_html  # the signature block
+
+    consents.add_consent(
+        vault,
+        practice.client_id,
+        practice.professional_id,
+        SharingConsentDetails(given_on=today, scope="referral letter"),
+    )
+    assert agreed in letters.referral_letter(vault, practice.referral_id, today).body_html
+    assert agreed in letters.standard_letter_text(parties, consented=True)
+    summary = referral_summary.summary_document(
+        vault, practice.referral_id, [SectionText(Section.REASON, "A second opinion.")], today
+    )
+    assert "with the client's consent" in summary.body_html
+
+
+def test_the_consent_line_gives_the_scope_or_says_it_expired(
+    vault: Vault, practice: ReferralPractice
+) -> None:
+    today = _today(vault)
+    parties = letters.referral_parties(vault, practice.referral_id)
+    in_force, words = letters.consent_state(vault, parties, today)
+    assert not in_force and words.startswith("No consent to share with Dr Priya Shah")
+    ended = today - timedelta(days=3)
+    consents.add_consent(
+        vault,
+        practice.client_id,
+        practice.professional_id,
+        SharingConsentDetails(
+            given_on=today - timedelta(days=90), expires_on=ended, scope="referral letter"
+        ),
+    )
+    in_force, words = letters.consent_state(vault, parties, today)
+    assert not in_force
+    assert f"expired on {ended.day} {ended:%b %Y}" in words
+    consents.add_consent(
+        vault,
+        practice.client_id,
+        practice.professional_id,
+        SharingConsentDetails(given_on=today, scope="referral letter and summary"),
+    )
+    in_force, words = letters.consent_state(vault, parties, today)
+    assert in_force
+    assert f"in force since {today.day} {today:%b %Y}" in words
+    assert "scope: referral letter and summary" in words
 
 
 def test_suggested_sections_come_from_the_record(vault: Vault, practice: ReferralPractice) -> None:

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,18 @@ from tests.core.referral_practice import (
     build_referral_practice,
 )
 from tests.ui.conftest import ScriptedDialogs, answer_next_dialog, unlock
-from therapist_desk import consents, disclosures, referrals, vault_settings
-from therapist_desk.domain.records import SharingConsentDetails
-from therapist_desk.domain.vocabulary import ReferralStatus
+from therapist_desk import consents, disclosures, professionals, referrals, vault_settings
+from therapist_desk.domain.records import ProfessionalDetails, SharingConsentDetails
+from therapist_desk.domain.vocabulary import ProfessionalRole, ReferralStatus
 from therapist_desk.paths import VaultPaths
 from therapist_desk.referral_summary import Section
-from therapist_desk.ui.letter_composer import ConsentReasonDialog, LetterComposer, open_composer
+from therapist_desk.ui.letter_composer import (
+    ConsentReasonDialog,
+    GeneralLetterComposer,
+    LetterComposer,
+    open_composer,
+    open_general_letter,
+)
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.open_vault import OpenVault
 
@@ -217,6 +224,10 @@ def test_the_letter_wording_can_be_edited_and_is_kept_with_the_referral(
     assert "Dear Dr Shah" in printed.body_html
     logged = disclosures.disclosures_for_client(open_vault.vault, consented.client_id)
     assert [(d.details.what, d.details.how) for d in logged] == [("referral letter", "printed")]
+    # What went is kept as it printed, in words (no markup).
+    content = logged[0].details.content
+    assert "Would you see Ms Haddad about her sleep?" in content and "Dear Dr Shah," in content
+    assert "<p>" not in content
     referral = referrals.get_referral(open_vault.vault, consented.referral_id)
     assert referral.details.letter_text.startswith("Would you see Ms Haddad")
 
@@ -383,3 +394,120 @@ def test_locking_closes_the_composer(
     assert closed == ["Referral letter — Amira Haddad"]
     qtbot.waitUntil(lambda: not window.is_unlocked)
     assert not [w for w in window.findChildren(LetterComposer) if w.isVisible()]
+
+
+def test_the_consent_line_shows_the_scope_and_a_missing_consent_is_a_warning(
+    compose: Callable[[str, bool], LetterComposer],
+    practice: ReferralPractice,
+    open_vault: OpenVault,
+) -> None:
+    composer = compose(practice.referral_id, False)
+    assert composer.consent_note.property("role") == "warning"
+    assert "No consent to share with Dr Priya Shah" in composer.consent_note.text()
+    assert composer.body is not None
+    assert "has agreed to this referral" not in composer.body.toPlainText()
+    today = open_vault.today()
+    ended = today - timedelta(days=2)
+    consents.add_consent(
+        open_vault.vault,
+        practice.client_id,
+        practice.professional_id,
+        SharingConsentDetails(given_on=today - timedelta(days=60), expires_on=ended),
+    )
+    expired = compose(practice.referral_id, False)
+    assert f"expired on {ended.day} {ended:%b %Y}" in expired.consent_note.text()
+    assert expired.consent_note.property("role") == "warning"
+    consents.add_consent(
+        open_vault.vault,
+        practice.client_id,
+        practice.professional_id,
+        SharingConsentDetails(given_on=today, scope="referral letter and summary"),
+    )
+    in_force = compose(practice.referral_id, False)
+    assert "scope: referral letter and summary" in in_force.consent_note.text()
+    assert in_force.consent_note.property("role") == "muted"
+    assert in_force.body is not None
+    assert "has agreed to this referral" in in_force.body.toPlainText()
+    assert in_force.address_note.isHidden()  # the psychiatrist has an address
+
+
+def _no_address_recipient(open_vault: OpenVault) -> str:
+    return professionals.add_professional(
+        open_vault.vault,
+        ProfessionalDetails(
+            name="Dr Tom Hale", role=ProfessionalRole.GP, organisation="Quay Surgery"
+        ),
+    ).id
+
+
+def test_the_general_letter_is_written_previewed_and_recorded_with_its_text(
+    qtbot: QtBot,
+    open_vault: OpenVault,
+    practice: ReferralPractice,
+    dialogs: ScriptedDialogs,
+) -> None:
+    hale = _no_address_recipient(open_vault)
+    composer = GeneralLetterComposer(open_vault, dialogs, practice.client_id)
+    qtbot.addWidget(composer)
+    composer.show()
+    assert composer.preview.document is None  # nobody chosen yet
+    assert not composer.print_button.isEnabled()
+    composer.recipient.set_selected(hale)
+    assert "No consent to share with Dr Tom Hale" in composer.consent_note.text()
+    assert composer.address_note.isVisible()
+    assert "no postal address" in composer.address_note.text()
+    composer.subject.setText("Re: a change of appointment day")
+    composer.body.setPlainText("Ms Haddad now comes on Thursdays.\n\nWith thanks.")
+    composer.refresh()
+    document = composer.preview.document
+    assert document is not None
+    assert "Re: a change of appointment day" in document.body_html
+    assert "Dear Dr Hale," in document.body_html
+
+    def give_reason(dialog: QDialog) -> None:
+        assert isinstance(dialog, ConsentReasonDialog)
+        dialog.reason.setPlainText("The client asked me to write today.")
+        dialog.go_on.click()
+
+    answer_next_dialog(give_reason)
+    with qtbot.waitSignal(open_vault.disclosures_changed):
+        composer.print_button.click()
+    (logged,) = disclosures.disclosures_for_client(open_vault.vault, practice.client_id)
+    assert logged.details.what == "letter"
+    assert logged.details.recipient == "Dr Tom Hale, Quay Surgery"
+    assert logged.professional_id == hale and logged.referral_id is None
+    assert logged.details.without_consent_reason == "The client asked me to write today."
+    assert "Ms Haddad now comes on Thursdays." in logged.details.content
+    assert "recorded" in composer.status.text()
+    composer.close()
+
+
+@needs_poppler
+def test_open_general_letter_saves_a_pdf_under_consent(
+    window: MainWindow,
+    open_vault: OpenVault,
+    consented: ReferralPractice,
+    dialogs: ScriptedDialogs,
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "letter.pdf"
+    dialogs.save_path = out
+
+    def write_and_save(dialog: QDialog) -> None:
+        assert isinstance(dialog, GeneralLetterComposer)
+        dialog.recipient.set_selected(consented.professional_id)
+        assert "scope: referral letter and summary" in dialog.consent_note.text()
+        dialog.body.setPlainText("Thank you for seeing Ms Haddad.")
+        dialog.refresh()  # as the preview does 400 ms after the last key
+        dialog.pdf_button.click()
+        dialog.reject()
+
+    answer_next_dialog(write_and_save)
+    open_general_letter(window, open_vault, dialogs, consented.client_id)
+    assert "Thank you for seeing Ms Haddad." in _pdf_text(out)
+    (logged,) = disclosures.disclosures_for_client(open_vault.vault, consented.client_id)
+    assert logged.consent_id is not None and logged.details.how == "saved as PDF: letter.pdf"
+    assert "Thank you for seeing Ms Haddad." in logged.details.content
+
+    open_general_letter(window, open_vault, dialogs, "no-such-client")
+    assert dialogs.warnings()[-1].startswith("The letter cannot be composed")

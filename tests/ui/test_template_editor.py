@@ -68,6 +68,27 @@ def test_check_shows_the_first_problem_with_its_line_and_puts_the_cursor_there(
     assert "Dear Dr Shah" in editor.preview.document.body_html  # the sample recipient
 
 
+@pytest.mark.parametrize(
+    ("branch", "line"),
+    [
+        ('{% if referral.urgency == "urgent" %}', "<p>{{ referral.urgncy }}</p>"),
+        ("{% if referral.letter_text %}", "<p>{{ referral.letter_txt }}</p>"),
+        ("{% if not consent.in_force %}", "<p>{{ consent.scoop }}</p>"),
+    ],
+)
+def test_check_finds_a_typo_in_a_branch_the_sample_never_enters(
+    editor: TemplateEditor, branch: str, line: str
+) -> None:
+    editor.choose("referral_letter")
+    editor.editor.setPlainText(
+        f"<p>Dear {{{{ recipient.salutation }}}},</p>\n{branch}\n{line}\n{{% endif %}}\n"
+    )
+    assert not editor.check()
+    assert "Referral letter, line 3" in editor.problem.text()
+    assert editor.editor.textCursor().blockNumber() == 2  # line 3
+    assert editor.preview.document is None
+
+
 def test_save_refuses_a_broken_template_with_its_line(
     editor: TemplateEditor, open_vault: OpenVault
 ) -> None:

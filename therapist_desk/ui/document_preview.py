@@ -9,6 +9,7 @@ gives way to a sentence that says what is wrong.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
@@ -17,6 +18,14 @@ from therapist_desk.ui.printing import PaperSize, page_layout, paint_document
 from therapist_desk.ui.widgets import label, named
 
 PAPER_NAMES = {PaperSize.A4: "A4", PaperSize.LETTER: "US Letter"}
+
+
+def document_text(document: PrintedDocument) -> str:
+    """The words of the document's body as they print, without markup: what the
+    disclosure log keeps of a letter that went out."""
+    text = QTextDocument()
+    text.setHtml(document.body_html)
+    return text.toPlainText().strip()
 
 
 class DocumentPreview(QWidget):

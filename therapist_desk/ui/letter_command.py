@@ -16,7 +16,10 @@ from PySide6.QtGui import QGuiApplication
 
 from therapist_desk import letters, referral_summary
 from therapist_desk.cli_support import SecretReader, unlock
-from therapist_desk.errors import ExitStatus, TherapistDeskError
+from therapist_desk.documents import TemplateProblem
+from therapist_desk.errors import ExitStatus, InvalidInput
+from therapist_desk.referral_summary import Section
+from therapist_desk.ui.document_preview import document_text
 from therapist_desk.ui.printing import PaperSize, save_pdf
 
 
@@ -29,9 +32,40 @@ def _application() -> QGuiApplication:
     return QGuiApplication(sys.argv[:1])
 
 
+def pdf_target(out: Path) -> Path:
+    """`--out` as given when it ends in .pdf (any case); otherwise with .pdf added."""
+    return out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")
+
+
+def check_letter_arguments(args: argparse.Namespace) -> None:
+    """Refuse options that would be silently ignored (before the passphrase is asked for)."""
+    if not args.summary:
+        given = [
+            option
+            for option, value in (("--sections", args.sections), ("--excerpt", args.excerpt))
+            if value
+        ]
+        if given:
+            raise InvalidInput(
+                f"{' and '.join(given)} choose what goes in the referral summary: "
+                "add --summary, or leave them out for the referral letter."
+            )
+
+
 def command_letter(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> int:
+    check_letter_arguments(args)
+    target = pdf_target(args.out)
+    try:
+        return _write_letter(args, reader, out, target)
+    except TemplateProblem as error:
+        # The practice's template is input like any other: put it right in the editor.
+        raise InvalidInput(
+            f"{error.message} Put it right in Settings → Letter templates."
+        ) from error
+
+
+def _write_letter(args: argparse.Namespace, reader: SecretReader, out: TextIO, target: Path) -> int:
     application = _application()
-    target: Path = args.out
     with unlock(args, reader) as vault:
         today = vault.now().astimezone().date()
         parties = letters.referral_parties(vault, args.referral)
@@ -45,7 +79,7 @@ def command_letter(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
             }
             unknown = [note_id for note_id in args.excerpt if note_id not in candidates]
             if unknown:
-                raise TherapistDeskError(
+                raise InvalidInput(
                     f"{', '.join(unknown)}: not a signed progress note of this client."
                 )
             excerpts = [candidates[note_id] for note_id in args.excerpt]
@@ -53,6 +87,7 @@ def command_letter(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
             chosen_sections = args.sections or tuple(
                 section for section, text in suggested.items() if text.strip()
             )
+            _check_sections_have_text(chosen_sections, suggested)
             chosen = [
                 referral_summary.SectionText(section, suggested[section])
                 for section in chosen_sections
@@ -73,10 +108,29 @@ def command_letter(args: argparse.Namespace, reader: SecretReader, out: TextIO) 
                 on=today,
                 sections=sections,
                 without_consent_reason=args.without_consent_reason,
+                content=document_text(document),
             )
         except BaseException:
             target.unlink(missing_ok=True)  # not logged, so not left behind
             raise
+        _in_force, consent_words = letters.consent_state(vault, parties, today)
     del application
     print(target, file=out)
+    print(consent_words, file=out)
     return ExitStatus.OK
+
+
+def _check_sections_have_text(chosen: tuple[Section, ...], suggested: dict[Section, str]) -> None:
+    """One message for the sections asked for that the record has no text for."""
+    empty = [
+        referral_summary.TITLES[section] for section in chosen if not suggested[section].strip()
+    ]
+    if empty:
+        raise InvalidInput(
+            "The record has no text for "
+            + ", ".join(empty)
+            + ": leave "
+            + ("it" if len(empty) == 1 else "them")
+            + " out of --sections (the command line prints the record's own wording; "
+            "write your own in the window's composer)."
+        )

@@ -1,15 +1,19 @@
-"""Composing a referral letter or summary: choose, reword, see the pages, print or save.
+"""Composing a referral letter or summary, or a general letter: choose, reword, see the
+pages, print or save.
 
 The flow is the command line's (ui/letter_command.py), with a person in it:
 the consent check comes before anything leaves the vault, the document is
 drawn by the one print path (the preview beside the choices is those very
 pages), and once it is printed or saved the disclosure is recorded on the
-client and a draft referral becomes sent. Psychotherapy notes are never
-offered: excerpts come from signed progress notes only.
+client, with the text that went, and a draft referral becomes sent.
+Psychotherapy notes are never offered: excerpts come from signed progress notes
+only. The general letter (`open_general_letter`) is the same composer with the
+recipient chosen from the directory and the whole body in the therapist's words.
 """
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -20,6 +24,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -28,16 +34,20 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk import letters, referral_summary, referrals
+from therapist_desk.clients import get_client
 from therapist_desk.documents import PrintedDocument, TemplateProblem
-from therapist_desk.errors import TherapistDeskError
+from therapist_desk.errors import InvalidInput, TherapistDeskError
+from therapist_desk.letters import LetterParties
 from therapist_desk.referral_summary import Excerpt, Section, SectionText
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.document_preview import DocumentPreview
+from therapist_desk.ui.document_preview import DocumentPreview, document_text
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.print_actions import file_name_for
 from therapist_desk.ui.printing import save_pdf
+from therapist_desk.ui.professional_picker import ProfessionalPicker
+from therapist_desk.ui.theme import risk_colours
 from therapist_desk.ui.widgets import heading, label, named, scrolling, subheading
 
 #: The preview follows the typing this long after the last key, not on every key.
@@ -63,6 +73,34 @@ def open_composer(
         return
     composer.exec()
     composer.deleteLater()  # client text stays in memory no longer than the dialog
+
+
+def open_general_letter(
+    parent: QWidget, open_vault: OpenVault, dialogs: DialogService, client_id: str
+) -> None:
+    """Write a letter about the client to a professional of the directory, and send it."""
+    try:
+        composer = GeneralLetterComposer(open_vault, dialogs, client_id, parent)
+    except SAVE_ERRORS as error:
+        dialogs.warn(parent, "The letter cannot be composed", save_error_text(error))
+        return
+    composer.exec()
+    composer.deleteLater()
+
+
+def show_warning(widget: QLabel, warning: bool) -> None:
+    """A line that must be seen (no consent, no address) stands out; otherwise it is muted."""
+    widget.setProperty("role", "warning" if warning else "muted")
+    if warning:
+        text, background = risk_colours()
+        widget.setStyleSheet(
+            f"QLabel {{ color: {text}; background: {background}; padding: 6px; "
+            "border-radius: 4px; }"
+        )
+    else:
+        widget.setStyleSheet("")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def text_box(name: str, text: str, *, max_lines: int = 8) -> QPlainTextEdit:
@@ -153,86 +191,50 @@ class ConsentReasonDialog(QDialog):
         return self.reason.toPlainText().strip() or None
 
 
-class LetterComposer(QDialog):
-    """The referral letter or summary, composed beside the pages it prints as."""
+class Composer(QDialog):
+    """What every letter's composer shares: the parties, the consent line, the preview
+    beside the choices, and sending (consent check, print or PDF, the disclosure log)."""
 
     def __init__(
-        self,
-        open_vault: OpenVault,
-        dialogs: DialogService,
-        referral_id: str,
-        summary: bool,
-        parent: QWidget | None = None,
+        self, open_vault: OpenVault, dialogs: DialogService, parent: QWidget | None
     ) -> None:
         super().__init__(parent)
         self._open_vault = open_vault
         self._dialogs = dialogs
-        self._referral_id = referral_id
-        self.summary = summary
-        vault = open_vault.vault
         self._today = open_vault.today()
-        self._parties = parties = letters.referral_parties(vault, referral_id)
-        what = "Referral summary" if summary else "Referral letter"
-        self.setWindowTitle(f"{what} — {parties.client.details.legal_name}")
+        self._parties: LetterParties | None = None
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setSizeGripEnabled(True)
-
-        self.sections: list[SectionChoice] = []
-        self.excerpts: list[ExcerptChoice] = []
-        self.excerpts_check: QCheckBox | None = None
-        self.body: QPlainTextEdit | None = None
-        self._standard_text = letters.standard_letter_text(parties)
-        self._template_has_body = letters.template_uses(
-            vault, "referral_letter", "referral.letter_text"
-        )
-
-        choices = QWidget()
-        choices_layout = QVBoxLayout(choices)
-        choices_layout.setContentsMargins(0, 0, 8, 0)
-        if summary:
-            self._summary_choices(choices_layout)
-        else:
-            self._letter_choices(choices_layout)
-        choices_layout.addStretch(1)
-
         self.preview = DocumentPreview(open_vault.paper_size)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
-
-        self.print_button = named(QPushButton(icon("print"), "Print…"), f"Print the {what.lower()}")
-        self.pdf_button = named(
-            QPushButton(icon("save"), "Save as PDF…"), f"Save the {what.lower()} as PDF"
-        )
+        self.status = named(label("", "muted", wrap=True), "Composer status")
+        self.consent_note = named(label("", "muted", wrap=True), "Consent")
+        self.address_note = named(label("", "muted", wrap=True), "Recipient's address")
+        self.address_note.hide()
+        self.print_button = named(QPushButton(icon("print"), "Print…"), "Print")
+        self.pdf_button = named(QPushButton(icon("save"), "Save as PDF…"), "Save as PDF")
         self.print_button.clicked.connect(lambda: self._send(self._print))
         self.pdf_button.clicked.connect(lambda: self._send(self._save_pdf))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.pdf_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.rejected.connect(self.reject)
-        self.status = named(label("", "muted", wrap=True), "Composer status")
 
-        consent = letters.consent_for(vault, parties, self._today)
-        consent_words = (
-            f"Consent to share with {parties.recipient_line} is recorded and in force today."
-            if consent is not None
-            else f"No consent to share with {parties.recipient_line} is in force today: "
-            "sending will ask for the reason it must go without."
-        )
-        self.consent_note = named(label(consent_words, "muted", wrap=True), "Consent")
-
+    def _lay_out(self, what: str, top: list[QWidget], choices: QWidget) -> None:
+        """The choices (under a heading, the parties and the consent line) beside the pages."""
+        self.print_button.setAccessibleName(f"Print the {what.lower()}")
+        self.pdf_button.setAccessibleName(f"Save the {what.lower()} as PDF")
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(heading(what))
-        left_layout.addWidget(
-            label(
-                f"{parties.client.details.legal_name} to {parties.recipient_line}",
-                wrap=True,
-            )
-        )
+        for widget in top:
+            left_layout.addWidget(widget)
         left_layout.addWidget(self.consent_note)
+        left_layout.addWidget(self.address_note)
         left_layout.addWidget(scrolling(choices), 1)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -249,17 +251,191 @@ class LetterComposer(QDialog):
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
         self._fit_to_screen()
-        self.refresh()
 
     def done(self, result: int) -> None:
         self._timer.stop()  # closed by the lock, say: no preview of a locked vault
         super().done(result)
 
+    def _fit_to_screen(self) -> None:
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, screen.width() - 40), min(860, screen.height() - 40))
+
+    def _show_parties(self) -> None:
+        """The consent line (with its scope, or why there is none) and the address warning."""
+        parties = self._parties
+        if parties is None:
+            self.consent_note.setText("Choose the recipient to see the client's consent.")
+            show_warning(self.consent_note, False)
+            self.address_note.hide()
+            return
+        in_force, words = letters.consent_state(self._open_vault.vault, parties, self._today)
+        if not in_force:
+            words += " Sending will ask for the reason it must go without."
+        self.consent_note.setText(words)
+        show_warning(self.consent_note, not in_force)
+        has_address = bool(parties.recipient.details.address.strip())
+        self.address_note.setText(
+            ""
+            if has_address
+            else f"The directory has no postal address for {parties.recipient_line}: the "
+            "letter will print without one. Add it in the directory if it goes by post."
+        )
+        show_warning(self.address_note, not has_address)
+        self.address_note.setVisible(not has_address)
+
+    # -- the document ------------------------------------------------------------------
+
+    def schedule_refresh(self) -> None:
+        self._timer.start()
+
+    @abstractmethod
+    def make_document(self) -> PrintedDocument:
+        """The document exactly as the choices say now."""
+
+    def refresh(self) -> None:
+        """Make the document from the choices now and show its pages (or what is wrong)."""
+        self._timer.stop()
+        try:
+            document = self.make_document()
+        except TemplateProblem as error:
+            self.preview.show_problem(
+                f"{error.message}\n\nPut it right in Settings → Letter templates, or reset the "
+                "template to the shipped default there."
+            )
+        except SAVE_ERRORS as error:
+            self.preview.show_problem(save_error_text(error))
+        else:
+            self.preview.show_document(document)
+        ready = self.preview.document is not None
+        self.print_button.setEnabled(ready)
+        self.pdf_button.setEnabled(ready)
+
+    # -- sending -------------------------------------------------------------------------
+
+    @abstractmethod
+    def _record(self, how: str, reason: str, content: str) -> None:
+        """Log the disclosure: `how` it went, the `reason` to go without consent, the text."""
+
+    def _reason_to_go_without_consent(self) -> str | None:
+        """ "" when a consent is in force; otherwise the written reason, or None to stop."""
+        parties = self._parties
+        if parties is None:
+            return None
+        if letters.consent_for(self._open_vault.vault, parties, self._today) is not None:
+            return ""
+        client = parties.client.details.legal_name
+        dialog = ConsentReasonDialog(
+            f"{client} has no consent recorded to share information with "
+            f"{parties.recipient_line}, in force today.",
+            self,
+        )
+        dialog.exec()
+        return dialog.given_reason()
+
+    def _send(self, output: Callable[[PrintedDocument, str], str | None]) -> None:
+        self.refresh()  # what goes out is what the choices say now, not 400 ms ago
+        document = self.preview.document
+        if document is None:
+            return
+        reason = self._reason_to_go_without_consent()
+        if reason is None:
+            self.status.setText("Nothing was printed or saved.")
+            return
+        how = output(document, reason)
+        if how is not None:
+            self.status.setText(f"{how.capitalize()}, and recorded in the client's disclosures.")
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+
+    def _print(self, document: PrintedDocument, reason: str) -> str | None:
+        if not self._dialogs.print_document(self, document, self.preview.paper):
+            return None
+        try:
+            self._record("printed", reason, document_text(document))
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(
+                self,
+                "Printed, but not recorded",
+                "It was sent to the printer, but the disclosure could not be recorded: "
+                f"{save_error_text(error)} Note it on the client's record by hand.",
+            )
+            return None
+        return "printed"
+
+    def _save_pdf(self, document: PrintedDocument, reason: str) -> str | None:
+        target = self._dialogs.save_file(
+            self, f"Save {document.title} as PDF", file_name_for(document.title), "PDF (*.pdf)"
+        )
+        if target is None:
+            return None
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        try:
+            save_pdf(document, target, self.preview.paper)
+        except TherapistDeskError as error:
+            self._dialogs.warn(self, "The PDF was not saved", error.message)
+            return None
+        try:
+            self._record(f"saved as PDF: {target.name}", reason, document_text(document))
+        except SAVE_ERRORS as error:
+            target.unlink(missing_ok=True)  # not logged, so not left behind
+            self._dialogs.warn(
+                self,
+                "The PDF was not saved",
+                f"The disclosure could not be recorded, so the PDF was removed: "
+                f"{save_error_text(error)}",
+            )
+            return None
+        return f"saved as PDF: {target.name}"
+
+
+class LetterComposer(Composer):
+    """The referral letter or summary, composed beside the pages it prints as."""
+
+    def __init__(
+        self,
+        open_vault: OpenVault,
+        dialogs: DialogService,
+        referral_id: str,
+        summary: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(open_vault, dialogs, parent)
+        self._referral_id = referral_id
+        self.summary = summary
+        vault = open_vault.vault
+        self._referral_parties = parties = letters.referral_parties(vault, referral_id)
+        self._parties = parties
+        what = "Referral summary" if summary else "Referral letter"
+        self.setWindowTitle(f"{what} — {parties.client.details.legal_name}")
+
+        self.sections: list[SectionChoice] = []
+        self.excerpts: list[ExcerptChoice] = []
+        self.excerpts_check: QCheckBox | None = None
+        self.body: QPlainTextEdit | None = None
+        consented = letters.consent_for(vault, parties, self._today) is not None
+        self._standard_text = letters.standard_letter_text(parties, consented)
+        self._template_has_body = letters.template_uses(
+            vault, "referral_letter", "referral.letter_text"
+        )
+
+        choices = QWidget()
+        choices_layout = QVBoxLayout(choices)
+        choices_layout.setContentsMargins(0, 0, 8, 0)
+        if summary:
+            self._summary_choices(choices_layout)
+        else:
+            self._letter_choices(choices_layout)
+        choices_layout.addStretch(1)
+        about = label(f"{parties.client.details.legal_name} to {parties.recipient_line}", wrap=True)
+        self._lay_out(what, [about], choices)
+        self._show_parties()
+        self.refresh()
+
     # -- building the choices ---------------------------------------------------------
 
     def _summary_choices(self, layout: QVBoxLayout) -> None:
         vault = self._open_vault.vault
-        candidates = referral_summary.excerpt_candidates(vault, self._parties.client.id)
+        candidates = referral_summary.excerpt_candidates(vault, self._referral_parties.client.id)
         suggested = referral_summary.suggested_text(vault, self._referral_id, self._today)
         layout.addWidget(
             label(
@@ -301,7 +477,7 @@ class LetterComposer(QDialog):
             layout.addWidget(choice_of_note.text)
 
     def _letter_choices(self, layout: QVBoxLayout) -> None:
-        stored = self._parties.referral.details.letter_text
+        stored = self._referral_parties.referral.details.letter_text
         self.body = body = text_box("Letter wording", stored or self._standard_text, max_lines=18)
         body.setPlaceholderText("Empty: the template's standard wording is printed.")
         body.textChanged.connect(self.schedule_refresh)
@@ -321,14 +497,7 @@ class LetterComposer(QDialog):
         layout.addWidget(label(hint, "muted", wrap=True))
         layout.addWidget(body)
 
-    def _fit_to_screen(self) -> None:
-        screen = self.screen().availableGeometry()
-        self.resize(min(1280, screen.width() - 40), min(860, screen.height() - 40))
-
     # -- the document ------------------------------------------------------------------
-
-    def schedule_refresh(self) -> None:
-        self._timer.start()
 
     def _excerpt_ticked(self) -> None:
         if self.excerpts_check is not None:
@@ -363,66 +532,24 @@ class LetterComposer(QDialog):
             )
         return letters.referral_letter(vault, self._referral_id, self._today, self.letter_text())
 
-    def refresh(self) -> None:
-        """Make the document from the choices now and show its pages (or what is wrong)."""
-        self._timer.stop()
-        try:
-            document = self.make_document()
-        except TemplateProblem as error:
-            self.preview.show_problem(
-                f"{error.message}\n\nPut it right in Settings → Letter templates, or reset the "
-                "template to the shipped default there."
-            )
-        except SAVE_ERRORS as error:
-            self.preview.show_problem(save_error_text(error))
-        else:
-            self.preview.show_document(document)
-        ready = self.preview.document is not None
-        self.print_button.setEnabled(ready)
-        self.pdf_button.setEnabled(ready)
-
     # -- sending -------------------------------------------------------------------------
 
-    def _reason_to_go_without_consent(self) -> str | None:
-        """ "" when a consent is in force; otherwise the written reason, or None to stop."""
-        vault = self._open_vault.vault
-        if letters.consent_for(vault, self._parties, self._today) is not None:
-            return ""
-        client = self._parties.client.details.legal_name
-        dialog = ConsentReasonDialog(
-            f"{client} has no consent recorded to share information with "
-            f"{self._parties.recipient_line}, in force today.",
-            self,
-        )
-        dialog.exec()
-        return dialog.given_reason()
-
-    def _send(self, output: Callable[[PrintedDocument, str], str | None]) -> None:
-        self.refresh()  # what goes out is what the choices say now, not 400 ms ago
-        document = self.preview.document
-        if document is None:
-            return
-        reason = self._reason_to_go_without_consent()
-        if reason is None:
-            self.status.setText("Nothing was printed or saved.")
-            return
-        how = output(document, reason)
-        if how is not None:
-            self.status.setText(f"{how.capitalize()}, and recorded in the client's disclosures.")
-            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
-
-    def _record(self, how: str, reason: str) -> None:
-        """Log the disclosure (a draft referral becomes sent) and keep the letter's wording."""
+    def _record(self, how: str, reason: str, content: str) -> None:
+        """Log the disclosure with the printed text (a draft referral becomes sent) and keep
+        the letter's wording."""
         open_vault = self._open_vault
         status_before = referrals.get_referral(open_vault.vault, self._referral_id).details.status
-        open_vault.record_sent(
-            self._parties,
+        letters.record_sent(
+            open_vault.vault,
+            self._referral_parties,
             what="referral summary" if self.summary else "referral letter",
             how=how,
             on=self._today,
             sections=tuple(item.section.value for item in self._printed_sections()),
             without_consent_reason=reason,
+            content=content,
         )
+        open_vault.disclosures_changed.emit(self._referral_parties.client.id)
         referral = referrals.get_referral(open_vault.vault, self._referral_id)
         wording = self.letter_text()
         if wording is not None and wording != referral.details.letter_text:
@@ -438,43 +565,89 @@ class LetterComposer(QDialog):
     def _printed_sections(self) -> list[SectionText]:
         return referral_summary.check_sections(self.chosen_sections()) if self.summary else []
 
-    def _print(self, document: PrintedDocument, reason: str) -> str | None:
-        if not self._dialogs.print_document(self, document, self.preview.paper):
-            return None
-        try:
-            self._record("printed", reason)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(
-                self,
-                "Printed, but not recorded",
-                "It was sent to the printer, but the disclosure could not be recorded: "
-                f"{save_error_text(error)} Note it on the client's record by hand.",
-            )
-            return None
-        return "printed"
 
-    def _save_pdf(self, document: PrintedDocument, reason: str) -> str | None:
-        target = self._dialogs.save_file(
-            self, f"Save {document.title} as PDF", file_name_for(document.title), "PDF (*.pdf)"
+class GeneralLetterComposer(Composer):
+    """A letter about the client to a professional of the directory, in the therapist's words."""
+
+    def __init__(
+        self,
+        open_vault: OpenVault,
+        dialogs: DialogService,
+        client_id: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(open_vault, dialogs, parent)
+        self._client_id = client_id
+        client = get_client(open_vault.vault, client_id)
+        self.setWindowTitle(f"Letter — {client.details.legal_name}")
+        self.recipient = ProfessionalPicker("Recipient", open_vault)
+        self.recipient.changed.connect(self._recipient_chosen)
+        self.subject = named(QLineEdit(), "Subject line")
+        self.subject.setPlaceholderText(
+            f"Empty: \u201cRe: {client.details.legal_name}\u201d and the date of birth"
         )
-        if target is None:
-            return None
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
-        try:
-            save_pdf(document, target, self.preview.paper)
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The PDF was not saved", error.message)
-            return None
-        try:
-            self._record(f"saved as PDF: {target.name}", reason)
-        except SAVE_ERRORS as error:
-            target.unlink(missing_ok=True)  # not logged, so not left behind
-            self._dialogs.warn(
-                self,
-                "The PDF was not saved",
-                f"The disclosure could not be recorded, so the PDF was removed: "
-                f"{save_error_text(error)}",
+        self.subject.textChanged.connect(self.schedule_refresh)
+        self.body = text_box("Letter wording", "", max_lines=18)
+        self.body.setPlaceholderText("The letter's paragraphs, separated by an empty line…")
+        self.body.textChanged.connect(self.schedule_refresh)
+
+        choices = QWidget()
+        layout = QVBoxLayout(choices)
+        layout.setContentsMargins(0, 0, 8, 0)
+        layout.addWidget(subheading("To"))
+        layout.addWidget(self.recipient)
+        layout.addWidget(subheading("Subject"))
+        layout.addWidget(self.subject)
+        layout.addWidget(subheading("The letter's wording"))
+        layout.addWidget(
+            label(
+                "The date, the addresses, the greeting and the signature come from the "
+                "practice's general letter template; the paragraphs between are yours.",
+                "muted",
+                wrap=True,
             )
-            return None
-        return f"saved as PDF: {target.name}"
+        )
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        about = label(f"About {client.details.legal_name}", wrap=True)
+        self._lay_out("Letter", [about], choices)
+        self._show_parties()
+        self.refresh()
+
+    def _recipient_chosen(self, professional_id: str | None) -> None:
+        self._parties = (
+            None
+            if professional_id is None
+            else letters.letter_parties(self._open_vault.vault, self._client_id, professional_id)
+        )
+        self._show_parties()
+        self.schedule_refresh()
+
+    def make_document(self) -> PrintedDocument:
+        parties = self._parties
+        if parties is None:
+            raise InvalidInput("Choose the recipient from the directory (or add them there).")
+        vault = self._open_vault.vault
+        return letters.general_letter(
+            vault,
+            self._client_id,
+            parties.recipient.details,
+            self.subject.text().strip(),
+            self.body.toPlainText(),
+            self._today,
+            letters.consent_for(vault, parties, self._today),
+        )
+
+    def _record(self, how: str, reason: str, content: str) -> None:
+        parties = self._parties
+        if parties is None:  # the buttons are off until a recipient is chosen
+            raise InvalidInput("Choose the recipient first.")
+        letters.record_letter_sent(
+            self._open_vault.vault,
+            parties,
+            how=how,
+            on=self._today,
+            without_consent_reason=reason,
+            content=content,
+        )
+        self._open_vault.disclosures_changed.emit(self._client_id)

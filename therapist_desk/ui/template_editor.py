@@ -1,9 +1,10 @@
 """Editing the practice's letter templates: the source, its fields, a check, a preview.
 
-A template is checked by rendering it with made-up sample fields (the ones
-that kind of letter is given), so a mistake is found here — with its line —
-rather than on the day a letter is due. Save refuses a template that does not
-render; Reset goes back to the shipped default.
+A template is checked (letters.check_template) for fields that do not exist,
+even inside an `{% if %}` the samples never enter, and by rendering it with
+made-up sample fields in every variant a real letter takes, so a mistake is
+found here — with its line — rather than on the day a letter is due. Save
+refuses a template that does not pass; Reset goes back to the shipped default.
 """
 
 from __future__ import annotations
@@ -243,9 +244,11 @@ class TemplateEditor(QDialog):
         self.editor.setFocus()
 
     def check(self) -> bool:
-        """Render with the sample fields; the first problem is shown and the cursor put on it."""
+        """Check every field and every branch (as Save does), then render with the sample
+        fields; the first problem is shown and the cursor put on it."""
         self._timer.stop()
         try:
+            letters.check_template(self._name, self.editor.toPlainText())
             document = self._render()
         except TemplateProblem as error:
             self._show_problem(error)
