@@ -100,6 +100,13 @@ def referrals_for_client(vault: Vault, client_id: str) -> list[Referral]:
         return [referral_from_row(vault.codec, row) for row in rows]
 
 
+def all_referrals(vault: Vault) -> list[Referral]:
+    """Every referral of every client, in one query (the practice-wide Referrals place)."""
+    with vault.reading() as session:
+        rows = session.scalars(select(ReferralRow).order_by(ReferralRow.created_at.desc())).all()
+        return [referral_from_row(vault.codec, row) for row in rows]
+
+
 def create_referral(
     vault: Vault, client_id: str, professional_id: str, details: ReferralDetails
 ) -> Referral:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QDialog, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
@@ -14,6 +15,7 @@ from tests.ui.conftest import ScriptedDialogs, answer_next_dialog, tab_chain, un
 from therapist_desk import clients, consents, letters, professionals, referrals
 from therapist_desk.domain.records import (
     ClientDetails,
+    DisclosureDetails,
     ProfessionalDetails,
     ReferralDetails,
     SharingConsentDetails,
@@ -31,6 +33,7 @@ from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.navigation import CLIENTS
 from therapist_desk.ui.referral_dialog import ReferralDialog
 from therapist_desk.ui.referrals_tab import ReferralsTab, short_day
+from therapist_desk.ui.sent_text_dialog import SentTextDialog
 from therapist_desk.vault import Secret, unlock_vault
 
 WindowMaker = Callable[[VaultPaths], MainWindow]
@@ -440,13 +443,14 @@ def test_tab_order_follows_reading_order_and_every_control_is_named(
     tab.referral_table.selectRow(0)
     tab.consent_table.selectRow(0)
     assert _unnamed(tab) == []
-    chain = [widget.accessibleName() for widget in tab_chain(tab.new_button, 12)]
+    chain = [widget.accessibleName() for widget in tab_chain(tab.new_button, 13)]
     assert chain == [
         "New referral",
         "Edit the referral",
         "Mark the referral sent",
         "Write the referral letter",
         "Compose the referral summary",
+        "Write a letter to a professional",
         "Referrals",
         "Add a consent to share",
         "Edit the consent",
@@ -485,3 +489,148 @@ def test_tab_order_follows_reading_order_and_every_control_is_named(
         "Share with: choose from the directory",
         "Consent given on",
     ]
+
+
+def test_a_letter_to_a_professional_opens_the_general_letter_composer(
+    qtbot: QtBot,
+    make_window: WindowMaker,
+    existing_vault: VaultPaths,
+    dialogs: ScriptedDialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from therapist_desk.ui import letter_composer
+
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(
+        letter_composer,
+        "open_general_letter",
+        lambda *args: calls.append(args),
+        raising=False,  # another part of the window provides it
+    )
+    ids = _practice(existing_vault)
+    window, tab = _tab(qtbot, make_window, existing_vault, ids["client"])
+    button = tab.general_letter_button
+    assert button.text() == "Letter to a professional…"
+    assert button.accessibleName() == "Write a letter to a professional"
+    assert button.isVisible() and button.isEnabled()  # no referral needed, only the client
+    assert tab.selected_referral() is None
+    button.click()
+    assert calls == [(tab, window.open_vault, dialogs, ids["client"])]
+    window.lock()
+    assert not button.isEnabled()
+
+
+def test_the_long_cells_of_the_disclosure_log_show_in_full_in_a_tooltip(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    ids = _practice(existing_vault)
+    window, tab = _tab(qtbot, make_window, existing_vault, ids["client"])
+    open_vault = window.open_vault
+    assert open_vault is not None
+    sections = (
+        "Identification",
+        "Presenting problem",
+        "Risk summary",
+        "Diagnoses",
+        "Medications",
+        "Measures over time",
+        "Treatment so far",
+    )
+    recipient = (
+        f"{PSYCHIATRIST}, Penryn and Falmouth Community Mental Health Team (Trevithick House)"
+    )
+    open_vault.log_disclosure(
+        ids["client"],
+        DisclosureDetails(
+            what="referral summary", recipient=recipient, how="printed", sections=sections
+        ),
+    )
+    model = tab.disclosure_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    to, listed = headers.index("To"), headers.index("Sections")
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert model.data(model.index(0, to), tip) == recipient
+    assert model.data(model.index(0, listed), tip) == ", ".join(sections)
+    assert model.data(model.index(0, headers.index("When")), tip) is None
+    # At 1366 px the sections are cut, which is why the tooltip is there.
+    table = tab.disclosure_table
+    wanted = table.fontMetrics().horizontalAdvance(", ".join(sections))
+    assert table.columnWidth(listed) < wanted
+
+
+def _log_a_letter(window: MainWindow, client_id: str, content: str) -> None:
+    assert window.open_vault is not None
+    window.open_vault.log_disclosure(
+        client_id,
+        DisclosureDetails(
+            what="referral letter", recipient=PSYCHIATRIST, how="printed", content=content
+        ),
+    )
+
+
+def test_what_was_sent_can_be_read_again_word_for_word(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    ids = _practice(existing_vault)
+    window, tab = _tab(qtbot, make_window, existing_vault, ids["client"])
+    letter = "Dear Dr Shah,\n\n" + "Thank you for seeing Marisol.\n" * 80 + "\nYours sincerely"
+    _log_a_letter(window, ids["client"], letter)
+    button = tab.sent_text_button
+    assert button.accessibleName() == "Show what was sent" and not button.isEnabled()
+    tab.disclosure_table.selectRow(0)
+    assert button.isEnabled()
+    seen: list[object] = []
+
+    def read(dialog: QDialog) -> None:
+        assert isinstance(dialog, SentTextDialog)
+        text = dialog.text
+        seen.append(
+            (
+                dialog.accessibleName(),
+                text.toPlainText(),
+                text.isReadOnly(),
+                text.verticalScrollBar().maximum() > 0,  # long: it scrolls
+                dialog.close_button.accessibleName(),
+                PSYCHIATRIST in dialog.facts.text(),
+            )
+        )
+        dialog.close_button.click()
+
+    answer_next_dialog(read)
+    button.click()
+    assert seen == [("What was sent", letter, True, True, "Close", True)]
+
+    # A double-click (or Enter) on the log does the same.
+    answer_next_dialog(read)
+    tab.disclosure_table.activated.emit(tab.disclosure_model.index(0, 0))
+    assert len(seen) == 2
+
+
+def test_a_disclosure_without_text_offers_nothing_to_read(
+    qtbot: QtBot,
+    make_window: WindowMaker,
+    existing_vault: VaultPaths,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = _practice(existing_vault)
+    window, tab = _tab(qtbot, make_window, existing_vault, ids["client"])
+    opened: list[str] = []
+
+    def exec_(dialog: SentTextDialog) -> int:
+        opened.append("opened")
+        return 0
+
+    monkeypatch.setattr(SentTextDialog, "exec", exec_)
+    window.open_vault.record_disclosure(ids["client"], ids["client"], "statement: printed")  # type: ignore[union-attr]
+    tab.disclosure_table.selectRow(0)
+    assert not tab.sent_text_button.isEnabled()
+    tab.disclosure_table.activated.emit(tab.disclosure_model.index(0, 0))
+    tab.show_sent_text()
+    assert opened == []
+    # One with text, logged later, is newest and can be read; the selection stays put.
+    _log_a_letter(window, ids["client"], "Dear Dr Shah")
+    assert not tab.sent_text_button.isEnabled()  # still on the statement
+    tab.disclosure_table.selectRow(0)
+    assert tab.sent_text_button.isEnabled()
+    tab.sent_text_button.click()
+    assert opened == ["opened"]

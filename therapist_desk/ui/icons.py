@@ -42,6 +42,8 @@ NAMES = {
     "move": "mdi6.calendar-arrow-right",
     "payment": "mdi6.cash-plus",
     "statement": "mdi6.file-document-outline",
+    "referrals": "mdi6.account-arrow-right-outline",
+    "letter": "mdi6.email-edit-outline",
 }
 
 

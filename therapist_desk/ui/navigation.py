@@ -16,6 +16,7 @@ PLACES = (
     ("Today", "today"),
     ("Clients", "clients"),
     ("Calendar", "calendar"),
+    ("Referrals", "referrals"),
     ("Directory", "directory"),
     ("Search", "search"),
     ("Retention", "retention"),
@@ -23,7 +24,17 @@ PLACES = (
     ("Settings", "settings"),
 )
 # Use these names, never the numbers: a new place moves the ones after it.
-TODAY, CLIENTS, CALENDAR, DIRECTORY, SEARCH, RETENTION, AUDIT_TRAIL, SETTINGS = range(len(PLACES))
+(
+    TODAY,
+    CLIENTS,
+    CALENDAR,
+    REFERRALS,
+    DIRECTORY,
+    SEARCH,
+    RETENTION,
+    AUDIT_TRAIL,
+    SETTINGS,
+) = range(len(PLACES))
 
 
 class NavigationModel(QAbstractListModel):

@@ -12,14 +12,12 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -42,18 +40,20 @@ from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.referral_dialog import ReferralDialog
-from therapist_desk.ui.widgets import empty_state, named, record_table, subheading
+from therapist_desk.ui.referral_table import (
+    STATUS_LABELS,
+    ReferralTableModel,
+    fitting_table,
+    follow_up_overdue,
+    short_day,
+)
+from therapist_desk.ui.sent_text_dialog import SentTextDialog
+from therapist_desk.ui.widgets import empty_state, named, subheading
+
+__all__ = ["STATUS_LABELS", "ReferralsTab", "advanced", "follow_up_overdue", "short_day"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-_INVALID = QModelIndex()
 
-STATUS_LABELS = {
-    ReferralStatus.DRAFT: "Draft",
-    ReferralStatus.SENT: "Sent",
-    ReferralStatus.ACKNOWLEDGED: "Acknowledged",
-    ReferralStatus.CLOSED: "Closed",
-    ReferralStatus.DECLINED: "Declined",
-}
 #: Which workflow step each action takes, from which statuses, and the date it stamps.
 _STEPS: dict[str, tuple[ReferralStatus, frozenset[ReferralStatus], str]] = {
     "sent": (ReferralStatus.SENT, frozenset({ReferralStatus.DRAFT}), "sent_on"),
@@ -73,21 +73,6 @@ _STEPS: dict[str, tuple[ReferralStatus, frozenset[ReferralStatus], str]] = {
         "closed_on",
     ),
 }
-
-
-def short_day(value: date | None) -> str:
-    """ "3 Mar 2025": narrow enough for five date columns side by side."""
-    return f"{value.day} {value:%b %Y}" if value else "—"
-
-
-def follow_up_overdue(referral: Referral, today: date) -> bool:
-    """Sent, no reply, and the follow-up date has passed (as Today counts them)."""
-    details = referral.details
-    return (
-        details.status is ReferralStatus.SENT
-        and details.follow_up_on is not None
-        and details.follow_up_on < today
-    )
 
 
 def advanced(details: ReferralDetails, step: str, today: date) -> ReferralDetails:
@@ -132,58 +117,30 @@ class _Shown:
         return self.names.get(professional_id, "(not in the directory)")
 
 
-class _ReferralModel(RecordTableModel):
-    """Referrals; an overdue follow-up is bold with a warning icon, and says so."""
+class _DisclosureModel(RecordTableModel):
+    """The disclosure log; the long cells (to whom, which sections) tell all in a tooltip."""
+
+    TO, SECTIONS = 2, 4
 
     def __init__(self, tab: ReferralsTab) -> None:
         super().__init__(
             [
-                Column("Recipient", lambda r: tab.recipient_name(r.professional_id)),
-                Column("Reason", lambda r: r.details.reason.replace("\n", " ")),
-                Column("Urgency", lambda r: r.details.urgency.value.capitalize()),
-                Column("Status", lambda r: STATUS_LABELS[r.details.status]),
-                Column("Referred", lambda r: short_day(r.details.referred_on)),
-                Column("Sent", lambda r: short_day(r.details.sent_on)),
-                Column("Acknowledged", lambda r: short_day(r.details.acknowledged_on)),
-                Column("Closed", lambda r: short_day(r.details.closed_on)),
-                Column("Follow up", self._follow_up),
+                Column("When", lambda d: formatting.when(d.occurred_at)),
+                Column("What", lambda d: d.details.what),
+                Column("To", tab.disclosed_to),
+                Column("How", lambda d: d.details.how),
+                Column("Sections", lambda d: ", ".join(d.details.sections)),
+                Column("Consent", _consent_words),
             ],
-            lambda referral: referral.id,
+            lambda disclosure: disclosure.id,
             tab,
         )
-        self._tab = tab
-
-    def _follow_up(self, referral: Referral) -> str:
-        text = short_day(referral.details.follow_up_on)
-        return f"{text} · no reply" if self._overdue(referral) else text
-
-    def _overdue(self, referral: Referral) -> bool:
-        return follow_up_overdue(referral, self._tab.today())
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and 0 <= index.row() < self.rowCount():
-            referral = self.record_at(index.row())
-            last = index.column() == self.columnCount() - 1
-            if role == Qt.ItemDataRole.FontRole and self._overdue(referral):
-                bold = QFont()
-                bold.setBold(True)
-                return bold
-            if role == Qt.ItemDataRole.DecorationRole and last and self._overdue(referral):
-                return icon("risk")
-            if role == Qt.ItemDataRole.ToolTipRole and last and self._overdue(referral):
-                return "The follow-up date has passed and no reply has been recorded."
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (self.TO, self.SECTIONS):
+            text = super().data(index, Qt.ItemDataRole.DisplayRole)
+            return text or None  # the cell may be cut at 1366 px; the tooltip has it all
         return super().data(index, role)
-
-
-def _table(name: str, model: RecordTableModel, stretch: int) -> QTableView:
-    """A table that fits the page's width: column `stretch` gives way (elided), never scrolls."""
-    table = record_table(name)
-    table.setModel(model)  # first: setting a model resets the sections' resize modes
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return table
 
 
 def _button(icon_name: str, text: str, name: str) -> QPushButton:
@@ -216,8 +173,15 @@ class ReferralsTab(QWidget):
         self.declined_button = _button("cancelled", "Declined", "Mark the referral declined")
         self.letter_button = _button("print", "Letter…", "Write the referral letter")
         self.summary_button = _button("statement", "Summary…", "Compose the referral summary")
-        self.referral_model = _ReferralModel(self)
-        self.referral_table = _table("Referrals", self.referral_model, 1)
+        self.general_letter_button = _button(
+            "letter", "Letter to a professional…", "Write a letter to a professional"
+        )
+        self.general_letter_button.setToolTip(
+            "A letter about this client that is not a referral (to their GP, say)"
+        )
+        self.general_letter_button.clicked.connect(self.write_general_letter)
+        self.referral_model = ReferralTableModel(self.recipient_name, self.today, parent=self)
+        self.referral_table = fitting_table("Referrals", self.referral_model, 1)
         self.referral_table.selectionModel().selectionChanged.connect(self._referral_chosen)
         self.referral_table.activated.connect(lambda _index: self.edit_referral())
         self.no_referrals = empty_state(
@@ -257,7 +221,7 @@ class ReferralsTab(QWidget):
             lambda consent: consent.id,
             self,
         )
-        self.consent_table = _table("Consents to share", self.consent_model, 6)
+        self.consent_table = fitting_table("Consents to share", self.consent_model, 6)
         self.consent_table.selectionModel().selectionChanged.connect(self._consent_chosen)
         self.consent_table.activated.connect(lambda _index: self.edit_consent())
         self.no_consents = empty_state(
@@ -270,21 +234,13 @@ class ReferralsTab(QWidget):
 
         # -- disclosures
         self.disclosure_title = subheading("Disclosure log")
-        self.disclosure_model = RecordTableModel(
-            [
-                Column("When", lambda d: formatting.when(d.occurred_at)),
-                Column("What", lambda d: d.details.what),
-                Column(
-                    "To", lambda d: d.details.recipient or self.recipient_name(d.professional_id)
-                ),
-                Column("How", lambda d: d.details.how),
-                Column("Sections", lambda d: ", ".join(d.details.sections)),
-                Column("Consent", _consent_words),
-            ],
-            lambda disclosure: disclosure.id,
-            self,
-        )
-        self.disclosure_table = _table("Disclosure log", self.disclosure_model, 4)
+        self.disclosure_model = _DisclosureModel(self)
+        self.disclosure_table = fitting_table("Disclosure log", self.disclosure_model, 4)
+        self.disclosure_table.selectionModel().selectionChanged.connect(self._disclosure_chosen)
+        self.disclosure_table.activated.connect(lambda _index: self.show_sent_text())
+        self.sent_text_button = _button("note", "Show what was sent…", "Show what was sent")
+        self.sent_text_button.setToolTip("The letter or summary as it left, word for word")
+        self.sent_text_button.clicked.connect(self.show_sent_text)
         self.no_disclosures = empty_state(
             "Nothing from this record has been printed, saved as PDF or exported yet. "
             "Each time it is, it is listed here."
@@ -305,6 +261,8 @@ class ReferralsTab(QWidget):
                     None,
                     self.letter_button,
                     self.summary_button,
+                    None,
+                    self.general_letter_button,
                 ),
                 self.referral_table,
                 self.no_referrals,
@@ -315,7 +273,12 @@ class ReferralsTab(QWidget):
                 self.consent_table,
                 self.no_consents,
             ),
-            (self.disclosure_title, (), self.disclosure_table, self.no_disclosures),
+            (
+                self.disclosure_title,
+                (self.sent_text_button,),
+                self.disclosure_table,
+                self.no_disclosures,
+            ),
         ):
             section = QWidget()
             top = QHBoxLayout()
@@ -371,6 +334,9 @@ class ReferralsTab(QWidget):
     def recipient_name(self, professional_id: str | None) -> str:
         return self._shown.name(professional_id) if self._shown else ""
 
+    def disclosed_to(self, disclosure: Disclosure) -> str:
+        return disclosure.details.recipient or self.recipient_name(disclosure.professional_id)
+
     def _changed_for(self, client_id: str) -> None:
         if client_id == self._client_id:
             self.reload()
@@ -406,6 +372,7 @@ class ReferralsTab(QWidget):
 
     def _show(self, shown: _Shown | None) -> None:
         keep_referral, keep_consent = self.selected_referral(), self.selected_consent()
+        keep_disclosure = self.selected_disclosure()
         self._shown = shown
         for model, table, empty, title, text, rows, keep in (
             (
@@ -433,7 +400,7 @@ class ReferralsTab(QWidget):
                 self.disclosure_title,
                 "Disclosure log",
                 shown.disclosures if shown else [],
-                None,
+                keep_disclosure,
             ),
         ):
             model.set_rows(rows)
@@ -450,8 +417,10 @@ class ReferralsTab(QWidget):
         enabled = shown is not None
         self.new_button.setEnabled(enabled)
         self.add_consent_button.setEnabled(enabled)
+        self.general_letter_button.setEnabled(enabled)
         self._referral_chosen()
         self._consent_chosen()
+        self._disclosure_chosen()
 
     # -- selection -------------------------------------------------------------------------
 
@@ -469,10 +438,21 @@ class ReferralsTab(QWidget):
         consent = self.consent_model.record_at(rows[0].row())
         return consent if isinstance(consent, SharingConsent) else None
 
-    def select_referral(self, referral_id: str) -> None:
+    def selected_disclosure(self) -> Disclosure | None:
+        rows = self.disclosure_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= self.disclosure_model.rowCount():
+            return None
+        disclosure = self.disclosure_model.record_at(rows[0].row())
+        return disclosure if isinstance(disclosure, Disclosure) else None
+
+    def select_referral(self, referral_id: str) -> bool:
+        """Select (and scroll to) one referral of the client shown; False if it is not there."""
         row = self.referral_model.row_of(referral_id)
-        if row >= 0:
-            self.referral_table.selectRow(row)
+        if row < 0:
+            return False
+        self.referral_table.selectRow(row)
+        self.referral_table.scrollTo(self.referral_model.index(row, 0))
+        return True
 
     def _referral_chosen(self, *_args: object) -> None:
         referral = self.selected_referral()
@@ -484,6 +464,12 @@ class ReferralsTab(QWidget):
             button.setEnabled(
                 usable and referral is not None and referral.details.status in _STEPS[step][1]
             )
+
+    def _disclosure_chosen(self, *_args: object) -> None:
+        disclosure = self.selected_disclosure()
+        self.sent_text_button.setEnabled(
+            disclosure is not None and bool(disclosure.details.content)
+        )
 
     def _consent_chosen(self, *_args: object) -> None:
         consent = self.selected_consent()
@@ -563,6 +549,26 @@ class ReferralsTab(QWidget):
 
         letter_composer.open_composer(self, vault, self._dialogs, referral.id, summary)
         self.reload()  # the composer may have logged a disclosure or changed the letter
+
+    def write_general_letter(self) -> None:
+        """A letter to a professional that is not a referral, in the composer."""
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None:
+            return
+        # Imported here: the composer is a large window of its own, needed only on demand.
+        from therapist_desk.ui import letter_composer
+
+        letter_composer.open_general_letter(self, vault, self._dialogs, client_id)
+        self.reload()  # the letter may have been logged as a disclosure
+
+    # -- the disclosure log ----------------------------------------------------------------
+
+    def show_sent_text(self) -> None:
+        """The chosen disclosure's text as it left (letters and summaries keep theirs)."""
+        disclosure = self.selected_disclosure()
+        if disclosure is None or not disclosure.details.content:
+            return
+        SentTextDialog(disclosure, self.disclosed_to(disclosure), self).exec()
 
     # -- consents --------------------------------------------------------------------------
 

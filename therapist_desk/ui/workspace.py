@@ -29,6 +29,7 @@ from therapist_desk.ui.navigation import (
     CALENDAR,
     CLIENTS,
     DIRECTORY,
+    REFERRALS,
     RETENTION,
     SEARCH,
     SETTINGS,
@@ -36,6 +37,7 @@ from therapist_desk.ui.navigation import (
     NavigationModel,
 )
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.referrals_place import ReferralsPlace
 from therapist_desk.ui.retention_view import RetentionView
 from therapist_desk.ui.search_view import SearchView
 from therapist_desk.ui.settings import WindowSettings
@@ -86,6 +88,7 @@ class Workspace(QWidget):
         self.today = TodayView()
         self.clients = ClientsView(dialogs, drafts)
         self.calendar = CalendarView(dialogs)
+        self.referrals = ReferralsPlace()
         self.directory = DirectoryView(dialogs)
         self.search = SearchView(self.search_field)
         self.retention = RetentionView(dialogs, drafts)
@@ -97,6 +100,7 @@ class Workspace(QWidget):
         self.today.open_session.connect(self.open_session)
         self.today.open_record.connect(self.open_record)
         self.calendar.open_session.connect(self.open_session)
+        self.referrals.open_referral.connect(self.open_referral)
         self.search.open_hit.connect(self.open_hit)
         self.retention.open_client.connect(self.show_client)
         self.clients.record.audit_requested.connect(self.show_audit_trail)
@@ -130,6 +134,7 @@ class Workspace(QWidget):
             self.today,
             self.clients,
             self.calendar,
+            self.referrals,
             self.directory,
             self.search,
             self.retention,
@@ -155,6 +160,8 @@ class Workspace(QWidget):
             self.today.refresh()
         elif place == CALENDAR:
             self.calendar.refresh()
+        elif place == REFERRALS:
+            self.referrals.refresh()
         elif place == DIRECTORY:
             self.directory.refresh()
         elif place == RETENTION:
@@ -195,6 +202,14 @@ class Workspace(QWidget):
         record = self.clients.record
         self.clients.open_client(client_id, tab=tab if record.has_tab(tab) else None)
 
+    def open_referral(self, client_id: str, referral_id: str) -> None:
+        """A client's Referrals tab with one referral chosen (from the Referrals place)."""
+        self.go_to(CLIENTS)
+        self.clients.open_client(client_id, tab=client_record.REFERRALS)
+        tab = self.clients.record.referrals
+        if tab.select_referral(referral_id):
+            tab.referral_table.setFocus()
+
     def show_client(self, client_id: str) -> None:
         self.go_to(CLIENTS)
         self.clients.open_client(client_id)
@@ -223,7 +238,7 @@ class Workspace(QWidget):
     # -- vault -------------------------------------------------------------------------------
 
     def set_privacy(self, on: bool) -> None:
-        """Initials only in every list (Today, the client list, a record's sessions).
+        """Initials only in every list (Today, the client list, Referrals, a record's sessions).
 
         The Directory is left as it is: professionals are not clients.
         """
@@ -232,6 +247,7 @@ class Workspace(QWidget):
         self.clients.set_privacy(on)
         self.today.refresh()
         self.calendar.relabel()
+        self.referrals.relabel()
         if self.clients.showing_record:
             self.clients.record.refresh_header()
             self.clients.record.sessions.reload()
@@ -243,6 +259,7 @@ class Workspace(QWidget):
         self.clients.set_privacy(privacy)
         self.today.attach(open_vault)
         self.calendar.attach(open_vault)
+        self.referrals.attach(open_vault)
         self.directory.attach(open_vault)
         self.search.attach(open_vault)
         self.retention.attach(open_vault)
