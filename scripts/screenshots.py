@@ -298,6 +298,28 @@ def directory(
     dialog_shot("30d-professional-picker", holder)
 
 
+def referrals_place(app: QApplication, window: MainWindow, shot: Callable[[str], None]) -> None:
+    """The practice-wide Referrals place: open ones, all of them, filtered, in privacy mode."""
+    from therapist_desk.ui.navigation import REFERRALS
+    from therapist_desk.ui.referrals_place import ALL
+
+    workspace = window.workspace
+    place = workspace.referrals
+    workspace.go_to(REFERRALS)
+    while place.model.rowCount() == 0 and place._loading:
+        wait(app, 50)
+    shot("31-referrals-place")
+    place.status.setCurrentIndex(place.status.findData(ALL))
+    shot("31b-referrals-place-all")
+    place.filter.setText("psych")
+    shot("31c-referrals-place-filtered")
+    place.filter.clear()
+    workspace.set_privacy(True)
+    shot("31d-referrals-place-privacy")
+    workspace.set_privacy(False)
+    place.status.setCurrentIndex(0)
+
+
 def referrals_tab(
     app: QApplication, window: MainWindow, client_id: str, out: Path, shot: Callable[[str], None]
 ) -> None:
@@ -569,6 +591,7 @@ def main() -> int:
     wait(app, 600)
     shot("13-audit-trail")
     directory(app, window, args.out, shot)
+    referrals_place(app, window, shot)
     referrals_tab(app, window, busiest.id, args.out, shot)
     composer_and_templates(app, window, busiest.id, args.out)
 

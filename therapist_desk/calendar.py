@@ -61,7 +61,8 @@ from therapist_desk.vault import Vault
 
 MAX_OCCURRENCES = 104
 MAX_SERIES_YEARS = 2
-MAX_INTERVAL_WEEKS = 12
+#: How often a series may repeat, in weeks: what the booking dialog offers.
+SERIES_INTERVAL_WEEKS = (1, 2, 4)
 #: Attendance after which nobody is expected in the room, so the time is free again.
 NOT_COMING = frozenset({Attendance.CANCELLED, Attendance.LATE_CANCELLED})
 
@@ -131,8 +132,11 @@ def _add_recurrence_problems(
     problems: Problems, first_start: datetime, recurrence: Recurrence, zone: tzinfo | None
 ) -> None:
     interval = recurrence.interval_weeks
-    if not 1 <= interval <= MAX_INTERVAL_WEEKS:
-        problems.add(f"A series repeats every 1 to {MAX_INTERVAL_WEEKS} weeks, not {interval}.")
+    if interval not in SERIES_INTERVAL_WEEKS:
+        problems.add(
+            "A series repeats every week, every two weeks or every four weeks, "
+            f"not every {interval} weeks."
+        )
         return
     count, until = recurrence.count, recurrence.until
     if count is None and until is None:

@@ -61,6 +61,8 @@ ALSO_KNOWN_AS: dict[str, tuple[str, ...]] = {
     "F60.3": ("borderline", "BPD", "EUPD"),
     "F90.0": ("ADHD", "attention deficit hyperactivity disorder"),
     "Z63.4": ("bereavement", "grief"),
+    # WHO's inclusion terms for Z91.5; no F or Z title says "suicide" itself.
+    "Z91.5": ("suicide attempt", "parasuicide", "self-poisoning"),
 }
 
 DEFAULT_LIMIT = 50
@@ -105,7 +107,17 @@ def _fold(text: str) -> str:
     return plain.replace("our", "or").replace("is", "iz").replace("ys", "yz")
 
 
+#: Marks inside a word that are spelt either way: "Burn-out" and "burnout", "Alzheimer's".
+_JOINERS = re.compile(r"(?<=[a-z0-9])[-‐‑'’.](?=[a-z0-9])")
+
+
 def _words(text: str) -> tuple[str, ...]:
+    """The words of `text`, folded, with hyphens and apostrophes inside a word taken out."""
+    return tuple(re.findall(r"[a-z0-9]+", _JOINERS.sub("", _fold(text))))
+
+
+def _parts(text: str) -> tuple[str, ...]:
+    """The words of `text` split at every mark, so "burn out" still finds "Burn-out"."""
     return tuple(re.findall(r"[a-z0-9]+", _fold(text)))
 
 
@@ -128,7 +140,7 @@ def _catalogue() -> tuple[tuple[_Entry, ...], dict[str, _Entry]]:
                 description,
                 code.replace(".", ""),
                 words,
-                frozenset((*words, *also)),
+                frozenset((*words, *_parts(description), *also)),
                 "." not in code,
             )
         )

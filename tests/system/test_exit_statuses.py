@@ -126,7 +126,7 @@ def test_invalid_import_exits_2_with_the_problem_named(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
     assert lines[0].startswith("therapist-desk: The import file has 1 problem")
-    assert lines[1:] == ["  - $: 'clients' is a required property"]
+    assert lines[1:] == ["  - $: ‘clients’ is missing and must be given"]
 
 
 def test_import_of_a_missing_file_exits_2(tmp_path: Path) -> None:

@@ -98,9 +98,9 @@ def wrong_types(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$.clients[0].legal_name: 42 is not of type 'string'",
-            "$.clients[0].sessions[0].duration_minutes: 'fifty' is not of type 'integer'",
-            "$.clients[1].contacts[0].consent_to_contact: 'yes' is not of type 'boolean'",
+            "$.clients[0].legal_name: text is expected, not 42",
+            "$.clients[0].sessions[0].duration_minutes: a whole number is expected, not 'fifty'",
+            "$.clients[1].contacts[0].consent_to_contact: true or false is expected, not 'yes'",
         ),
     )
 
@@ -113,9 +113,9 @@ def missing_required_fields(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$.clients[0]: 'status' is a required property",
-            "$.clients[0].sessions[1]: 'starts_at' is a required property",
-            "$.professionals[0]: 'name' is a required property",
+            "$.clients[0]: ‘status’ is missing and must be given",
+            "$.clients[0].sessions[1]: ‘starts_at’ is missing and must be given",
+            "$.professionals[0]: ‘name’ is missing and must be given",
         ),
     )
 
@@ -127,8 +127,9 @@ def impossible_dates(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$.clients[0].date_of_birth: '2023-02-30' is not a 'date'",
-            "$.clients[0].sessions[0].starts_at: '2024-13-01T10:00:00+00:00' is not a 'date-time'",
+            "$.clients[0].date_of_birth: '2023-02-30' is not a date (YYYY-MM-DD)",
+            "$.clients[0].sessions[0].starts_at: '2024-13-01T10:00:00+00:00' is not a date and "
+            "time",
         ),
     )
 
@@ -141,9 +142,11 @@ def unknown_enum_values(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$.clients[0].status: 'retired' is not one of",
-            "$.clients[0].sessions[0].attendees[0].attendance: 'maybe' is not one of",
-            "$.clients[0].sessions[0].note.format: 'narrative' is not one of",
+            "$.clients[0].status: must be 'enquiry', 'waitlist', 'active' or 'discharged', not "
+            "'retired'",
+            "$.clients[0].sessions[0].attendees[0].attendance: must be 'scheduled', ",
+            "$.clients[0].sessions[0].note.format: must be 'soap', 'dap', 'birp' or 'free', "
+            "not 'narrative'",
         ),
     )
 
@@ -283,6 +286,41 @@ def several_problems_at_once(target: Target) -> Case:
     )
 
 
+def a_series_repeating_at_an_interval_the_program_does_not_offer(_target: Target) -> Case:
+    """Booking offers weekly, fortnightly and four-weekly series: nothing else can come in."""
+    document = _fresh_clinical()
+    document["session_series"][0]["interval_weeks"] = 3
+    return Case(
+        _encode(document),
+        (
+            "$.session_series[0].interval_weeks: must be 1, 2 or 4 (every week, every two weeks "
+            "or every four weeks, as the booking dialog offers), not 3",
+        ),
+    )
+
+
+def values_out_of_range_are_named_in_plain_words(_target: Target) -> Case:
+    document = _fresh_clinical()
+    client = document["clients"][0]
+    client["measures"][0]["items"][0] = "2"
+    client["measures"][1]["items"][1] = None
+    client["measures"][3]["items"][0] = 150
+    client["measures"][2]["items"][0] = -1
+    document["clients"][1]["legal_name"] = ""
+    document["clients"][2]["legal_name"] = "x" * 201
+    return Case(
+        _encode(document),
+        (
+            "$.clients[0].measures[0].items[0]: a whole number is expected, not '2'",
+            "$.clients[0].measures[1].items[1]: a whole number is expected, not null",
+            "$.clients[0].measures[2].items[0]: is at least 0, not -1",
+            "$.clients[0].measures[3].items[0]: is at most 100, not 150",
+            "$.clients[1].legal_name: must not be empty",
+            "$.clients[2].legal_name: is at most 200 characters long, not 201",
+        ),
+    )
+
+
 def several_schema_problems_at_once(_target: Target) -> Case:
     document = _fresh()
     document["format"] = "therapist-desk/3"
@@ -294,10 +332,11 @@ def several_schema_problems_at_once(_target: Target) -> Case:
         _encode(document),
         (
             "$.format: 'therapist-desk/3' was written by a newer version of Therapist Desk",
-            "$.clients[0].email: None is not of type 'string'",
+            "$.clients[0].email: text is expected, not null",
             "$.clients[1].sessions[0].fee: 'ninety' is not an amount written as text",
-            "$.clients[2]: Additional properties are not allowed ('surname' was unexpected)",
-            "$.vocabulary[0].category: 'school' is not one of",
+            "$.clients[2]: ‘surname’ is not a field of this format",
+            "$.vocabulary[0].category: must be 'approach', 'technique' or 'intervention', not "
+            "'school'",
         ),
     )
 
@@ -474,12 +513,9 @@ def clinical_record_in_a_version_1_document(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$: Additional properties are not allowed ('session_series', 'settings' were "
-            "unexpected)",
-            "$.clients[0]: Additional properties are not allowed ('diagnoses', 'disclosures', "
-            "'measures', ",
-            "$.clients[0].sessions[0].note: Additional properties are not allowed "
-            "('objectives' was unexpected)",
+            "$: ‘session_series’ and ‘settings’ are not fields of this format",
+            "$.clients[0]: ‘diagnoses’, ‘disclosures’, ‘measures’, ",
+            "$.clients[0].sessions[0].note: ‘objectives’ is not a field of this format",
         ),
     )
 
@@ -515,10 +551,10 @@ def consents_and_disclosures_missing_what_they_need(_target: Target) -> Case:
     return Case(
         _encode(document),
         (
-            "$.clients[0].sharing_consents[0]: 'given_on' is a required property",
-            "$.clients[0].sharing_consents[1].professional_id: None is not of type 'string'",
-            "$.clients[0].disclosures[0]: 'occurred_at' is a required property",
-            "$.clients[0].disclosures[1].sections: 'everything' is not of type 'array'",
+            "$.clients[0].sharing_consents[0]: ‘given_on’ is missing and must be given",
+            "$.clients[0].sharing_consents[1].professional_id: text is expected, not null",
+            "$.clients[0].disclosures[0]: ‘occurred_at’ is missing and must be given",
+            "$.clients[0].disclosures[1].sections: a list ([…]) is expected, not 'everything'",
         ),
     )
 
@@ -591,6 +627,8 @@ CASES: list[Callable[[Target], Case]] = [
     signed_note_does_not_match_its_hash,
     several_problems_at_once,
     several_schema_problems_at_once,
+    a_series_repeating_at_an_interval_the_program_does_not_offer,
+    values_out_of_range_are_named_in_plain_words,
     measures_that_cannot_be_scored,
     diagnoses_the_program_would_not_save,
     objectives_in_no_plan_of_the_session,

@@ -534,3 +534,21 @@ def test_overlapping_sessions_share_their_day_side_by_side() -> None:
         ("d", 0, 1),
     ]
     assert blocks[0].names == "client-a"
+
+
+def test_the_calendar_names_attendance_with_the_words_today_uses() -> None:
+    from therapist_desk.domain.vocabulary import Attendance
+    from therapist_desk.ui import formatting
+    from therapist_desk.ui.calendar_grid import BlockState
+
+    assert BlockState.BOOKED.value == formatting.ATTENDANCE_LABELS[Attendance.SCHEDULED]
+    assert BlockState.BOOKED.value == "Scheduled"
+    assert "Booked" not in {state.value for state in BlockState}
+
+
+def test_the_booking_dialog_offers_exactly_the_intervals_a_series_may_repeat_at() -> None:
+    from therapist_desk import calendar
+    from therapist_desk.ui.session_dialog import REPEAT_CHOICES
+
+    offered = tuple(weeks for _text, weeks in REPEAT_CHOICES if weeks)
+    assert offered == calendar.SERIES_INTERVAL_WEEKS

@@ -18,7 +18,7 @@ from therapist_desk import clients, measures
 from therapist_desk.domain.records import ClientDetails, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
 from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import client_record
+from therapist_desk.ui import client_record, theme
 from therapist_desk.ui.client_record import ClientRecord
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.measure_dialogs import QuestionnaireDialog, RatingDialog
@@ -133,7 +133,7 @@ def test_a_phq9_entered_item_by_item_from_the_keyboard_is_totalled_banded_and_ch
     newest = tab.model.record_at(tab.table.currentIndex().row())
     assert newest.details.items == (3, 2, 1, 0, 1, 1, 0, 0, 1)
     row = [tab.model.index(tab.table.currentIndex().row(), c).data() for c in range(5)]
-    assert row[1:] == ["PHQ-9", "9 of 27", "Mild", "Item 9: Several days"]
+    assert row[1:] == ["PHQ-9", "9 of 27", "Mild", "Several days"]
     assert tab.charts.chart_titled("PHQ-9").values() == [(earlier.taken_on, 16), (today, 9)]
     record.show_tab(client_record.OVERVIEW)
     assert record.overview.charts.chart_titled("PHQ-9").values() == [
@@ -231,8 +231,102 @@ def test_a_scale_and_a_suds_rating_each_get_their_own_chart_and_names_come_back(
     chart = tab.charts.chart_titled("SUDS: Riding the bus two stops")
     assert chart.values() == [(today, 70)]
     assert chart.axis_y.max() == 100 and chart.band_labels() == []
+    record.show_tab(client_record.OVERVIEW)
     titles = [c.series.title for c in record.overview.charts.visible_charts() if c.series]
-    assert titles == ["Miracle question scaling"]  # SUDS belongs to the exposure work
+    assert titles == ["Miracle question scaling", "SUDS: Riding the bus two stops"]
+    assert record.overview.charts.chart_titled("SUDS: Riding the bus two stops").values() == [
+        (today, 70)
+    ]
+
+
+def test_the_overview_charts_every_measure_across_the_width_with_band_names_in_full(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    taken = date.today() - timedelta(days=3)
+    client_id = _client(
+        existing_vault,
+        MeasureDetails(MeasureKind.PHQ9, taken, (2,) * 8 + (0,)),
+        MeasureDetails(MeasureKind.GAD7, taken, (1,) * 7),
+        MeasureDetails(MeasureKind.SCALE, taken, (4,), label="Miracle question scaling"),
+        MeasureDetails(MeasureKind.SUDS, taken, (80,), label="Riding the bus"),
+        MeasureDetails(MeasureKind.SUDS, taken, (40,), label="Standing at the bus stop"),
+    )
+    record = _open(qtbot, make_window, existing_vault, client_id)
+    record.show_tab(client_record.OVERVIEW)
+    grid = record.overview.charts
+    qtbot.waitUntil(lambda: grid.columns == 3)
+    charts = grid.visible_charts()
+    assert [c.series.title for c in charts if c.series] == [
+        "PHQ-9",
+        "GAD-7",
+        "Miracle question scaling",
+        "SUDS: Riding the bus",
+        "SUDS: Standing at the bus stop",
+    ]
+    # Three to a row, filling the page's width, not squeezed into its left half.
+    rows = sorted({chart.geometry().top() for chart in charts})
+    assert len(rows) == 2
+    first_row = [chart for chart in charts if chart.geometry().top() == rows[0]]
+    assert len(first_row) == 3
+    assert max(chart.geometry().right() for chart in first_row) >= grid.width() - 12
+    assert grid.chart_titled("PHQ-9").band_labels() == [
+        "Minimal",
+        "Mild",
+        "Moderate",
+        "Moderately severe",
+        "Severe",
+    ]
+
+
+def test_every_column_of_the_measures_list_fits_at_1366x768_and_item_9_is_marked(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    start = date.today() - timedelta(days=400)
+    recorded = [
+        MeasureDetails(MeasureKind.PHQ9, start + timedelta(days=14 * week), (3,) * 8 + (0,))
+        for week in range(20)
+    ]
+    recorded.append(MeasureDetails(MeasureKind.PHQ9, date.today(), (3,) * 8 + (2,)))
+    recorded.append(
+        MeasureDetails(
+            MeasureKind.SUDS, date.today(), (85,), label="Touching the door handle and not washing"
+        )
+    )
+    client_id = _client(existing_vault, *recorded)
+    record = _open(qtbot, make_window, existing_vault, client_id)
+    record.show_tab(client_record.MEASURES)
+    tab = record.measures
+    table = tab.table
+    qtbot.waitUntil(lambda: tab.model.rowCount() == len(recorded))
+    header = table.horizontalHeader()
+    assert table.window().width() == 1366
+    assert not table.horizontalScrollBar().isVisible()
+    assert header.length() <= table.viewport().width()
+    for column in range(tab.model.columnCount()):
+        assert header.sectionViewportPosition(column) >= 0
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= (
+            table.viewport().width()
+        )
+    # Severity and item 9 are readable in full, not cut short.
+    metrics = table.fontMetrics()
+    assert header.sectionSize(3) >= metrics.horizontalAdvance("Moderately severe")
+
+    alert_row = next(
+        row
+        for row in range(tab.model.rowCount())
+        if tab.model.record_at(row).details.items[-1:] == (2,)
+    )
+    cell = tab.model.index(alert_row, 4)
+    assert cell.data() == "More than half the days"
+    assert cell.data(Qt.ItemDataRole.DecorationRole) is not None
+    assert cell.data(Qt.ItemDataRole.ForegroundRole).color().name() == (
+        theme.risk_colours()[0].lower()
+    )
+    assert "item 9" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    quiet = tab.model.index(alert_row + 1, 4)
+    assert quiet.data() == ""
+    assert quiet.data(Qt.ItemDataRole.DecorationRole) is None
+    assert quiet.data(Qt.ItemDataRole.ForegroundRole) is None
 
 
 def test_a_scale_without_a_name_is_refused_and_what_was_typed_stays(

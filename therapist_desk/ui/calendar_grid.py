@@ -50,11 +50,12 @@ MINUTES_PER_DAY = 24 * 60
 
 
 class BlockState(Enum):
-    BOOKED = "Booked"
-    ATTENDED = "Attended"
-    CANCELLED = "Cancelled"
-    LATE_CANCELLED = "Late cancellation"
-    MISSED = "Did not attend"
+    # The same words as Today and the session lists use for the attendance.
+    BOOKED = formatting.ATTENDANCE_LABELS[Attendance.SCHEDULED]
+    ATTENDED = formatting.ATTENDANCE_LABELS[Attendance.ATTENDED]
+    CANCELLED = formatting.ATTENDANCE_LABELS[Attendance.CANCELLED]
+    LATE_CANCELLED = formatting.ATTENDANCE_LABELS[Attendance.LATE_CANCELLED]
+    MISSED = formatting.ATTENDANCE_LABELS[Attendance.NO_SHOW]
 
 
 def block_state(session: TherapySession) -> BlockState:

@@ -22,7 +22,18 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QEvent, QMargins, QPointF, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QGridLayout, QToolTip, QWidget
 
 from therapist_desk import scoring
@@ -41,6 +52,8 @@ LINE_DARK = "#8ab4f8"
 SINGLE_POINT_SPAN = timedelta(days=21)
 COMPACT_HEIGHT = 190
 FULL_HEIGHT = 250
+#: Below this width a compact chart shortens "Moderately severe" so the plot keeps its room.
+FULL_BAND_NAMES_WIDTH = 300
 
 _TICK_INTERVAL = {
     MeasureKind.PHQ9: 5,
@@ -95,7 +108,8 @@ class MeasureChart(QChartView):
         chart = self.chart_
         chart.legend().hide()
         chart.setBackgroundRoundness(0)
-        chart.setMargins(QMargins(4, 2, 4, 2) if compact else QMargins(8, 4, 8, 4))
+        self._margins = QMargins(4, 2, 4, 2) if compact else QMargins(8, 4, 8, 4)
+        chart.setMargins(self._margins)
         chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.line = QLineSeries()
         self.line.setPointsVisible(True)
@@ -121,6 +135,8 @@ class MeasureChart(QChartView):
         #: One shaded area per band; their edges are QLineSeries owned by the chart.
         self._areas: list[tuple[QAreaSeries, QLineSeries, QLineSeries]] = []
         self._bands: tuple[Band, ...] = ()
+        #: Whether the band names are shortened for want of width (compact charts only).
+        self._short_names = False
         chart.addSeries(self.line)
         self.line.attachAxis(self.axis_x)
         self.line.attachAxis(self.axis_y)
@@ -205,6 +221,7 @@ class MeasureChart(QChartView):
         self._bands = series.bands
         self.axis_bands.setVisible(bool(series.bands))
         if not series.bands:
+            self.chart_.setMargins(self._margins)
             return
         # The line is drawn last, on top of the bands.
         chart.removeSeries(self.line)
@@ -227,11 +244,40 @@ class MeasureChart(QChartView):
         self.line.attachAxis(self.axis_x)
         self.line.attachAxis(self.axis_y)
         self._apply_palette()
+        self._make_room_for_band_names()
 
     def _band_label(self, band: Band) -> str:
-        if self.compact and len(band.label) > 10:
+        if self._short_names:
             return band.label.replace("Moderately", "Mod.")
         return band.label
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        short = self.compact and event.size().width() < FULL_BAND_NAMES_WIDTH
+        if short == self._short_names:
+            return
+        old = [self._band_label(band) for band in self._bands]
+        self._short_names = short
+        for was, band in zip(old, self._bands, strict=True):
+            now = self._band_label(band)
+            if now != was:
+                self.axis_bands.replaceLabel(was, now)
+        self._make_room_for_band_names()
+
+    def _make_room_for_band_names(self) -> None:
+        """Widen the right margin so the longest band name shows whole.
+
+        Qt Charts sizes the band axis here for a name of about "Moderate" and lets a
+        longer one run off the chart's edge; the margin takes up the difference.
+        """
+        metrics = QFontMetrics(self.axis_bands.labelsFont())
+        longest = max(
+            (metrics.horizontalAdvance(self._band_label(band)) for band in self._bands), default=0
+        )
+        extra = max(0, longest - metrics.horizontalAdvance("Moderate"))
+        margins = QMargins(self._margins)
+        margins.setRight(margins.right() + extra)
+        self.chart_.setMargins(margins)
 
     # -- looks -------------------------------------------------------------------------------
 
@@ -286,13 +332,25 @@ class MeasureChart(QChartView):
 
 
 class ChartGrid(QWidget):
-    """Charts in a grid, `columns` wide; the charts are kept and refilled for each client."""
+    """Charts in a grid; the charts are kept and refilled for each client.
+
+    With `min_chart_width` the grid flows: as many columns as fit that width, up to
+    `columns`, so the charts use the page's width whatever the window's size.
+    """
 
     def __init__(
-        self, empty_text: str, *, columns: int, compact: bool, parent: QWidget | None = None
+        self,
+        empty_text: str,
+        *,
+        columns: int,
+        compact: bool,
+        min_chart_width: int = 0,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._most_columns = columns
         self._columns = columns
+        self._min_chart_width = min_chart_width
         self._compact = compact
         self.charts: list[MeasureChart] = []
         self._grid = QGridLayout(self)
@@ -300,8 +358,36 @@ class ChartGrid(QWidget):
         self._grid.setSpacing(8)
         self.empty = empty_state(empty_text)
         self._grid.addWidget(self.empty, 0, 0, 1, columns)
-        for column in range(columns):
-            self._grid.setColumnStretch(column, 1)
+        self._stretch_columns()
+
+    @property
+    def columns(self) -> int:
+        """How many charts sit side by side now."""
+        return self._columns
+
+    def _stretch_columns(self) -> None:
+        for column in range(self._most_columns):
+            self._grid.setColumnStretch(column, 1 if column < self._columns else 0)
+
+    def _columns_for(self, width: int) -> int:
+        if self._min_chart_width <= 0:
+            return self._most_columns
+        spacing = self._grid.spacing()
+        fitting = (width + spacing) // (self._min_chart_width + spacing)
+        return max(1, min(self._most_columns, fitting))
+
+    def _place(self) -> None:
+        for index, chart in enumerate(self.charts):
+            self._grid.removeWidget(chart)
+            self._grid.addWidget(chart, 1 + index // self._columns, index % self._columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        columns = self._columns_for(event.size().width())
+        if columns != self._columns:
+            self._columns = columns
+            self._stretch_columns()
+            self._place()
 
     def show_series(self, series: Sequence[Series]) -> None:
         while len(self.charts) < len(series):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -19,13 +21,13 @@ from PySide6.QtWidgets import (
 from therapist_desk import measures, scoring
 from therapist_desk.domain.records import Measure, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
-from therapist_desk.ui import formatting
+from therapist_desk.ui import formatting, theme
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.measure_chart import ChartGrid
 from therapist_desk.ui.measure_dialogs import QuestionnaireDialog, RatingDialog, SaveMeasure
-from therapist_desk.ui.models import Column, RecordTableModel
+from therapist_desk.ui.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, label, named, record_table, scrolling
@@ -61,11 +63,16 @@ def band_text(measure: Measure) -> str:
     return band.label if band else ""
 
 
-def alert_text(measure: Measure) -> str:
+def self_harm_answer(measure: Measure) -> int:
+    """PHQ-9 item 9 (thoughts of self-harm), 0–3; 0 for other measures and unreadable ones."""
     if not _readable(measure):
-        return ""
-    answer = scoring.self_harm_answer(measure.details.kind, measure.details.items)
-    return f"Item 9: {scoring.RESPONSES[answer]}" if answer else ""
+        return 0
+    return scoring.self_harm_answer(measure.details.kind, measure.details.items)
+
+
+def alert_text(measure: Measure) -> str:
+    answer = self_harm_answer(measure)
+    return scoring.RESPONSES[answer] if answer else ""
 
 
 MEASURE_COLUMNS = (
@@ -77,8 +84,48 @@ MEASURE_COLUMNS = (
     Column("Measure", measure_name),
     Column("Score", score_text, lambda m: sum(m.details.items) if _readable(m) else -1),
     Column("Severity", band_text),
-    Column("Self-harm item", alert_text),
+    Column("Item 9", alert_text, self_harm_answer),
 )
+ITEM_9_COLUMN = len(MEASURE_COLUMNS) - 1
+MEASURE_NAME_COLUMN = 1
+
+
+class MeasuresModel(RecordTableModel):
+    """The measures, with a PHQ-9 whose item 9 is above 0 marked as the risk banner is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(MEASURE_COLUMNS, lambda measure: measure.id, parent)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            index.isValid()
+            and index.column() == ITEM_9_COLUMN
+            and 0 <= index.row() < self.rowCount()
+            and role
+            in (
+                Qt.ItemDataRole.DecorationRole,
+                Qt.ItemDataRole.ForegroundRole,
+                Qt.ItemDataRole.FontRole,
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        ):
+            measure: Measure = self.record_at(index.row())
+            answer = self_harm_answer(measure)
+            if not answer:
+                return None
+            if role == Qt.ItemDataRole.DecorationRole:
+                return icon("risk")
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(theme.risk_colours()[0]))
+            if role == Qt.ItemDataRole.FontRole:
+                bold = QFont()
+                bold.setBold(True)
+                return bold
+            return (
+                f"PHQ-9 item 9 (thoughts of self-harm): ‘{scoring.RESPONSES[answer]}’. "
+                "Assess risk if it has not been assessed since."
+            )
+        return super().data(index, role)
 
 
 class MeasuresTab(QWidget):
@@ -92,13 +139,17 @@ class MeasuresTab(QWidget):
         self._stale = False
         # Measures typed but not saved when the vault locked, by dialog key (memory only).
         self._unfinished = UnfinishedForms[MeasureDetails]()
-        self.model = RecordTableModel(MEASURE_COLUMNS, lambda measure: measure.id, self)
+        self.model = MeasuresModel(self)
         self.table = record_table("Measures")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setStretchLastSection(False)
+        # Every column in view (no sideways scrolling): the measure's name gives way, elided.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(MEASURE_NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._size_columns()
         self.table.setAlternatingRowColors(True)
         self.table.doubleClicked.connect(self._edit_at)
         self.empty = empty_state(
@@ -146,14 +197,36 @@ class MeasuresTab(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.chart_area)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([460, 690])
+        # The table needs its five columns in full; one chart a row reads well in the rest.
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([640, 510])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
+
+    def _size_columns(self) -> None:
+        """Widths from the longest text each column can hold, so they never jump or scroll."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        style = self.table.style()
+        padding = 2 * style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 16
+        icon_width = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + 4
+        longest = {
+            0: ["Wed 30 Sep 2026", "Date"],
+            2: ["100 of 100", "Score"],  # "cannot be read" is rare: it may elide
+            3: [band.label for kind in scoring.QUESTIONNAIRES for band in scoring.bands(kind)]
+            + ["Severity"],
+            ITEM_9_COLUMN: [*scoring.RESPONSES, "Item 9"],
+        }
+        for column, texts in longest.items():
+            width = max(metrics.horizontalAdvance(text) for text in texts) + padding
+            if column == ITEM_9_COLUMN:
+                width += icon_width
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
 
     # -- RecordPart --------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """A client at a glance: how they are doing, what is current, who they are and who to call.
 
-Compact charts of the PHQ-9, GAD-7 and 0–10 scales open the page; beside the
+Compact charts of every measure (PHQ-9, GAD-7, each 0–10 scale and each SUDS step
+of an exposure hierarchy) open the page, two or three to a row as the width allows; beside the
 client's details sit the current risk, diagnoses and medications, and the
 significant dates, with the ones coming up first. The charts are kept and
 refilled from client to client. The page reloads when the therapist comes back
@@ -60,8 +61,10 @@ from therapist_desk.ui.widgets import (
 )
 
 ADULT_AGE = 18
-#: The series the overview charts; SUDS steps belong to the exposure work on Measures.
-OVERVIEW_KINDS = (MeasureKind.PHQ9, MeasureKind.GAD7, MeasureKind.SCALE)
+#: The series the overview charts: every measure, SUDS one chart per exposure step.
+OVERVIEW_KINDS = (MeasureKind.PHQ9, MeasureKind.GAD7, MeasureKind.SCALE, MeasureKind.SUDS)
+#: The narrowest an overview chart gets before the grid drops to fewer charts a row.
+OVERVIEW_CHART_WIDTH = 330
 #: Rows of the significant dates list shown before it scrolls.
 VISIBLE_DATES = 5
 
@@ -150,10 +153,11 @@ class OverviewTab(QWidget):
 
         # -- charts ------------------------------------------------------------------------
         self.charts = ChartGrid(
-            "No measures yet — enter a PHQ-9, GAD-7 or a 0–10 scale under Measures, "
-            "and they are charted here.",
+            "No measures yet — enter a PHQ-9, GAD-7, a 0–10 scale or a SUDS rating under "
+            "Measures, and they are charted here.",
             columns=3,
             compact=True,
+            min_chart_width=OVERVIEW_CHART_WIDTH,
         )
         named(self.charts, "Measure charts")
 
