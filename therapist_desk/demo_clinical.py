@@ -37,7 +37,6 @@ from therapist_desk.domain.records import (
     TreatmentPlanDetails,
 )
 from therapist_desk.domain.vocabulary import (
-    DEFAULT_TERMS,
     ClientStatus,
     DiagnosisStatus,
     Ideation,
@@ -46,7 +45,6 @@ from therapist_desk.domain.vocabulary import (
     PaymentMethod,
     ProfessionalRole,
     RiskLevel,
-    TermCategory,
 )
 from therapist_desk.domain.wall_clock import local_date
 from therapist_desk.fees import new_payment_row
@@ -71,6 +69,13 @@ _QUESTIONNAIRE_KINDS = {
     "child": (MeasureKind.GAD7,),
     "relationship": (),
 }
+_SET_ASIDE = (ObjectiveStatus.REVISED, ObjectiveStatus.DROPPED)
+#: The thoughts of suicide that go with each level of risk the demo records.
+_IDEATION_OF = {
+    RiskLevel.LOW: Ideation.NONE,
+    RiskLevel.MODERATE: Ideation.PASSIVE,
+    RiskLevel.HIGH: Ideation.ACTIVE,
+}
 _AT_RISK_THEMES = frozenset({"mood", "grief", "trauma", "stress"})
 _PAYMENT_METHODS = (
     (PaymentMethod.CARD, 60),
@@ -92,8 +97,8 @@ class PlanVersion:
     created_at: datetime
     updated_at: datetime
     details: TreatmentPlanDetails
-    #: The objectives a note written under this version may name.
-    workable: tuple[str, ...]
+    #: When each objective of this version is worked on: (from, until); until None if open.
+    periods: dict[str, tuple[date, date | None]]
 
 
 @dataclass
@@ -112,6 +117,8 @@ class Case:
     measure_target: int = 0
     #: (session id, start) of each session the client attended, oldest first.
     attended: list[tuple[str, datetime]] = field(default_factory=list)
+    #: (plan version, objective key) of every objective a note has worked on.
+    worked_on: set[tuple[int, str]] = field(default_factory=set)
 
     @property
     def theme(self) -> str:
@@ -186,7 +193,7 @@ class ClinicalRecordMaker:
         last_day = details.discharge_date or self.today
         if start > last_day - timedelta(days=7):
             return ()
-        techniques = DEFAULT_TERMS[TermCategory.TECHNIQUE]
+        techniques = techniques_for(self.words, problem["theme"])
         wording = self.words["problems"][problem["problem"]]
         goal_text = problem["goal"][0].upper() + problem["goal"][1:]
         main = Goal(
@@ -198,7 +205,7 @@ class ClinicalRecordMaker:
                     text,
                     start + timedelta(weeks=8 + 4 * index),
                     ObjectiveStatus.NOT_STARTED,
-                    tuple(rng.sample(techniques, rng.randint(1, 2))),
+                    tuple(rng.sample(techniques, min(len(techniques), rng.randint(1, 2)))),
                 )
                 for index, text in enumerate(wording["objectives"])
             ),
@@ -238,7 +245,7 @@ class ClinicalRecordMaker:
                     created,
                     last_saved,
                     self._reviewed(current, start, last_day),
-                    _workable(current),
+                    _periods(current, start, slow),
                 ),
             )
         # Reviewed after twelve weeks: the third objective is broken into smaller steps.
@@ -263,14 +270,16 @@ class ClinicalRecordMaker:
         current = self._progress(second, start, last_day, slow)
         revised_at = self._stamp(revised_on)
         return (
-            PlanVersion(self.new_id(), 1, created, revised_at, before, _workable(before)),
+            PlanVersion(
+                self.new_id(), 1, created, revised_at, before, _periods(before, start, slow)
+            ),
             PlanVersion(
                 self.new_id(),
                 2,
                 revised_at,
                 last_saved,
                 self._reviewed(current, revised_on, last_day),
-                _workable(current),
+                _periods(current, start, slow),
             ),
         )
 
@@ -278,18 +287,16 @@ class ClinicalRecordMaker:
         self, plan: TreatmentPlanDetails, start: date, on: date, slow: bool
     ) -> TreatmentPlanDetails:
         """The objectives' statuses as they stood on `on`: each met by about its target date."""
-        weeks = (on - start).days // 7
         goals = []
         for goal in plan.goals:
             objectives = []
             for objective in goal.objectives:
                 status = objective.status
-                if status not in (ObjectiveStatus.REVISED, ObjectiveStatus.DROPPED):
-                    target = objective.target_date or on
-                    due_in = (target - on).days // 7
-                    if due_in > 8 or (weeks < 2 and due_in > 4):
+                if status not in _SET_ASIDE:
+                    begins, met = _active_period(objective, start, slow)
+                    if on < begins:
                         status = ObjectiveStatus.NOT_STARTED
-                    elif due_in > 0 or slow:
+                    elif met is None or on < met:
                         status = ObjectiveStatus.IN_PROGRESS
                     else:
                         status = ObjectiveStatus.MET
@@ -310,11 +317,12 @@ class ClinicalRecordMaker:
 
     def plan_rows(self, case: Case) -> Iterator[Base]:
         for version in case.plan:
+            details = self._as_worked(version, case.worked_on)
             row = new_plan_row(
                 self.codec,
                 case.client_id,
                 version.version,
-                version.details,
+                details,
                 version.created_at,
                 version.plan_id,
             )
@@ -322,16 +330,40 @@ class ClinicalRecordMaker:
             self.counts["treatment plan versions"] += 1
             yield row
 
+    def _as_worked(
+        self, version: PlanVersion, worked_on: set[tuple[int, str]]
+    ) -> TreatmentPlanDetails:
+        """An objective no session has worked on yet (its notes still due) is not started."""
+        goals = []
+        for goal in version.details.goals:
+            objectives = tuple(
+                replace(objective, status=ObjectiveStatus.NOT_STARTED)
+                if objective.status is ObjectiveStatus.IN_PROGRESS
+                and (version.version, objective.key) not in worked_on
+                else objective
+                for objective in goal.objectives
+            )
+            goals.append(replace(goal, objectives=objectives))
+        return replace(version.details, goals=tuple(goals))
+
     def note_objectives(self, case: Case, note_id: str, when: datetime) -> Base | None:
-        """The link from a note to the objectives its session worked on (the plan of that day)."""
+        """The link from a note to the objectives its session worked on: those of the plan of
+        that day that had been started and were not yet met, revised or dropped."""
         current = None
         for version in case.plan:
             if version.created_at <= when:
                 current = version
-        if current is None or not current.workable:
+        if current is None:
             return None
-        count = min(len(current.workable), self.rng.randint(1, 2))
-        keys = self.rng.sample(current.workable, count)
+        day = local_date(when)
+        keys = [
+            key
+            for key, (begins, ends) in current.periods.items()
+            if begins <= day and (ends is None or day < ends)
+        ]
+        if not keys:
+            return None
+        case.worked_on.update((current.version, key) for key in keys)
         self.counts["objective links"] += 1
         return new_note_objectives_row(self.codec, note_id, keys, self.new_id())
 
@@ -501,7 +533,7 @@ class ClinicalRecordMaker:
                     items = self._answers(kind, value, self_harm)
                 else:
                     items = (value,)
-                notes = rng.choice(self.words["measure_notes"]) if rng.random() < 0.1 else ""
+                notes = self._measure_note(kind, items) if rng.random() < 0.1 else ""
                 details = MeasureDetails(kind, local_date(when), items, label, notes)
                 self.counts["measures"] += 1
                 yield new_measure_row(
@@ -512,6 +544,13 @@ class ClinicalRecordMaker:
                     when + timedelta(minutes=50),
                     self.new_id(),
                 )
+
+    def _measure_note(self, kind: MeasureKind, items: tuple[int, ...]) -> str:
+        """A note that fits the measure; talking item 9 through only when it was answered."""
+        notes = self.words["measure_notes"]
+        if kind is MeasureKind.PHQ9 and items[-1] > 0:
+            return str(self.rng.choice(notes["phq9_item_9"]))
+        return str(self.rng.choice(notes[kind.value]))
 
     def _trend(self, kind: MeasureKind, count: int, stuck: bool) -> list[int]:
         """`count` plausible values over therapy: scores come down, ratings go up."""
@@ -550,49 +589,45 @@ class ClinicalRecordMaker:
 
     # -- risk -----------------------------------------------------------------------------
 
+    def _assessment(self, level: RiskLevel, on: date, history: str) -> RiskAssessmentDetails:
+        """An assessment whose every detail fits `level`, worded from that level's own lists."""
+        rng = self.rng
+        words = self.words["risk"][level.value]
+        ideation = _IDEATION_OF[level]
+        active = ideation is Ideation.ACTIVE
+        # A plan and the means for it go together (tablets at home, a car and a bridge).
+        plan = rng.choice(words["plans"]) if active else {"plan": "", "means": ""}
+        return RiskAssessmentDetails(
+            assessed_on=on,
+            ideation=ideation,
+            ideation_details=rng.choice(words["ideation_details"]),
+            has_plan=active,
+            plan_details=plan["plan"],
+            has_intent=active,
+            intent_details=rng.choice(words["intent_details"]) if active else "",
+            access_to_means=active,
+            means_details=plan["means"],
+            history=history,
+            protective_factors=rng.choice(words["protective_factors"]),
+            level=level,
+            actions=rng.choice(words["actions"]),
+        )
+
     def risk(self, case: Case, intake: date) -> Iterator[Base]:
         rng = self.rng
-        words = self.words["risk"]
         first_day = min(intake + timedelta(days=7), self.today)
-        first = RiskAssessmentDetails(
-            assessed_on=first_day,
-            ideation=Ideation.PASSIVE,
-            ideation_details=rng.choice(words["ideation_details"]),
-            history=rng.choice(words["history"]),
-            protective_factors=rng.choice(words["protective_factors"]),
-            level=RiskLevel.MODERATE,
-            actions=words["actions"]["moderate"],
-        )
-        assessments = [first]
+        # The client's past stays the same from one assessment to the next.
+        history = rng.choice(self.words["risk"]["history"])
+        # At intake: passive thoughts of death, a moderate risk.
+        assessments = [self._assessment(RiskLevel.MODERATE, first_day, history)]
         active = case.details.status is ClientStatus.ACTIVE
         if active and not self.high_risk_made:
             self.high_risk_made = True
             recent = max(first_day, self.today - timedelta(days=rng.randint(3, 20)))
-            assessments.append(
-                replace(
-                    first,
-                    assessed_on=recent,
-                    ideation=Ideation.ACTIVE,
-                    has_plan=True,
-                    plan_details=words["plan_details"],
-                    access_to_means=True,
-                    means_details=words["means_details"],
-                    level=RiskLevel.HIGH,
-                    actions=words["actions"]["high"],
-                )
-            )
+            assessments.append(self._assessment(RiskLevel.HIGH, recent, history))
         elif rng.random() < 0.5:
             later = min(first_day + timedelta(weeks=10), self.today)
-            assessments.append(
-                replace(
-                    first,
-                    assessed_on=later,
-                    ideation=Ideation.NONE,
-                    ideation_details="",
-                    level=RiskLevel.LOW,
-                    actions=words["actions"]["low"],
-                )
-            )
+            assessments.append(self._assessment(RiskLevel.LOW, later, history))
         for details in assessments:
             assert details.assessed_on is not None
             self.counts["risk assessments"] += 1
@@ -622,7 +657,8 @@ class ClinicalRecordMaker:
         rng = self.rng
         dates = self.words["significant_dates"]
         chosen = list(dates.get(case.theme, ()))
-        if not chosen and rng.random() < 0.12:
+        # Some other clients have one too, the first always, so that any demo shows one.
+        if not chosen and (not self.counts["significant dates"] or rng.random() < 0.12):
             chosen = [rng.choice(dates["other"])]
         for entry in chosen:
             once = entry.get("once", False)
@@ -655,13 +691,31 @@ def prescribers_of(professionals: list[tuple[str, ProfessionalRole]]) -> list[st
     ]
 
 
-def _workable(plan: TreatmentPlanDetails) -> tuple[str, ...]:
-    """The objectives a session can still work on (not revised away or dropped)."""
-    return tuple(
-        objective.key
+def techniques_for(words: dict[str, Any], theme: str) -> tuple[str, ...]:
+    """The techniques of the approaches a plan for `theme` names, without repeats."""
+    by_approach = words["approach_techniques"]
+    found = [
+        technique for approach in words["approaches"][theme] for technique in by_approach[approach]
+    ]
+    return tuple(dict.fromkeys(found))
+
+
+def _active_period(objective: Objective, start: date, slow: bool) -> tuple[date, date | None]:
+    """When an objective is worked on: from about eight weeks before its target (not before
+    the plan starts) until it is met at its target date; never met if progress is slow."""
+    target = objective.target_date or start
+    return max(start, target - timedelta(weeks=8)), None if slow else target
+
+
+def _periods(
+    plan: TreatmentPlanDetails, start: date, slow: bool
+) -> dict[str, tuple[date, date | None]]:
+    """The objectives a session can work on under `plan` (not revised away or dropped)."""
+    return {
+        objective.key: _active_period(objective, start, slow)
         for objective in plan.objectives()
-        if objective.status not in (ObjectiveStatus.REVISED, ObjectiveStatus.DROPPED)
-    )
+        if objective.status not in _SET_ASIDE
+    }
 
 
 def _in_year(day: date, year: int) -> date:

@@ -15,7 +15,7 @@ import random
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from importlib import resources
@@ -28,7 +28,12 @@ from therapist_desk.contacts import new_contact_row
 from therapist_desk.db.base import Base
 from therapist_desk.db.bulk import insert_in_dependency_order
 from therapist_desk.db.models import ProgressNoteRow, SessionSeriesRow, TherapySessionRow
-from therapist_desk.demo_clinical import Case, ClinicalRecordMaker, prescribers_of
+from therapist_desk.demo_clinical import (
+    Case,
+    ClinicalRecordMaker,
+    prescribers_of,
+    techniques_for,
+)
 from therapist_desk.domain.records import (
     ClientDetails,
     ContactDetails,
@@ -52,6 +57,7 @@ from therapist_desk.domain.vocabulary import (
     SessionKind,
     TermCategory,
 )
+from therapist_desk.domain.wall_clock import local_date
 from therapist_desk.fees import CHARGED, set_default_fee, split_fee
 from therapist_desk.practice import save_profile
 from therapist_desk.professionals import new_professional_row
@@ -69,12 +75,18 @@ _HOURS = (8, 9, 10, 11, 13, 14, 15, 16, 17, 18)
 _GROUP_FEE_EACH = Decimal("35.00")
 #: The therapy group meets on Thursday evenings, after the last individual slot.
 _GROUP_SLOT = (3, 18)
+#: Every (weekday, hour) an individual or couple session can be booked at, Monday to Friday.
+_SLOTS = tuple(
+    (weekday, hour) for weekday in range(5) for hour in _HOURS if (weekday, hour) != _GROUP_SLOT
+)
 _ATTENDANCE_WEIGHTS = (
     (Attendance.ATTENDED, 88),
     (Attendance.CANCELLED, 5),
     (Attendance.LATE_CANCELLED, 3),
     (Attendance.NO_SHOW, 4),
 )
+_CRISIS = (DEFAULT_TERMS[TermCategory.INTERVENTION][2],)
+_ROUTINE_INTERVENTIONS = (DEFAULT_TERMS[TermCategory.INTERVENTION][1],)
 _FORMAT_WEIGHTS = (
     (NoteFormat.SOAP, 50),
     (NoteFormat.DAP, 25),
@@ -108,6 +120,65 @@ def _phrases() -> dict[str, Any]:
     return data
 
 
+class _Diary:
+    """The therapist's weeks: which slots are booked, so that no two sessions overlap.
+
+    A solo therapist sees one client (or one couple) at a time. Weeks are
+    counted from the one holding today (0; -1 is last week). A course of
+    therapy is booked backwards from its last week, in the client's usual slot
+    where it is free and in the week's next free slot where not; a full week is
+    passed over, so a large practice reaches further back in time instead of
+    double-booking.
+    """
+
+    def __init__(self, today: date) -> None:
+        self.monday = today - timedelta(days=today.weekday())
+        self.taken: dict[int, set[int]] = {}
+        #: A full week's pointer to an earlier week that may have room.
+        self.full: dict[int, int] = {}
+
+    def book(self, week: int, usual: int) -> int | None:
+        """Book the slot `usual` of `week` or the next free one; None if the week is full."""
+        taken = self.taken.setdefault(week, set())
+        if len(taken) >= len(_SLOTS):
+            return None
+        slot = usual
+        while slot in taken:
+            slot = (slot + 1) % len(_SLOTS)
+        taken.add(slot)
+        if len(taken) == len(_SLOTS):
+            self.full[week] = week - 1
+        return slot
+
+    def open_week(self, week: int) -> int:
+        """The latest week no later than `week` with a slot free."""
+        passed = []
+        while week in self.full:
+            passed.append(week)
+            week = self.full[week]
+        for full in passed:
+            self.full[full] = week
+        return week
+
+    def course(self, sessions: int, last_week: int, usual: int) -> list[datetime]:
+        """`sessions` weekly sessions ending in `last_week` (or earlier), oldest first."""
+        times: list[datetime] = []
+        week = last_week
+        while len(times) < sessions:
+            week = self.open_week(week)
+            slot = self.book(week, usual)
+            assert slot is not None
+            times.append(self.at(week, slot))
+            week -= 1
+        times.reverse()
+        return times
+
+    def at(self, week: int, slot: int) -> datetime:
+        weekday, hour = _SLOTS[slot]
+        day = self.monday + timedelta(weeks=week, days=weekday)
+        return datetime.combine(day, time(hour)).astimezone().astimezone(UTC)
+
+
 class _Generator:
     def __init__(self, vault: Vault, options: DemoOptions) -> None:
         self.vault = vault
@@ -123,13 +194,13 @@ class _Generator:
         self.today = vault.now().astimezone().date()
         self.now = datetime.combine(self.today, time(0)).astimezone().astimezone(UTC)
         self.counts: Counter[str] = Counter()
-        #: The weekly slots (weekday, hour) not yet taken by a current client.
-        self.free_slots = [
-            (weekday, hour)
-            for weekday in range(5)
-            for hour in _HOURS
-            if (weekday, hour) != _GROUP_SLOT
-        ]
+        self.diary = _Diary(self.today)
+        #: The usual slots (indices into _SLOTS) no client has made their own yet.
+        self.free_slots = list(range(len(_SLOTS)))
+        self.techniques = {
+            theme: techniques_for(self.phrases["clinical_record"], theme)
+            for theme in self.phrases["theme_words"]
+        }
         self.clinical = ClinicalRecordMaker(
             self.rng, self.new_id, self.codec, self.phrases, self.now, [], self.counts
         )
@@ -164,7 +235,16 @@ class _Generator:
         self.counts["professionals"] += 1
         return row_id, new_professional_row(self.codec, details, self.now, row_id)
 
-    def client_details(self, weeks: int) -> tuple[ClientDetails, bool]:
+    def usual_slot(self) -> int:
+        """A slot of the client's own while any is left, else any slot."""
+        if self.free_slots:
+            return self.free_slots.pop(self.rng.randrange(len(self.free_slots)))
+        return self.rng.randrange(len(_SLOTS))
+
+    def client_details(
+        self, weeks: int, *, active: bool = False
+    ) -> tuple[ClientDetails, bool, list[datetime]]:
+        """A client, whether they are a minor, and the times of their weekly sessions."""
         minor = self.rng.random() < 0.1
         age = self.rng.randint(8, 17) if minor else self.rng.randint(18, 76)
         birthday = self.today - timedelta(days=age * 365 + self.rng.randint(0, 364))
@@ -172,17 +252,29 @@ class _Generator:
         first = self.fake.first_name_female() if female else self.fake.first_name_male()
         last = self.fake.last_name()
         pronouns = self.pick(((("she/her" if female else "he/him"), 92), ("they/them", 8)))
-        status = self.pick(
-            (
-                (ClientStatus.ACTIVE, 65),
-                (ClientStatus.DISCHARGED, 25),
-                (ClientStatus.WAITLIST, 5),
-                (ClientStatus.ENQUIRY, 5),
+        status = ClientStatus.ACTIVE
+        if not active:
+            status = self.pick(
+                (
+                    (ClientStatus.ACTIVE, 65),
+                    (ClientStatus.DISCHARGED, 25),
+                    (ClientStatus.WAITLIST, 5),
+                    (ClientStatus.ENQUIRY, 5),
+                )
             )
-        )
-        intake = self.today - timedelta(weeks=weeks, days=self.rng.randint(0, 6))
-        discharged = intake + timedelta(weeks=weeks) if status is ClientStatus.DISCHARGED else None
-        preferred = first if self.rng.random() < 0.8 else first[:3]
+        times: list[datetime] = []
+        intake = discharged = None
+        if status is ClientStatus.ACTIVE:
+            # Seen weekly up to now, and booked for the next two weeks.
+            times = self.diary.course(weeks + 2, 1, self.usual_slot())
+        elif status is ClientStatus.DISCHARGED:
+            ended = -self.rng.randint(1, max(1, int(self.options.years * 52) - weeks))
+            times = self.diary.course(weeks, ended, self.usual_slot())
+            discharged = local_date(times[-1])
+        if times:
+            intake = local_date(times[0])
+        short = self.phrases["short_names"].get(first)
+        preferred = short if short and self.rng.random() < 0.4 else first
         title = "Ms" if female else "Mr"
         details = ClientDetails(
             legal_name=f"{first} {last}",
@@ -195,10 +287,10 @@ class _Generator:
             address=self.fake.address(),
             status=status,
             referral_source=self.rng.choice(self.phrases["referral_sources"]),
-            intake_date=None if status in (ClientStatus.WAITLIST, ClientStatus.ENQUIRY) else intake,
+            intake_date=intake,
             discharge_date=discharged,
         )
-        return details, minor
+        return details, minor, times
 
     def contacts(self, client_id: str, details: ClientDetails, minor: bool) -> Iterator[Base]:
         family_name = details.legal_name.split()[-1]
@@ -270,17 +362,19 @@ class _Generator:
             else:
                 sentences = self.rng.sample(self.phrases[bank[name]], 2)
                 sections[name] = " ".join(sentence.format(**fill) for sentence in sentences)
+        # The techniques of the plan's approach; a crisis intervention only when risk was raised.
+        techniques = self.techniques[problem["theme"]]
+        risk_flag = self.rng.random() < 0.03
+        interventions = _CRISIS if risk_flag else _ROUTINE_INTERVENTIONS[: self.rng.randint(0, 1)]
         content = NoteContent(
             format=note_format,
             sections=sections,
             techniques=tuple(
-                self.rng.sample(DEFAULT_TERMS[TermCategory.TECHNIQUE], self.rng.randint(1, 3))
+                self.rng.sample(techniques, min(len(techniques), self.rng.randint(1, 3)))
             ),
-            interventions=tuple(
-                self.rng.sample(DEFAULT_TERMS[TermCategory.INTERVENTION], self.rng.randint(0, 1))
-            ),
+            interventions=interventions,
             mood=max(0, min(10, 3 + index // 6 + self.rng.randint(-2, 2))),
-            risk_flag=self.rng.random() < 0.03,
+            risk_flag=risk_flag,
         )
         signed_at = when + timedelta(hours=1, minutes=self.rng.randint(5, 50)) if signed else None
         self.counts["progress notes"] += 1
@@ -321,51 +415,22 @@ class _Generator:
             id=series_id, interval_weeks=interval_weeks, created_at=booked - timedelta(days=7)
         )
 
-    def weekly_slot(
-        self, first_day: date, current: bool = False, fixed: tuple[int, int] | None = None
-    ) -> Callable[[int], datetime]:
-        """The time of a weekly booking (weekday and hour `fixed`, if given); a current client
-        gets a slot of their own while any is free (a solo therapist sees one at a time)."""
-        if fixed is not None:
-            weekday, hour = fixed
-        elif current and self.free_slots:
-            weekday, hour = self.free_slots.pop(self.rng.randrange(len(self.free_slots)))
-        else:
-            weekday, hour = self.rng.randint(0, 4), self.rng.choice(_HOURS)
-        start = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
-
-        def at(week: int) -> datetime:
-            local = datetime.combine(start + timedelta(weeks=week), time(hour))
-            return local.astimezone().astimezone(UTC)
-
-        return at
-
-    def client_sessions(self, case: Case, weeks: int) -> Iterator[Base]:
-        """The client's weekly sessions, their notes and their payments.
+    def client_sessions(self, case: Case, times: list[datetime]) -> Iterator[Base]:
+        """The client's weekly sessions at `times`, their notes and their payments.
 
         An active client's recent weeks and the next two are one weekly series;
         earlier sessions were booked one by one.
         """
         details = case.details
-        if details.intake_date is None:
-            return
         client_id = case.client_id
         active = details.status is ClientStatus.ACTIVE
-        # A client discharged in the last weeks held their slot until then.
-        discharge = details.discharge_date
-        recently_discharged = discharge is not None and self.today - discharge < timedelta(weeks=8)
-        held_slot = active or recently_discharged
-        slot = self.weekly_slot(details.intake_date, current=held_slot)
-        upcoming = 2 if active else 0
+        past_count = sum(when < self.now for when in times)
         series_id = None
-        series_from = max(0, weeks - self.rng.randint(4, 26)) if active else weeks + upcoming
+        series_from = max(0, past_count - self.rng.randint(4, 26)) if active else len(times)
         notes_written = 0
         fee = self.options.fee
-        for week in range(weeks + upcoming):
-            when = slot(week)
-            if details.discharge_date and when.date() > details.discharge_date:
-                break
-            if week == series_from:
+        for number, when in enumerate(times):
+            if number == series_from:
                 series_id, series_row = self.series(1, when)
                 yield series_row
             past = when < self.now
@@ -400,6 +465,25 @@ class _Generator:
                 if link is not None:
                     yield link
                 notes_written += 1
+
+    def group_at(self, week: int) -> datetime:
+        weekday, hour = _GROUP_SLOT
+        day = self.diary.monday + timedelta(weeks=week, days=weekday)
+        return datetime.combine(day, time(hour)).astimezone().astimezone(UTC)
+
+    def couple_times(self, couples: int) -> list[list[datetime]]:
+        """Every fourth week over the last four months, booked ahead of everyone's weekly slot."""
+        booked = []
+        for number in range(couples):
+            usual = self.usual_slot()
+            times = []
+            for month in range(5):
+                week = -16 + 4 * month + number % 4
+                slot = self.diary.book(week, usual)
+                if slot is not None:
+                    times.append(self.diary.at(week, slot))
+            booked.append(times)
+        return booked
 
     def referral(self, client_id: str, professional_id: str, intake: date) -> Base:
         referred = intake + timedelta(days=self.rng.randint(14, 120))
@@ -494,6 +578,8 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
         batch.append(row)
     generator.clinical.prescribers = prescribers_of(professionals)
     weeks_for = _weeks_for(generator, options)
+    # The couples' sessions are booked first: their weeks are fixed, a weekly client's are not.
+    couple_times = generator.couple_times(_couples_for(round(options.clients * 0.58)))
     adults: list[tuple[str, ClientDetails]] = []
     sessions_in_batch = 0
     for number in range(options.clients):
@@ -503,14 +589,7 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
         if heavy:
             # Enough weeks for the measures asked for, at up to four a session.
             weeks = options.heavy_client_sessions or max(weeks, options.heavy_client_measures // 2)
-        details, minor = generator.client_details(weeks)
-        if heavy:
-            details = replace(
-                details,
-                status=ClientStatus.ACTIVE,
-                intake_date=generator.today - timedelta(weeks=weeks),
-                discharge_date=None,
-            )
+        details, minor, times = generator.client_details(weeks, active=heavy)
         problem = rng.choice(generator.phrases["presenting_problems"])
         generator.counts["clients"] += 1
         batch.append(new_client_row(generator.codec, details, generator.now, client_id))
@@ -518,7 +597,7 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
         case = generator.clinical.open_case(
             client_id, details, problem, options.heavy_client_measures if heavy else 0
         )
-        for row in generator.client_sessions(case, weeks):
+        for row in generator.client_sessions(case, times):
             batch.append(row)
             sessions_in_batch += isinstance(row, TherapySessionRow)
         batch.extend(generator.clinical.rows(case))
@@ -541,7 +620,7 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
             batch, sessions_in_batch = [], 0
             if progress:
                 progress(number + 1, options.clients)
-    batch.extend(_joint_sessions(generator, adults))
+    batch.extend(_joint_sessions(generator, adults, couple_times))
     _write(vault, batch)
     vault.record_event(AuditKind.IMPORT, detail=f"demo practice of {options.clients} clients")
     if progress:
@@ -549,8 +628,15 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
     return generator.counts
 
 
+def _couples_for(adults: int) -> int:
+    """How many couples of `adults` active adult clients are also seen together."""
+    return len(range(0, min(adults - 1, max(2, adults // 25)), 2))
+
+
 def _joint_sessions(
-    generator: _Generator, adults: list[tuple[str, ClientDetails]]
+    generator: _Generator,
+    adults: list[tuple[str, ClientDetails]],
+    couple_times: list[list[datetime]],
 ) -> Iterator[Base]:
     """A few couples seen together every four weeks, and one weekly therapy group.
 
@@ -559,16 +645,17 @@ def _joint_sessions(
     rng = generator.rng
     pool = list(adults)
     rng.shuffle(pool)
-    couples = [
-        (pool[i], pool[i + 1]) for i in range(0, min(len(pool) - 1, max(2, len(pool) // 25)), 2)
-    ]
+    pairs = [(pool[i], pool[i + 1]) for i in range(0, len(pool) - 1, 2)]
+    couples = pairs[: min(_couples_for(len(pool)), len(couple_times))]
     problem = generator.phrases["presenting_problems"][4]
-    for (first_id, _first), (second_id, _second) in couples:
-        slot = generator.weekly_slot(generator.today - timedelta(weeks=16), current=True)
-        series_id, series_row = generator.series(4, slot(0))
+    for ((first_id, _first), (second_id, _second)), times in zip(
+        couples, couple_times, strict=False
+    ):
+        if not times:
+            continue
+        series_id, series_row = generator.series(4, times[0])
         yield series_row
-        for month in range(5):
-            when = slot(month * 4)
+        for month, when in enumerate(times):
             past = when < generator.now
             attendance = Attendance.ATTENDED if past else Attendance.SCHEDULED
             roll_call = [(first_id, attendance), (second_id, attendance)]
@@ -581,12 +668,13 @@ def _joint_sessions(
     members = pool[len(couples) * 2 : len(couples) * 2 + 6]
     if len(members) < 2:
         return
-    slot = generator.weekly_slot(generator.today - timedelta(weeks=10), fixed=_GROUP_SLOT)
-    series_id, series_row = generator.series(1, slot(0))
+    # The group's evening is kept free of individual sessions (it is not in _SLOTS).
+    first_week = -10
+    series_id, series_row = generator.series(1, generator.group_at(first_week))
     yield series_row
     group_problem = generator.phrases["presenting_problems"][1]
-    for week in range(12):
-        when = slot(week)
+    for week in range(first_week, first_week + 12):
+        when = generator.group_at(week)
         past = when < generator.now
         roll_call = [
             (member_id, generator.pick(_ATTENDANCE_WEIGHTS) if past else Attendance.SCHEDULED)

@@ -308,9 +308,22 @@ def test_add_stop_and_list_medications(
     [past] = section.lists.past_model.rows()
     assert past.details.stopped_on == today - timedelta(days=1)
     past_model = section.lists.past_model
-    assert past_model.data(past_model.index(0, 3)) == (
-        f"{formatting.day(started)} – {formatting.day(today - timedelta(days=1))}"
-    )
+    # A past medication keeps every column of a current one, how often it was taken included.
+    headers = [
+        model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())
+    ]
+    assert [
+        past_model.headerData(column, Qt.Orientation.Horizontal)
+        for column in range(past_model.columnCount())
+    ] == headers
+    assert headers[2] == "Frequency"
+    assert [past_model.data(past_model.index(0, column)) for column in range(5)] == [
+        "Sertraline",
+        "50 mg",
+        "once a day",
+        "Dr Amal Rahman",
+        f"{formatting.day(started)} – {formatting.day(today - timedelta(days=1))}",
+    ]
     assert section.lists.past_title.text() == "Past"
     assert section.lists.choose(past.id)
     assert not section.stop_button.isEnabled()  # already stopped

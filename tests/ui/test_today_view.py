@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
+from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
@@ -19,6 +20,7 @@ from therapist_desk import (
     therapy_sessions,
 )
 from therapist_desk import treatment_plans as plans
+from therapist_desk.demo_practice import DemoOptions, build_demo_practice
 from therapist_desk.domain.records import (
     ClientDetails,
     MeasureDetails,
@@ -273,3 +275,35 @@ def test_referral_follow_ups_due_are_listed_and_open_the_referrals_tab(
     qtbot.waitUntil(lambda: _lines(today.follow_ups) == [], timeout=5_000)
     assert not today.follow_ups.isVisible()
     assert "follow-up" not in today.summary.text()
+
+
+def test_every_section_heading_is_in_sight_on_a_laptop_screen(
+    qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
+) -> None:
+    # A busy practice fills every section; at 1366×768 (make_window's size) none of their
+    # headings is below the fold.
+    with unlock_vault(existing_vault, Secret(passphrase=PASSPHRASE)) as vault:
+        build_demo_practice(vault, DemoOptions(clients=60, years=3))
+    window = make_window(existing_vault)
+    unlock(qtbot, window)
+    today = window.workspace.today
+    qtbot.waitUntil(lambda: today.summary.text().endswith("due"), timeout=10_000)
+    qtbot.waitUntil(lambda: today.dates.isVisible(), timeout=10_000)
+    scroll = today.findChild(QScrollArea)
+    assert scroll is not None
+    viewport = scroll.viewport()
+    sections = [
+        today.today,
+        today.upcoming,
+        today.notes_due,
+        today.risk,
+        today.reviews,
+        today.dates,
+        today.follow_ups,
+    ]
+    shown = [section for section in sections if section.isVisible()]
+    assert len(shown) >= 6
+    for section in shown:
+        heading = section.title
+        bottom = heading.mapTo(viewport, heading.rect().bottomLeft()).y()
+        assert bottom <= viewport.height(), (heading.text(), bottom, viewport.height())

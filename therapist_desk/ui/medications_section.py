@@ -46,22 +46,19 @@ class MedicationsSection(QWidget):
         self.edit_button.clicked.connect(self._edit_chosen)
         self.stop_button.clicked.connect(self.stop)
         self.remove_button.clicked.connect(self.remove)
+        # Past medications show the same columns: how often one was taken matters afterwards too.
+        columns = (
+            Column("Medication", lambda m: m.details.name),
+            Column("Dose", lambda m: m.details.dose),
+            Column("Frequency", lambda m: m.details.frequency),
+            Column("Prescriber", self._prescriber),
+            Column("Taken", self._taken),
+        )
         self.lists = CurrentAndPast(
             "medications",
             "Past",
-            (
-                Column("Medication", lambda m: m.details.name),
-                Column("Dose", lambda m: m.details.dose),
-                Column("Frequency", lambda m: m.details.frequency),
-                Column("Prescriber", self._prescriber),
-                Column("Taken", self._taken),
-            ),
-            (
-                Column("Medication", lambda m: m.details.name),
-                Column("Dose", lambda m: m.details.dose),
-                Column("Prescriber", self._prescriber),
-                Column("Taken", self._taken),
-            ),
+            columns,
+            columns,
             stretch_column=None,
             empty_text="No medications recorded yet — add one a physician prescribed.",
         )

@@ -58,8 +58,11 @@ from therapist_desk.ui.widgets import (
 )
 
 UPCOMING_DAYS = 7
-#: Rows a section shows before its table scrolls.
+#: Rows a section shows before its table scrolls: a full day of sessions, and fewer of the
+#: rest, so that every section's heading is in sight without scrolling on a 1366×768 laptop.
 SECTION_ROWS = 8
+WEEK_AND_NOTES_ROWS = 5
+ATTENTION_ROWS = 3
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,12 @@ class _Section(QWidget):
         empty: str,
         stretch: int,
         parent: QWidget | None = None,
+        *,
+        rows: int = ATTENTION_ROWS,
     ) -> None:
         super().__init__(parent)
         self._title = title
+        self._rows = rows
         self.title = subheading(title)
         self.model = RecordTableModel(columns, lambda line: line.id, self)
         self.table = record_table(title)
@@ -120,7 +126,7 @@ class _Section(QWidget):
         self.title.setText(f"{self._title} ({len(lines)})")
         self.table.setVisible(bool(lines))
         self.empty.setVisible(not lines and bool(self.empty.text()))
-        rows = max(1, min(len(lines), SECTION_ROWS))
+        rows = max(1, min(len(lines), self._rows))
         header = self.table.horizontalHeader().sizeHint().height()
         self.table.setFixedHeight(
             header + rows * self.table.verticalHeader().defaultSectionSize() + 4
@@ -191,6 +197,7 @@ class TodayView(QWidget):
             ],
             "No sessions today.",
             stretch=3,
+            rows=SECTION_ROWS,
         )
         self.upcoming = _Section(
             "The week ahead",
@@ -205,6 +212,7 @@ class TodayView(QWidget):
             ],
             f"Nothing booked for the next {UPCOMING_DAYS} days.",
             stretch=2,
+            rows=WEEK_AND_NOTES_ROWS,
         )
         self.notes_due = _Section(
             "Notes to write",
@@ -215,6 +223,7 @@ class TodayView(QWidget):
             ],
             "All notes are written and signed.",
             stretch=1,
+            rows=WEEK_AND_NOTES_ROWS,
         )
         self.risk = _Section("Risk and self-harm alerts", _attention_columns(), "", stretch=1)
         self.reviews = _Section("Treatment plans due for review", _attention_columns(), "", 1)
@@ -242,22 +251,12 @@ class TodayView(QWidget):
         for section in self._attention_sections():
             section.hide()
 
-        # Two columns: the day on the left (sessions, then notes), the week and what needs
-        # attention on the right.
+        # Two columns of about the same height: the day on the left (sessions, notes, then the
+        # referrals to chase), the week and the clients needing attention on the right.
         left, right = QVBoxLayout(), QVBoxLayout()
         for column, widgets in (
-            (left, (self.today, self.notes_due)),
-            (
-                right,
-                (
-                    self.upcoming,
-                    self.risk,
-                    self.reviews,
-                    self.dates,
-                    self.follow_ups,
-                    self.all_calm,
-                ),
-            ),
+            (left, (self.today, self.notes_due, self.follow_ups)),
+            (right, (self.upcoming, self.risk, self.reviews, self.dates, self.all_calm)),
         ):
             for widget in widgets:
                 column.addWidget(widget)
