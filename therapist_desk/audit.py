@@ -8,6 +8,7 @@ what kind of thing happened; they never copy what a note says.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -41,6 +42,23 @@ def record(
         vault.now(),
         coalesce=coalesce,
     )
+
+
+class _ClientRecordRow(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def client_id(self) -> str: ...
+
+
+def delete_recorded(session: Session, vault: Vault, row: _ClientRecordRow, detail: str) -> None:
+    """Delete one of a client's records, with its entry in the trail, in the caller's
+    transaction."""
+    record(
+        session, vault, AuditKind.DELETE, client_id=row.client_id, record_id=row.id, detail=detail
+    )
+    session.delete(row)
 
 
 def record_now(

@@ -114,13 +114,4 @@ def update_contact(vault: Vault, contact_id: str, details: ContactDetails) -> Co
 
 def remove_contact(vault: Vault, contact_id: str) -> None:
     with vault.transaction() as session:
-        row = _load(session, contact_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.DELETE,
-            client_id=row.client_id,
-            record_id=contact_id,
-            detail="contact",
-        )
-        session.delete(row)
+        audit.delete_recorded(session, vault, _load(session, contact_id), "contact")

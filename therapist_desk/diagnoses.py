@@ -161,13 +161,6 @@ def update_diagnosis(vault: Vault, diagnosis_id: str, details: DiagnosisDetails)
 def remove_diagnosis(vault: Vault, diagnosis_id: str) -> None:
     """Delete a diagnosis entered in error (one that no longer applies is resolved instead)."""
     with vault.transaction() as session:
-        row = _load(session, diagnosis_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.DELETE,
-            client_id=row.client_id,
-            record_id=diagnosis_id,
-            detail="diagnosis entered in error",
+        audit.delete_recorded(
+            session, vault, _load(session, diagnosis_id), "diagnosis entered in error"
         )
-        session.delete(row)

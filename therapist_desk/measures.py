@@ -167,16 +167,7 @@ def update_measure(
 def remove_measure(vault: Vault, measure_id: str) -> None:
     """Delete a measure entered in error."""
     with vault.transaction() as session:
-        row = _load(session, measure_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.DELETE,
-            client_id=row.client_id,
-            record_id=measure_id,
-            detail="measure",
-        )
-        session.delete(row)
+        audit.delete_recorded(session, vault, _load(session, measure_id), "measure")
 
 
 # -- charts ------------------------------------------------------------------------------

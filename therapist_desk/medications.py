@@ -191,13 +191,6 @@ def stop_medication(vault: Vault, medication_id: str, on: date) -> Medication:
 def remove_medication(vault: Vault, medication_id: str) -> None:
     """Delete a medication entered in error (one no longer taken is stopped instead)."""
     with vault.transaction() as session:
-        row = _load(session, medication_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.DELETE,
-            client_id=row.client_id,
-            record_id=medication_id,
-            detail="medication entered in error",
+        audit.delete_recorded(
+            session, vault, _load(session, medication_id), "medication entered in error"
         )
-        session.delete(row)

@@ -128,16 +128,7 @@ def update_significant_date(
 
 def remove_significant_date(vault: Vault, date_id: str) -> None:
     with vault.transaction() as session:
-        row = _load(session, date_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.DELETE,
-            client_id=row.client_id,
-            record_id=date_id,
-            detail="significant date",
-        )
-        session.delete(row)
+        audit.delete_recorded(session, vault, _load(session, date_id), "significant date")
 
 
 # -- reminders ---------------------------------------------------------------------------
