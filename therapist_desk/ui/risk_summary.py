@@ -73,7 +73,7 @@ def alert_line(alert: SelfHarmAlert, assessment: RiskAssessment | None) -> str:
     )
     assessed_on = assessment.details.assessed_on if assessment is not None else None
     if assessed_on is not None and assessed_on >= alert.taken_on:
-        return f"{line}; risk assessed since ({formatting.day(assessed_on)})."
+        return f"{line}; risk assessed since, on {formatting.day(assessed_on)}."
     return f"{line} — assess risk."
 
 
