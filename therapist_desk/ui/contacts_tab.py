@@ -15,7 +15,7 @@ from therapist_desk.domain.records import Contact, ContactDetails
 from therapist_desk.ui import formatting
 from therapist_desk.ui.contact_dialog import ContactDialog
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
@@ -120,17 +120,14 @@ class ContactsTab(QWidget):
         if vault is None or not index.isValid():
             return
         contact: Contact = self.model.record_at(index.row())
-        if not self._dialogs.confirm(
+        if not removed_after_confirming(
             self,
+            self._dialogs,
             "Remove this contact?",
             f"{contact.details.name} will be removed from this client's contacts.",
-            "Remove",
+            lambda: vault.remove_contact(contact),
+            "contact",
         ):
-            return
-        try:
-            vault.remove_contact(contact)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The contact was not removed", save_error_text(error))
             return
         self.reload()
 

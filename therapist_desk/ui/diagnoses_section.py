@@ -14,7 +14,7 @@ from therapist_desk.ui.diagnosis_dialog import (
     UnfinishedDiagnosis,
 )
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column
 from therapist_desk.ui.open_vault import OpenVault
@@ -137,19 +137,16 @@ class DiagnosesSection(QWidget):
         vault, diagnosis = self._vault, self.lists.chosen()
         if vault is None or diagnosis is None:
             return
-        if not self._dialogs.confirm(
+        if not removed_after_confirming(
             self,
+            self._dialogs,
             "Remove this diagnosis?",
             f"{diagnosis.details.code} {diagnosis.details.label} will be deleted from the "
             "record, as entered in error. A diagnosis that no longer applies is better "
             "resolved (Edit…, status Resolved), so its history stays.",
-            "Remove",
+            lambda: diagnoses.remove_diagnosis(vault.vault, diagnosis.id),
+            "diagnosis",
         ):
-            return
-        try:
-            diagnoses.remove_diagnosis(vault.vault, diagnosis.id)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The diagnosis was not removed", save_error_text(error))
             return
         self.reload()
 

@@ -31,7 +31,7 @@ from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.fees import Statement
 from therapist_desk.ui import formatting, print_actions
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import SAVE_ERRORS, removed_after_confirming, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.money import METHOD_LABELS, balance_text, money
@@ -400,19 +400,17 @@ class FeesTab(QWidget):
         if vault is None or payment is None or data is None:
             return
         when = formatting.optional_date(payment.details.paid_on)
-        if not self._dialogs.confirm(
+        removed_after_confirming(
             self,
+            self._dialogs,
             "Remove this payment?",
             f"The payment of {money(payment.details.amount, data.currency)} on {when} will be "
             "removed, as if it had never been recorded. Only do this for a payment recorded "
             "by mistake.",
+            lambda: vault.remove_payment(payment),
+            "payment",
             "Remove the payment",
-        ):
-            return
-        try:
-            vault.remove_payment(payment)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The payment was not removed", save_error_text(error))
+        )
 
     # -- statements ------------------------------------------------------------------------
 

@@ -13,9 +13,11 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from therapist_desk.errors import InvalidInput, TherapistDeskError
+from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.open_vault import OpenVault
 
 DraftKey = tuple[str, str]
@@ -36,6 +38,27 @@ def save_error_text(error: BaseException) -> str:
 SAVE_ERRORS = (TherapistDeskError, SQLAlchemyError, OSError)
 
 SavedT = TypeVar("SavedT")
+
+
+def removed_after_confirming(
+    parent: QWidget,
+    dialogs: DialogService,
+    question: str,
+    consequence: str,
+    remove: Callable[[], object],
+    what: str,
+    action: str = "Remove",
+) -> bool:
+    """Ask `question` first (its button saying `action`); then `remove()`, or say why
+    the `what` could not be removed. True once it is gone."""
+    if not dialogs.confirm(parent, question, consequence, action):
+        return False
+    try:
+        remove()
+    except SAVE_ERRORS as error:
+        dialogs.warn(parent, f"The {what} was not removed", save_error_text(error))
+        return False
+    return True
 
 
 def saved_or_explained(save: Callable[[], SavedT], explain: Callable[[str], None]) -> SavedT | None:

@@ -23,7 +23,7 @@ from therapist_desk.domain.records import Measure, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
 from therapist_desk.ui import formatting, theme
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.measure_chart import ChartGrid
 from therapist_desk.ui.measure_dialogs import QuestionnaireDialog, RatingDialog, SaveMeasure
@@ -350,15 +350,12 @@ class MeasuresTab(QWidget):
             return
         measure: Measure = self.model.record_at(index.row())
         taken = formatting.optional_date(measure.details.taken_on)
-        if not self._dialogs.confirm(
+        removed_after_confirming(
             self,
+            self._dialogs,
             "Remove this measure?",
             f"The {measure_name(measure)} of {taken} ({score_text(measure)}) will be removed "
             "from the record and its chart. Remove a measure only if it was entered in error.",
-            "Remove",
-        ):
-            return
-        try:
-            vault.remove_measure(measure)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The measure was not removed", save_error_text(error))
+            lambda: vault.remove_measure(measure),
+            "measure",
+        )

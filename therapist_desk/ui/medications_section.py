@@ -9,7 +9,7 @@ from therapist_desk.domain.records import Medication, Professional
 from therapist_desk.ui import formatting
 from therapist_desk.ui.clinical_lists import CurrentAndPast
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.medication_dialog import (
     MedicationDialog,
@@ -165,18 +165,15 @@ class MedicationsSection(QWidget):
         vault, medication = self._vault, self.lists.chosen()
         if vault is None or medication is None:
             return
-        if not self._dialogs.confirm(
+        if not removed_after_confirming(
             self,
+            self._dialogs,
             "Remove this medication?",
             f"{medication.details.name} will be deleted from the record, as entered in error. "
             "A medication no longer taken is better stopped (Stop…), so its history stays.",
-            "Remove",
+            lambda: medications.remove_medication(vault.vault, medication.id),
+            "medication",
         ):
-            return
-        try:
-            medications.remove_medication(vault.vault, medication.id)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The medication was not removed", save_error_text(error))
             return
         self.reload()
 

@@ -43,7 +43,7 @@ from therapist_desk.domain.records import (
 from therapist_desk.domain.vocabulary import ContactRole, DiagnosisStatus, MeasureKind, RiskLevel
 from therapist_desk.ui import formatting
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.measure_chart import ChartGrid
 from therapist_desk.ui.models import Column, RecordTableModel
@@ -486,14 +486,11 @@ class OverviewTab(QWidget):
         if vault is None or not index.isValid():
             return
         entry: SignificantDate = self.dates_model.record_at(index.row())
-        if not self._dialogs.confirm(
+        removed_after_confirming(
             self,
+            self._dialogs,
             "Remove this date?",
             f"“{entry.details.label}” will be removed from this client's significant dates.",
-            "Remove",
-        ):
-            return
-        try:
-            vault.remove_significant_date(entry)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The date was not removed", save_error_text(error))
+            lambda: vault.remove_significant_date(entry),
+            "date",
+        )
