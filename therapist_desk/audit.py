@@ -13,6 +13,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from therapist_desk.db import audit_log
+from therapist_desk.db.record_codec import DetailsT
 from therapist_desk.domain.records import AuditEvent, AuditEventDetails
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.vault import Vault
@@ -50,6 +51,27 @@ class _ClientRecordRow(Protocol):
 
     @property
     def client_id(self) -> str: ...
+
+    __tablename__: str
+
+
+def add_recorded(session: Session, vault: Vault, row: _ClientRecordRow, detail: str) -> None:
+    """Add a new record of a client's, with its entry in the trail, in the caller's
+    transaction."""
+    session.add(row)
+    record(
+        session, vault, AuditKind.CREATE, client_id=row.client_id, record_id=row.id, detail=detail
+    )
+
+
+def edit_recorded(
+    session: Session, vault: Vault, row: _ClientRecordRow, details: DetailsT, detail: str
+) -> None:
+    """Seal a client's record's new `details` over its row, with its entry in the trail,
+    in the caller's transaction (the caller sets `updated_at` where the row has one)."""
+    for column, blob in vault.codec.seal_details(row.__tablename__, row.id, details).items():
+        setattr(row, column, blob)
+    record(session, vault, AuditKind.EDIT, client_id=row.client_id, record_id=row.id, detail=detail)
 
 
 def delete_recorded(session: Session, vault: Vault, row: _ClientRecordRow, detail: str) -> None:

@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from therapist_desk import audit
 from therapist_desk.db.column_types import SEALED, new_id
@@ -14,8 +13,8 @@ from therapist_desk.db.models import ClientRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import AuditKind, ClientStatus
-from therapist_desk.errors import RecordNotFound
 from therapist_desk.validation import Problems
+from therapist_desk.validation import load_client_row as load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = ClientRow.__tablename__
@@ -64,13 +63,6 @@ def new_client_row(
         updated_at=now,
         **codec.seal_details(TABLE, row_id, details),
     )
-
-
-def load_client_row(session: Session, client_id: str) -> ClientRow:
-    row = session.get(ClientRow, client_id)
-    if row is None:
-        raise RecordNotFound(f"There is no client with id {client_id}.")
-    return row
 
 
 _SEALED = [column.name for column in ClientRow.__table__.columns if column.info.get(SEALED)]

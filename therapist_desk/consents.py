@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import ClientRow, ProfessionalRow, SharingConsentRow
+from therapist_desk.db.models import ProfessionalRow, SharingConsentRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import SharingConsent, SharingConsentDetails
-from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
-from therapist_desk.validation import MAX_SHORT_TEXT, Problems
+from therapist_desk.validation import MAX_SHORT_TEXT, Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = SharingConsentRow.__tablename__
@@ -73,8 +72,7 @@ def new_consent_row(
 
 
 def _require(session: Session, client_id: str, professional_id: str) -> None:
-    if session.get(ClientRow, client_id) is None:
-        raise RecordNotFound(f"There is no client with id {client_id}.")
+    load_client_row(session, client_id)
     if session.get(ProfessionalRow, professional_id) is None:
         raise RecordNotFound(f"There is no professional with id {professional_id}.")
 
@@ -113,15 +111,7 @@ def add_consent(
     with vault.transaction() as session:
         _require(session, client_id, professional_id)
         row = new_consent_row(vault.codec, client_id, professional_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="consent to share",
-        )
+        audit.add_recorded(session, vault, row, "consent to share")
     return SharingConsent(row.id, client_id, professional_id, details, now, now)
 
 
@@ -131,17 +121,8 @@ def update_consent(vault: Vault, consent_id: str, details: SharingConsentDetails
     now = vault.now()
     with vault.transaction() as session:
         row = _load(session, consent_id)
-        for column, blob in vault.codec.seal_details(TABLE, consent_id, details).items():
-            setattr(row, column, blob)
+        audit.edit_recorded(session, vault, row, details, "consent to share")
         row.updated_at = now
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=consent_id,
-            detail="consent to share",
-        )
         return consent_from_row(vault.codec, row)
 
 

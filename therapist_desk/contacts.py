@@ -13,7 +13,6 @@ from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import ContactRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Contact, ContactDetails
-from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.validation import Problems
 from therapist_desk.vault import Vault
@@ -81,15 +80,7 @@ def add_contact(vault: Vault, client_id: str, details: ContactDetails) -> Contac
     with vault.transaction() as session:
         load_client_row(session, client_id)
         row = new_contact_row(vault.codec, client_id, details, vault.now())
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="contact",
-        )
+        audit.add_recorded(session, vault, row, "contact")
     return Contact(row.id, client_id, details)
 
 
@@ -97,18 +88,9 @@ def update_contact(vault: Vault, contact_id: str, details: ContactDetails) -> Co
     check_contact(details)
     with vault.transaction() as session:
         row = _load(session, contact_id)
-        for column, blob in vault.codec.seal_details(TABLE, contact_id, details).items():
-            setattr(row, column, blob)
+        audit.edit_recorded(session, vault, row, details, "contact")
         row.updated_at = vault.now()
         client_id = row.client_id
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=client_id,
-            record_id=contact_id,
-            detail="contact",
-        )
     return Contact(contact_id, client_id, details)
 
 

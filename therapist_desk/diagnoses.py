@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from therapist_desk import audit, icd10
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import ClientRow, DiagnosisRow
+from therapist_desk.db.models import DiagnosisRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Diagnosis, DiagnosisDetails
-from therapist_desk.domain.vocabulary import AuditKind, DiagnosisStatus
+from therapist_desk.domain.vocabulary import DiagnosisStatus
 from therapist_desk.errors import RecordNotFound
-from therapist_desk.validation import Problems
+from therapist_desk.validation import Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = DiagnosisRow.__tablename__
@@ -124,18 +124,9 @@ def add_diagnosis(vault: Vault, client_id: str, details: DiagnosisDetails) -> Di
     now = vault.now()
     details = prepare_diagnosis(details, now.astimezone().date())
     with vault.transaction() as session:
-        if session.get(ClientRow, client_id) is None:
-            raise RecordNotFound(f"There is no client with id {client_id}.")
+        load_client_row(session, client_id)
         row = new_diagnosis_row(vault.codec, client_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="diagnosis",
-        )
+        audit.add_recorded(session, vault, row, "diagnosis")
     return Diagnosis(row.id, client_id, details, now, now)
 
 
@@ -144,17 +135,8 @@ def update_diagnosis(vault: Vault, diagnosis_id: str, details: DiagnosisDetails)
     details = prepare_diagnosis(details, now.astimezone().date())
     with vault.transaction() as session:
         row = _load(session, diagnosis_id)
-        for column, blob in vault.codec.seal_details(TABLE, diagnosis_id, details).items():
-            setattr(row, column, blob)
+        audit.edit_recorded(session, vault, row, details, "diagnosis")
         row.updated_at = now
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=diagnosis_id,
-            detail="diagnosis",
-        )
         return Diagnosis(diagnosis_id, row.client_id, details, row.created_at, now)
 
 

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import (
-    ClientRow,
     DisclosureRow,
     ProfessionalRow,
     ReferralRow,
@@ -24,7 +23,7 @@ from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Disclosure, DisclosureDetails
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
-from therapist_desk.validation import MAX_SHORT_TEXT, Problems
+from therapist_desk.validation import MAX_SHORT_TEXT, Problems, load_client_row
 from therapist_desk.vault import Vault
 
 #: A printed letter or summary runs to a few pages; this is far beyond any of them.
@@ -106,8 +105,7 @@ def record_disclosure(
     to = to or DisclosedTo()
     now = vault.now()
     with vault.transaction() as session:
-        if session.get(ClientRow, client_id) is None:
-            raise RecordNotFound(f"There is no client with id {client_id}.")
+        load_client_row(session, client_id)
         for model, row_id, kind in (
             (ProfessionalRow, to.professional_id, "professional"),
             (ReferralRow, to.referral_id, "referral"),

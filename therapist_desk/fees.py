@@ -230,17 +230,9 @@ def record_payment(
         if session_id is not None:
             _check_link(session, client_id, session_id)
         row = new_payment_row(vault.codec, client_id, session_id, details, now)
-        session.add(row)
+        audit.add_recorded(session, vault, row, "payment")
         if session_id is not None:
             settle_session(vault, session, session_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="payment",
-        )
     return Payment(row.id, client_id, session_id, details, now)
 
 
@@ -272,20 +264,11 @@ def update_payment(
         if session_id is not None and session_id != previous:
             _check_link(session, row.client_id, session_id)
         row.session_id = session_id
-        for column, blob in vault.codec.seal_details(TABLE, payment_id, details).items():
-            setattr(row, column, blob)
+        audit.edit_recorded(session, vault, row, details, "payment")
         # A corrected amount can settle a session, or leave it short again.
         for touched in {previous, session_id}:
             if touched is not None:
                 settle_session(vault, session, touched)
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=payment_id,
-            detail="payment",
-        )
         return payment_from_row(vault.codec, row)
 
 
@@ -293,18 +276,10 @@ def remove_payment(vault: Vault, payment_id: str) -> None:
     """Remove a payment recorded by mistake; its session is unpaid again if it falls short."""
     with vault.transaction() as session:
         row = _load(session, payment_id)
-        client_id, session_id = row.client_id, row.session_id
-        session.delete(row)
+        session_id = row.session_id
+        audit.delete_recorded(session, vault, row, "payment")
         if session_id is not None:
             settle_session(vault, session, session_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.DELETE,
-            client_id=client_id,
-            record_id=payment_id,
-            detail="payment",
-        )
 
 
 # -- what is owed ------------------------------------------------------------------------

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from therapist_desk import audit, scoring
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import ClientRow, MeasureRow, SessionAttendeeRow, TherapySessionRow
+from therapist_desk.db.models import MeasureRow, SessionAttendeeRow, TherapySessionRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Measure, MeasureDetails
-from therapist_desk.domain.vocabulary import AuditKind, MeasureKind
+from therapist_desk.domain.vocabulary import MeasureKind
 from therapist_desk.errors import InvalidInput, RecordNotFound
 from therapist_desk.scoring import Band
-from therapist_desk.validation import Problems
+from therapist_desk.validation import Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = MeasureRow.__tablename__
@@ -84,8 +84,7 @@ def _load(session: Session, measure_id: str) -> MeasureRow:
 
 
 def _check_client_and_session(session: Session, client_id: str, session_id: str | None) -> None:
-    if session.get(ClientRow, client_id) is None:
-        raise RecordNotFound(f"There is no client with id {client_id}.")
+    load_client_row(session, client_id)
     if session_id is None:
         return
     if session.get(TherapySessionRow, session_id) is None:
@@ -131,15 +130,7 @@ def add_measure(
     with vault.transaction() as session:
         _check_client_and_session(session, client_id, session_id)
         row = new_measure_row(vault.codec, client_id, session_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="measure",
-        )
+        audit.add_recorded(session, vault, row, "measure")
     return Measure(row.id, client_id, session_id, details, now)
 
 
@@ -151,16 +142,7 @@ def update_measure(
         row = _load(session, measure_id)
         _check_client_and_session(session, row.client_id, session_id)
         row.session_id = session_id
-        for column, blob in vault.codec.seal_details(TABLE, measure_id, details).items():
-            setattr(row, column, blob)
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=measure_id,
-            detail="measure",
-        )
+        audit.edit_recorded(session, vault, row, details, "measure")
         return Measure(measure_id, row.client_id, session_id, details, row.created_at)
 
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import ClientRow, MedicationRow, ProfessionalRow
+from therapist_desk.db.models import MedicationRow, ProfessionalRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Medication, MedicationDetails
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
-from therapist_desk.validation import Problems
+from therapist_desk.validation import Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = MedicationRow.__tablename__
@@ -122,19 +122,10 @@ def add_medication(
     check_medication(details)
     now = vault.now()
     with vault.transaction() as session:
-        if session.get(ClientRow, client_id) is None:
-            raise RecordNotFound(f"There is no client with id {client_id}.")
+        load_client_row(session, client_id)
         _check_prescriber(session, prescriber_id)
         row = new_medication_row(vault.codec, client_id, prescriber_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="medication",
-        )
+        audit.add_recorded(session, vault, row, "medication")
     return Medication(row.id, client_id, prescriber_id, details, now, now)
 
 
@@ -151,17 +142,8 @@ def update_medication(
         row = _load(session, medication_id)
         _check_prescriber(session, prescriber_id)
         row.prescriber_id = prescriber_id
-        for column, blob in vault.codec.seal_details(TABLE, medication_id, details).items():
-            setattr(row, column, blob)
+        audit.edit_recorded(session, vault, row, details, "medication")
         row.updated_at = now
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=medication_id,
-            detail="medication",
-        )
         return medication_from_row(vault.codec, row)
 
 

@@ -13,7 +13,7 @@ from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import ReferralRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import Referral, ReferralDetails
-from therapist_desk.domain.vocabulary import AuditKind, ReferralStatus
+from therapist_desk.domain.vocabulary import ReferralStatus
 from therapist_desk.errors import RecordNotFound
 from therapist_desk.professionals import load_professional_row
 from therapist_desk.progress_notes import MAX_SECTION_LENGTH
@@ -116,15 +116,7 @@ def create_referral(
         load_client_row(session, client_id)
         load_professional_row(session, professional_id)
         row = new_referral_row(vault.codec, client_id, professional_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="referral",
-        )
+        audit.add_recorded(session, vault, row, "referral")
     return Referral(row.id, client_id, professional_id, details, now, now)
 
 
@@ -137,17 +129,8 @@ def update_referral(
         row = _load(session, referral_id)
         load_professional_row(session, professional_id)
         row.professional_id = professional_id
-        for column, blob in vault.codec.seal_details(TABLE, referral_id, details).items():
-            setattr(row, column, blob)
+        audit.edit_recorded(session, vault, row, details, "referral")
         row.updated_at = now
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=referral_id,
-            detail="referral",
-        )
         return referral_from_row(vault.codec, row)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import ClientRow, RiskAssessmentRow, SafetyPlanRow
+from therapist_desk.db.models import RiskAssessmentRow, SafetyPlanRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import (
     RiskAssessment,
@@ -25,7 +25,7 @@ from therapist_desk.domain.records import (
 )
 from therapist_desk.domain.vocabulary import AuditKind, RiskLevel
 from therapist_desk.errors import RecordNotFound
-from therapist_desk.validation import Problems
+from therapist_desk.validation import Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = RiskAssessmentRow.__tablename__
@@ -83,11 +83,6 @@ def new_assessment_row(
     )
 
 
-def _require_client(session: Session, client_id: str) -> None:
-    if session.get(ClientRow, client_id) is None:
-        raise RecordNotFound(f"There is no client with id {client_id}.")
-
-
 def _load(session: Session, assessment_id: str) -> RiskAssessmentRow:
     row = session.get(RiskAssessmentRow, assessment_id)
     if row is None:
@@ -126,17 +121,9 @@ def add_risk_assessment(
     now = vault.now()
     check_risk_assessment(details, now.astimezone().date())
     with vault.transaction() as session:
-        _require_client(session, client_id)
+        load_client_row(session, client_id)
         row = new_assessment_row(vault.codec, client_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="risk assessment",
-        )
+        audit.add_recorded(session, vault, row, "risk assessment")
     return RiskAssessment(row.id, client_id, details, now)
 
 
@@ -147,16 +134,7 @@ def update_risk_assessment(
     check_risk_assessment(details, vault.now().astimezone().date())
     with vault.transaction() as session:
         row = _load(session, assessment_id)
-        for column, blob in vault.codec.seal_details(TABLE, assessment_id, details).items():
-            setattr(row, column, blob)
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=assessment_id,
-            detail="risk assessment",
-        )
+        audit.edit_recorded(session, vault, row, details, "risk assessment")
         return RiskAssessment(assessment_id, row.client_id, details, row.created_at)
 
 
@@ -266,7 +244,7 @@ def save_safety_plan(vault: Vault, client_id: str, details: SafetyPlanDetails) -
     check_safety_plan(details)
     now = vault.now()
     with vault.transaction() as session:
-        _require_client(session, client_id)
+        load_client_row(session, client_id)
         row = _safety_plan_row(session, client_id)
         if row is None:
             row = new_safety_plan_row(vault.codec, client_id, details, now)

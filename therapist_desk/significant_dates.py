@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
-from therapist_desk.db.models import ClientRow, SignificantDateRow
+from therapist_desk.db.models import SignificantDateRow
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.domain.records import SignificantDate, SignificantDateDetails
-from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound
-from therapist_desk.validation import Problems
+from therapist_desk.validation import Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = SignificantDateRow.__tablename__
@@ -92,18 +91,9 @@ def add_significant_date(
     check_significant_date(details)
     now = vault.now()
     with vault.transaction() as session:
-        if session.get(ClientRow, client_id) is None:
-            raise RecordNotFound(f"There is no client with id {client_id}.")
+        load_client_row(session, client_id)
         row = new_significant_date_row(vault.codec, client_id, details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail="significant date",
-        )
+        audit.add_recorded(session, vault, row, "significant date")
     return SignificantDate(row.id, client_id, details, now)
 
 
@@ -113,16 +103,7 @@ def update_significant_date(
     check_significant_date(details)
     with vault.transaction() as session:
         row = _load(session, date_id)
-        for column, blob in vault.codec.seal_details(TABLE, date_id, details).items():
-            setattr(row, column, blob)
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=row.client_id,
-            record_id=date_id,
-            detail="significant date",
-        )
+        audit.edit_recorded(session, vault, row, details, "significant date")
         return SignificantDate(date_id, row.client_id, details, row.created_at)
 
 

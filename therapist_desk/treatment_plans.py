@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from therapist_desk import audit
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import (
-    ClientRow,
     NoteObjectivesRow,
     ProgressNoteRow,
     SessionAttendeeRow,
@@ -37,7 +36,7 @@ from therapist_desk.domain.records import (
 )
 from therapist_desk.domain.vocabulary import AuditKind, ObjectiveStatus
 from therapist_desk.errors import InvalidInput, NoteIsSigned, RecordNotFound
-from therapist_desk.validation import MAX_SHORT_TEXT, Problems
+from therapist_desk.validation import MAX_SHORT_TEXT, Problems, load_client_row
 from therapist_desk.vault import Vault
 
 TABLE = TreatmentPlanRow.__tablename__
@@ -169,11 +168,6 @@ def new_note_objectives_row(
     )
 
 
-def _require_client(session: Session, client_id: str) -> None:
-    if session.get(ClientRow, client_id) is None:
-        raise RecordNotFound(f"There is no client with id {client_id}.")
-
-
 def _versions(session: Session, client_id: str) -> list[TreatmentPlanRow]:
     """The client's plan versions, newest first."""
     return list(
@@ -261,7 +255,7 @@ def save_plan(vault: Vault, client_id: str, details: TreatmentPlanDetails) -> Tr
     check_plan(details)
     now = vault.now()
     with vault.transaction() as session:
-        _require_client(session, client_id)
+        load_client_row(session, client_id)
         versions = _versions(session, client_id)
         if not versions:
             row = new_plan_row(vault.codec, client_id, 1, details, now)
@@ -284,7 +278,7 @@ def revise_plan(vault: Vault, client_id: str) -> TreatmentPlan:
     """Start a new version of the plan as a copy of the current one; returns the new version."""
     now = vault.now()
     with vault.transaction() as session:
-        _require_client(session, client_id)
+        load_client_row(session, client_id)
         versions = _versions(session, client_id)
         if not versions:
             raise InvalidInput("There is no treatment plan to revise yet; save the first one.")
@@ -296,15 +290,7 @@ def revise_plan(vault: Vault, client_id: str) -> TreatmentPlan:
                 + "), so it cannot be copied into a new version. Restore the vault from a backup."
             )
         row = new_plan_row(vault.codec, client_id, current.version + 1, current.details, now)
-        session.add(row)
-        audit.record(
-            session,
-            vault,
-            AuditKind.CREATE,
-            client_id=client_id,
-            record_id=row.id,
-            detail=f"treatment plan, version {row.version}",
-        )
+        audit.add_recorded(session, vault, row, f"treatment plan, version {row.version}")
         return TreatmentPlan(row.id, client_id, row.version, current.details, now, now)
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from therapist_desk.errors import InvalidInput
+from sqlalchemy.orm import Session
+
+from therapist_desk.db.models import ClientRow
+from therapist_desk.errors import InvalidInput, RecordNotFound
 
 MAX_NAME_LENGTH = 200
 MAX_SHORT_TEXT = 2_000
@@ -44,3 +47,15 @@ class Problems:
     def raise_if_any(self, what: str) -> None:
         if self._items:
             raise InvalidInput(f"{what}: " + " ".join(self._items), self._items)
+
+
+def load_client_row(session: Session, client_id: str) -> ClientRow:
+    """The client's row, in the caller's session; raises RecordNotFound.
+
+    Here rather than in `clients` so that the services beside it can check
+    that the client a record is for exists.
+    """
+    row = session.get(ClientRow, client_id)
+    if row is None:
+        raise RecordNotFound(f"There is no client with id {client_id}.")
+    return row
