@@ -27,6 +27,7 @@ from therapist_desk.db.engine import create_read_only_engine
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import TherapistDeskError, VaultDamaged, VaultExists, VaultTooNew
 from therapist_desk.paths import VaultPaths
+from therapist_desk.safe_files import fsync_directory
 from therapist_desk.vault import (
     Secret,
     Vault,
@@ -84,16 +85,6 @@ def _copy_database(source: sqlite3.Connection, destination: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_directory(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def make_backup(vault: Vault, folder: Path, *, automatic: bool = False) -> Path:
     """Copy the vault into `folder`; returns the new file. Raises BackupFailed."""
     if not folder.is_dir():
@@ -117,7 +108,7 @@ def make_backup(vault: Vault, folder: Path, *, automatic: bool = False) -> Path:
             _copy_database(driver, partial)
         partial.chmod(0o600)
         partial.replace(target)
-        _fsync_directory(folder)
+        fsync_directory(folder)
     except (OSError, sqlite3.Error, DBAPIError) as error:
         partial.unlink(missing_ok=True)
         raise BackupFailed(
@@ -283,7 +274,7 @@ def restore_backup(
                 connection.execute("PRAGMA journal_mode=WAL")
             building.chmod(0o600)
             building.replace(target.database)
-            _fsync_directory(target.data_dir)
+            fsync_directory(target.data_dir)
         except (OSError, sqlite3.Error) as error:
             building.unlink(missing_ok=True)
             if kept is not None:

@@ -3,9 +3,9 @@
 Each part of a client's clinical record (treatment plans, diagnoses,
 medications, measures, risk assessments, the safety plan, significant dates,
 payments, consents to share and the disclosure log) is described once here:
-where it sits under the client, what its records are called in a problem, the
-service's own check a record must pass, the records it refers to, and how its
-row is made. `interchange_import` plans and writes them like the
+where it sits under the client, what its records are called in a problem, its
+table, the service's own check a record must pass, the records it refers to,
+and how its row is made. `interchange_import` plans and writes them like the
 rest of the document, and `interchange_export` writes them in the same shape.
 """
 
@@ -18,6 +18,18 @@ from typing import Any
 
 from therapist_desk.consents import check_consent, new_consent_row
 from therapist_desk.db.base import Base
+from therapist_desk.db.models import (
+    DiagnosisRow,
+    DisclosureRow,
+    MeasureRow,
+    MedicationRow,
+    PaymentRow,
+    RiskAssessmentRow,
+    SafetyPlanRow,
+    SharingConsentRow,
+    SignificantDateRow,
+    TreatmentPlanRow,
+)
 from therapist_desk.db.record_codec import RecordCodec
 from therapist_desk.diagnoses import new_diagnosis_row, prepare_diagnosis
 from therapist_desk.disclosures import DisclosedTo, check_disclosure, new_disclosure_row
@@ -70,6 +82,7 @@ class ClinicalPart:
     kind: str
     #: What the import summary counts ("diagnoses").
     counted_as: str
+    row_type: type[Base]
     details_type: type[Any]
     #: The details as stored (a diagnosis's code written the standard way), or
     #: InvalidInput listing every problem; the second argument is today.
@@ -77,6 +90,10 @@ class ClinicalPart:
     new_row: RowMaker
     #: The readable references a record may carry (keys of REFERENCE_KINDS).
     references: tuple[str, ...] = ()
+    #: The row's own columns the JSON carries besides its references and details.
+    columns: tuple[str, ...] = ()
+    #: The column an export lists each client's records by (then their id).
+    listed_by: str = "created_at"
 
     @property
     def single(self) -> bool:
@@ -103,11 +120,14 @@ TREATMENT_PLANS = ClinicalPart(
     "treatment_plans",
     "treatment plan",
     "treatment plan versions",
+    TreatmentPlanRow,
     TreatmentPlanDetails,
     _checked_by(check_plan),
     lambda codec, client_id, data, details, made: new_plan_row(
         codec, client_id, data["version"], details, made, data["id"]
     ),
+    columns=("version",),
+    listed_by="version",
 )
 
 PARTS: tuple[ClinicalPart, ...] = (
@@ -116,6 +136,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "diagnoses",
         "diagnosis",
         "diagnoses",
+        DiagnosisRow,
         DiagnosisDetails,
         prepare_diagnosis,
         lambda codec, client_id, data, details, made: new_diagnosis_row(
@@ -126,6 +147,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "medications",
         "medication",
         "medications",
+        MedicationRow,
         MedicationDetails,
         _checked_by(check_medication),
         lambda codec, client_id, data, details, made: new_medication_row(
@@ -137,6 +159,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "measures",
         "measure",
         "measures",
+        MeasureRow,
         MeasureDetails,
         _checked_on(check_measure),
         lambda codec, client_id, data, details, made: new_measure_row(
@@ -148,6 +171,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "risk_assessments",
         "risk assessment",
         "risk assessments",
+        RiskAssessmentRow,
         RiskAssessmentDetails,
         _checked_on(check_risk_assessment),
         lambda codec, client_id, data, details, made: new_assessment_row(
@@ -158,6 +182,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "safety_plan",
         "safety plan",
         "safety plans",
+        SafetyPlanRow,
         SafetyPlanDetails,
         _checked_by(check_safety_plan),
         lambda codec, client_id, data, details, made: new_safety_plan_row(
@@ -168,6 +193,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "significant_dates",
         "significant date",
         "significant dates",
+        SignificantDateRow,
         SignificantDateDetails,
         _checked_by(check_significant_date),
         lambda codec, client_id, data, details, made: new_significant_date_row(
@@ -178,6 +204,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "payments",
         "payment",
         "payments",
+        PaymentRow,
         PaymentDetails,
         _checked_on(check_payment),
         lambda codec, client_id, data, details, made: new_payment_row(
@@ -189,6 +216,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "sharing_consents",
         "consent",
         "consents to share",
+        SharingConsentRow,
         SharingConsentDetails,
         _checked_by(check_consent),
         lambda codec, client_id, data, details, made: new_consent_row(
@@ -201,6 +229,7 @@ PARTS: tuple[ClinicalPart, ...] = (
         "disclosures",
         "disclosure",
         "disclosures",
+        DisclosureRow,
         DisclosureDetails,
         _checked_by(check_disclosure),
         # A disclosure is never edited: when it happened is its one time.
@@ -215,6 +244,8 @@ PARTS: tuple[ClinicalPart, ...] = (
             data["id"],
         ),
         references=("professional_id", "referral_id", "consent_id"),
+        columns=("occurred_at",),
+        listed_by="occurred_at",
     ),
 )
 

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -15,79 +15,68 @@ from sqlalchemy.orm import Session, selectinload
 
 from therapist_desk import audit
 from therapist_desk.clients import client_from_row
-from therapist_desk.consents import consent_from_row
-from therapist_desk.contacts import contact_from_row
 from therapist_desk.db.base import Base
 from therapist_desk.db.models import (
     ClientRow,
     ContactRow,
-    DiagnosisRow,
-    DisclosureRow,
-    MeasureRow,
-    MedicationRow,
     NoteAddendumRow,
     NoteObjectivesRow,
-    PaymentRow,
     ProfessionalRow,
     ProgressNoteRow,
     PsychotherapyNoteRow,
     ReferralRow,
-    RiskAssessmentRow,
-    SafetyPlanRow,
     SessionAttendeeRow,
     SessionSeriesRow,
-    SharingConsentRow,
-    SignificantDateRow,
     TherapySessionRow,
-    TreatmentPlanRow,
 )
-from therapist_desk.db.record_codec import RecordCodec
-from therapist_desk.diagnoses import diagnosis_from_row
-from therapist_desk.disclosures import (
-    DisclosedTo,
-    check_disclosure,
-    disclosure_from_row,
-    new_disclosure_row,
+from therapist_desk.disclosures import DisclosedTo, check_disclosure, new_disclosure_row
+from therapist_desk.domain.records import (
+    ContactDetails,
+    DisclosureDetails,
+    NoteObjectivesDetails,
+    ReferralDetails,
 )
-from therapist_desk.domain.records import DisclosureDetails, NoteObjectivesDetails
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import RecordNotFound, VaultDamaged
-from therapist_desk.fees import default_fee, payment_from_row
+from therapist_desk.fees import default_fee
+from therapist_desk.interchange_clinical import (
+    PARTS,
+    REFERENCE_KINDS,
+    TREATMENT_PLANS,
+    ClinicalPart,
+    objective_keys,
+)
 from therapist_desk.interchange_format import CURRENT_FORMAT, details_to_json, to_json_value
-from therapist_desk.measures import measure_from_row
-from therapist_desk.medications import medication_from_row
 from therapist_desk.practice import get_profile
 from therapist_desk.professionals import professional_from_row
 from therapist_desk.progress_notes import note_from_row
 from therapist_desk.psychotherapy_notes import psychotherapy_note_from_row
-from therapist_desk.referrals import referral_from_row
-from therapist_desk.risk import assessment_from_row, safety_plan_from_row
-from therapist_desk.significant_dates import significant_date_from_row
 from therapist_desk.terms import custom_terms
 from therapist_desk.therapy_sessions import session_from_row
-from therapist_desk.treatment_plans import plan_from_row
 from therapist_desk.vault import Vault
 
 JsonObject = dict[str, Any]
 ByClient = dict[str, list[JsonObject]]
+#: The parts of a client in a document: version 1's, then the clinical record's.
 _CLIENT_PARTS = (
     "contacts",
     "sessions",
     "referrals",
     "psychotherapy_notes",
-    "treatment_plans",
-    "diagnoses",
-    "medications",
-    "measures",
-    "risk_assessments",
-    "safety_plan",
-    "significant_dates",
-    "payments",
-    "sharing_consents",
-    "disclosures",
+    *(part.key for part in PARTS),
 )
-#: Reads one row into its record (anything with `details` and `damaged`).
-RowReader = Callable[[RecordCodec, Any], Any]
+#: The parts that are one record (or none) rather than a list.
+_SINGLE = {part.key for part in PARTS if part.single}
+#: (part, reference) for every reference to a professional a client's records carry.
+_PROFESSIONAL_REFERENCES = (
+    ("referrals", "professional_id"),
+    *(
+        (part.key, reference)
+        for part in PARTS
+        for reference in part.references
+        if REFERENCE_KINDS[reference] == "professional"
+    ),
+)
 
 
 class _DamageLog:
@@ -111,14 +100,16 @@ class _DamageLog:
 class _Exporter:
     """Reads one client scope in one session; `scope` is usable in an SQL IN clause."""
 
-    def __init__(self, vault: Vault, session: Session, scope: Any, chosen: set[str]) -> None:
+    def __init__(
+        self, vault: Vault, session: Session, scope: Any, chosen: set[str], damage: _DamageLog
+    ) -> None:
         self.codec = vault.codec
         self.session = session
         # A subquery rather than a list of ids where possible: SQLite caps the
         # parameters of one statement.
         self.scope = scope
         self.chosen = chosen
-        self.damage = _DamageLog()
+        self.damage = damage
         #: With chosen clients, the keys of their plans' objectives: a joint session's
         #: note keeps only these, as the others belong to another client's plan.
         self.own_objectives: set[str] | None = None
@@ -126,94 +117,43 @@ class _Exporter:
     def _client_records(
         self,
         row_type: type[Base],
-        read: RowReader,
-        references: tuple[str, ...] = (),
-        order: tuple[Any, ...] = (),
+        details_type: type[Any],
+        columns: tuple[str, ...] = (),
+        listed_by: str = "created_at",
     ) -> ByClient:
-        """Each client's rows of one table, as JSON: id, readable references, details, stamps."""
+        """Each client's rows of one table, as JSON: id, plain columns, details, stamps."""
         table: Table = row_type.__table__  # type: ignore[assignment]
         grouped: ByClient = defaultdict(list)
         query = (
             select(row_type)
             .where(table.c.client_id.in_(self.scope))
-            .order_by(*(order or (table.c.created_at, table.c.id)))
+            .order_by(table.c[listed_by], table.c.id)
         )
         row: Any
         for row in self.session.scalars(query):
-            record = read(self.codec, row)
-            self.damage.check(table.name, row.id, record.damaged)
+            details, damaged = self.codec.open_details(row, details_type)
+            self.damage.check(table.name, row.id, damaged)
             grouped[row.client_id].append(
                 {
                     "id": row.id,
-                    **{name: to_json_value(getattr(row, name)) for name in references},
-                    **details_to_json(record.details),
+                    **{name: to_json_value(getattr(row, name)) for name in columns},
+                    **details_to_json(details),
                     **_stamps(row),
                 }
             )
         return grouped
 
     def contacts(self) -> ByClient:
-        return self._client_records(ContactRow, contact_from_row)
+        return self._client_records(ContactRow, ContactDetails)
 
     def referrals(self) -> ByClient:
-        return self._client_records(ReferralRow, referral_from_row, ("professional_id",))
+        return self._client_records(ReferralRow, ReferralDetails, ("professional_id",))
 
-    def treatment_plans(self) -> ByClient:
-        """Every version of each plan, the first first."""
-        grouped = self._client_records(
-            TreatmentPlanRow,
-            plan_from_row,
-            ("version",),
-            (TreatmentPlanRow.version, TreatmentPlanRow.id),
-        )
-        if self.own_objectives is not None:
-            self.own_objectives = {
-                objective["key"]
-                for plans in grouped.values()
-                for plan in plans
-                for goal in plan["goals"]
-                for objective in goal["objectives"]
-            }
-        return grouped
-
-    def diagnoses(self) -> ByClient:
-        return self._client_records(DiagnosisRow, diagnosis_from_row)
-
-    def medications(self) -> ByClient:
-        return self._client_records(MedicationRow, medication_from_row, ("prescriber_id",))
-
-    def measures(self) -> ByClient:
-        return self._client_records(MeasureRow, measure_from_row, ("session_id",))
-
-    def risk_assessments(self) -> ByClient:
-        return self._client_records(RiskAssessmentRow, assessment_from_row)
-
-    def significant_dates(self) -> ByClient:
-        return self._client_records(SignificantDateRow, significant_date_from_row)
-
-    def payments(self) -> ByClient:
-        return self._client_records(PaymentRow, payment_from_row, ("session_id",))
-
-    def sharing_consents(self) -> ByClient:
-        return self._client_records(SharingConsentRow, consent_from_row, ("professional_id",))
-
-    def disclosures(self) -> ByClient:
-        """Each client's disclosure log, the oldest first."""
+    def clinical(self, part: ClinicalPart) -> ByClient:
+        """Each client's records of one part of the clinical record."""
         return self._client_records(
-            DisclosureRow,
-            disclosure_from_row,
-            ("occurred_at", "professional_id", "referral_id", "consent_id"),
-            (DisclosureRow.occurred_at, DisclosureRow.id),
+            part.row_type, part.details_type, part.columns + part.references, part.listed_by
         )
-
-    def safety_plans(self) -> dict[str, JsonObject]:
-        """Each client's one safety plan."""
-        return {
-            client_id: plans[0]
-            for client_id, plans in self._client_records(
-                SafetyPlanRow, safety_plan_from_row
-            ).items()
-        }
 
     def session_series(self, only: set[str] | None) -> list[JsonObject]:
         query = select(SessionSeriesRow).order_by(SessionSeriesRow.created_at, SessionSeriesRow.id)
@@ -398,43 +338,32 @@ def export_vault(
     never names another. Psychotherapy notes are left out unless asked for.
     """
     with vault.reading() as session:
-        client_damage = _DamageLog()
-        clients = _clients(vault, session, client_ids, client_damage)
+        damage = _DamageLog()
+        clients = _clients(vault, session, client_ids, damage)
         chosen = {client["id"] for client in clients}
         whole_vault = client_ids is None
         scope: Any = select(ClientRow.id) if whole_vault else sorted(chosen)
-        exporter = _Exporter(vault, session, scope, chosen)
-        exporter.damage.places.extend(client_damage.places)
+        exporter = _Exporter(vault, session, scope, chosen, damage)
+        plans = exporter.clinical(TREATMENT_PLANS)
         if not whole_vault:
-            exporter.own_objectives = set()  # filled in by treatment_plans()
+            # Before the sessions: their notes keep only these plans' objectives.
+            exporter.own_objectives = {
+                key for each in plans.values() for plan in each for key in objective_keys(plan)
+            }
         children = {
             "contacts": exporter.contacts(),
-            "treatment_plans": exporter.treatment_plans(),
+            TREATMENT_PLANS.key: plans,
             "sessions": exporter.sessions(),
             "referrals": exporter.referrals(),
-            "diagnoses": exporter.diagnoses(),
-            "medications": exporter.medications(),
-            "measures": exporter.measures(),
-            "risk_assessments": exporter.risk_assessments(),
-            "significant_dates": exporter.significant_dates(),
-            "payments": exporter.payments(),
-            "sharing_consents": exporter.sharing_consents(),
-            "disclosures": exporter.disclosures(),
         }
+        for part in PARTS:
+            if part is not TREATMENT_PLANS:
+                children[part.key] = exporter.clinical(part)
         if include_psychotherapy_notes:
             children["psychotherapy_notes"] = exporter.psychotherapy_notes()
-        safety_plans = exporter.safety_plans()
         referenced = {
-            referral["professional_id"]
-            for referrals in children["referrals"].values()
-            for referral in referrals
-        } | {
             record[reference]
-            for key, reference in (
-                ("medications", "prescriber_id"),
-                ("sharing_consents", "professional_id"),
-                ("disclosures", "professional_id"),
-            )
+            for key, reference in _PROFESSIONAL_REFERENCES
             for records in children[key].values()
             for record in records
             if record[reference] is not None
@@ -450,14 +379,13 @@ def export_vault(
                 if each["series_id"] is not None
             }
         )
-    exporter.damage.raise_if_any()
+    damage.raise_if_any()
     for client in clients:
         # Version 1's parts first, then the clinical record.
         for key in _CLIENT_PARTS:
-            if key == "safety_plan":
-                client[key] = safety_plans.get(client["id"])
-            elif key in children:
-                client[key] = children[key].get(client["id"], [])
+            if key in children:
+                records = children[key].get(client["id"], [])
+                client[key] = (records[0] if records else None) if key in _SINGLE else records
     document: JsonObject = {"format": CURRENT_FORMAT, "exported_at": to_json_value(vault.now())}
     if whole_vault:
         document["practice"] = details_to_json(get_profile(vault))

@@ -34,3 +34,14 @@ def write_file_atomically(path: Path, data: bytes) -> None:
                 f"Cannot write {path}: {error.strerror}; nothing was written."
             ) from error
         raise
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a new or renamed entry in `directory` survive a power cut (POSIX only)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

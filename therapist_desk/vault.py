@@ -44,6 +44,7 @@ from therapist_desk.errors import (
     WrongPassphrase,
 )
 from therapist_desk.paths import VaultPaths
+from therapist_desk.safe_files import fsync_directory
 from therapist_desk.vault_lock import VaultLock
 
 Clock = Callable[[], datetime]
@@ -300,7 +301,7 @@ def _build_vault_file(
         finally:
             engine.dispose()
         building.replace(paths.database)
-        _fsync_directory(paths.data_dir)
+        fsync_directory(paths.data_dir)
     finally:
         for leftover in _sqlite_files(building):
             leftover.unlink(missing_ok=True)
@@ -311,16 +312,6 @@ def _sqlite_files(database: Path) -> list[Path]:
         database,
         *(database.with_name(database.name + suffix) for suffix in ("-wal", "-shm")),
     ]
-
-
-def _fsync_directory(directory: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -355,12 +346,7 @@ def unlock_vault(
             f"There is no vault in {paths.data_dir}. "
             "Create one with `therapist-desk init`, or give the right --data-dir."
         )
-    recovery: bytes | None = None
-    if secret.recovery_key is not None:
-        try:
-            recovery = recovery_key.parse_key(secret.recovery_key)
-        except recovery_key.RecoveryKeyInvalid as error:
-            raise InvalidInput(str(error)) from error
+    recovery = _parse_recovery_key(secret)
     owns_lock = lock is None
     if lock is None:
         lock = VaultLock(paths.lock_file)
@@ -415,12 +401,16 @@ def _note_failed_unlock(paths: VaultPaths, at: datetime, with_recovery_key: bool
     Only the time and the kind of secret are written; the next successful
     unlock moves them into the encrypted audit trail and removes the file.
     """
-    method = "recovery key" if with_recovery_key else "passphrase"
     try:
         with paths.failed_unlocks.open("a", encoding="ascii") as handle:
-            handle.write(f"{at.isoformat()} {method}\n")
+            handle.write(f"{at.isoformat()} {_secret_kind(with_recovery_key)}\n")
     except OSError:
         pass  # a full or read-only disk must not turn a wrong passphrase into a crash
+
+
+def _secret_kind(with_recovery_key: bool) -> str:
+    """How the vault was (or was not) unlocked, as the audit trail names it."""
+    return "recovery key" if with_recovery_key else "passphrase"
 
 
 def _record_unlock(vault: Vault, paths: VaultPaths, with_recovery_key: bool) -> None:
@@ -445,9 +435,7 @@ def _record_unlock(vault: Vault, paths: VaultPaths, with_recovery_key: bool) -> 
             session,
             vault.codec,
             vault.audit_key(),
-            AuditEventDetails(
-                AuditKind.UNLOCK, detail="recovery key" if with_recovery_key else "passphrase"
-            ),
+            AuditEventDetails(AuditKind.UNLOCK, detail=_secret_kind(with_recovery_key)),
             vault.now(),
         )
     paths.failed_unlocks.unlink(missing_ok=True)
@@ -460,13 +448,17 @@ def read_header(engine: Engine) -> VaultHeader:
 
 def unlock_data_key(header: VaultHeader, secret: Secret) -> bytes:
     """The data key from `header`'s slots; raises WrongPassphrase or InvalidInput."""
-    recovery: bytes | None = None
-    if secret.recovery_key is not None:
-        try:
-            recovery = recovery_key.parse_key(secret.recovery_key)
-        except recovery_key.RecoveryKeyInvalid as error:
-            raise InvalidInput(str(error)) from error
-    return _open_slot(header, secret, recovery)
+    return _open_slot(header, secret, _parse_recovery_key(secret))
+
+
+def _parse_recovery_key(secret: Secret) -> bytes | None:
+    """The recovery key's bytes, when that is what was typed; a mistyped one is InvalidInput."""
+    if secret.recovery_key is None:
+        return None
+    try:
+        return recovery_key.parse_key(secret.recovery_key)
+    except recovery_key.RecoveryKeyInvalid as error:
+        raise InvalidInput(str(error)) from error
 
 
 def _open_slot(header: VaultHeader, secret: Secret, recovery: bytes | None) -> bytes:
