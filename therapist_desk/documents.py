@@ -13,10 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -76,8 +83,8 @@ class PrintedDocument:
     fit_to_pages: int | None = None
 
 
-def _day(value: object) -> str:
-    """`{{ when | day }}`: "27 November 2026", the way letters give dates."""
+def day(value: object) -> str:
+    """`{{ when | day }}`: "27 November 2026", the way letters give dates ("" for none)."""
     if isinstance(value, date):
         return f"{value.day} {value:%B %Y}"
     return "" if value is None else str(value)
@@ -103,17 +110,23 @@ def _environment() -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    environment.filters.update(day=_day, money=_money, lines=_lines)
+    environment.filters.update(day=day, money=_money, lines=_lines)
     return environment
 
 
 _ENVIRONMENT = _environment()
 
 
+@lru_cache(maxsize=16)
+def _compiled(source: str) -> Template:
+    """`source` parsed once: a check renders it in every variant, a preview at every pause."""
+    return _ENVIRONMENT.from_string(source)
+
+
 def render(source: str, context: Mapping[str, Any], *, name: str = "template") -> str:
     """Render `source` with `context`; raises TemplateProblem naming the line at fault."""
     try:
-        template = _ENVIRONMENT.from_string(source)
+        template = _compiled(source)
     except TemplateSyntaxError as error:
         raise TemplateProblem(name, error.message or "a syntax error", error.lineno) from error
     try:

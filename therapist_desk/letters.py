@@ -442,6 +442,22 @@ def _every_sample_field() -> dict[str, Any]:
     }
 
 
+def _letter_fields(
+    today: date,
+    practice: PracticeProfile,
+    client: Client,
+    recipient: ProfessionalDetails,
+    consent: SharingConsent | None,
+) -> dict[str, Any]:
+    return {
+        "today": today,
+        "practice": _practice_fields(practice),
+        "client": _client_fields(client),
+        "recipient": recipient_fields(recipient),
+        "consent": consent_fields(consent),
+    }
+
+
 @dataclass(frozen=True)
 class LetterParties:
     """Who a letter is about, to whom it goes, and from whom."""
@@ -457,13 +473,7 @@ class LetterParties:
 
     def base_context(self, today: date, consent: SharingConsent | None) -> dict[str, Any]:
         """The fields every letter has; `consent` is the one in force today (None: none is)."""
-        return {
-            "today": today,
-            "practice": _practice_fields(self.practice),
-            "client": _client_fields(self.client),
-            "recipient": recipient_fields(self.recipient.details),
-            "consent": consent_fields(consent),
-        }
+        return _letter_fields(today, self.practice, self.client, self.recipient.details, consent)
 
 
 @dataclass(frozen=True)
@@ -494,11 +504,11 @@ def letter_parties(vault: Vault, client_id: str, professional_id: str) -> Letter
 
 
 def render_template(
-    vault: Vault, name: str, context: Mapping[str, Any], title: str
+    vault: Vault, name: str, context: Mapping[str, Any], title: str, practice: PracticeProfile
 ) -> PrintedDocument:
+    """The practice's template `name` filled with `context`, on `practice`'s letterhead."""
     template = get_template(vault, name)
     body = render(template.source, context, name=template.kind.title)
-    practice = get_profile(vault)
     return PrintedDocument(title, body, letterhead_from(practice))
 
 
@@ -516,6 +526,7 @@ def referral_letter(
         "referral_letter",
         context,
         f"Referral letter: {parties.client.details.legal_name} to {parties.recipient_line}",
+        parties.practice,
     )
 
 
@@ -558,17 +569,18 @@ def general_letter(
     if not text.strip():
         raise InvalidInput("The letter has no text yet.")
     client = get_client(vault, client_id)
+    practice = get_profile(vault)
     context = {
-        "today": today,
-        "practice": _practice_fields(get_profile(vault)),
-        "client": _client_fields(client),
-        "recipient": recipient_fields(recipient),
-        "consent": consent_fields(consent),
+        **_letter_fields(today, practice, client, recipient, consent),
         "letter": {"subject": subject, "text": text},
     }
     to = ", ".join(part for part in (recipient.name, recipient.organisation) if part)
     return render_template(
-        vault, "general_letter", context, f"Letter: {client.details.legal_name} to {to or '—'}"
+        vault,
+        "general_letter",
+        context,
+        f"Letter: {client.details.legal_name} to {to or '—'}",
+        practice,
     )
 
 

@@ -24,7 +24,7 @@ from therapist_desk import (
     therapy_sessions,
     treatment_plans,
 )
-from therapist_desk.documents import PrintedDocument
+from therapist_desk.documents import PrintedDocument, day
 from therapist_desk.domain.records import ProgressNote, TherapySession, TreatmentPlan
 from therapist_desk.domain.vocabulary import (
     Attendance,
@@ -85,10 +85,6 @@ OBJECTIVE_WORDS = {
     ObjectiveStatus.REVISED: "revised",
     ObjectiveStatus.DROPPED: "dropped",
 }
-
-
-def _day(value: date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -160,13 +156,13 @@ def suggested_text(
             - details.date_of_birth.year
             - ((today.month, today.day) < (details.date_of_birth.month, details.date_of_birth.day))
         )
-        identity.append(f"Date of birth: {_day(details.date_of_birth)} (age {age})")
+        identity.append(f"Date of birth: {day(details.date_of_birth)} (age {age})")
     if details.address:
         identity.append("Address: " + ", ".join(details.address.splitlines()))
     if details.phone:
         identity.append(f"Phone: {details.phone}")
     if details.intake_date:
-        identity.append(f"Seen since: {_day(details.intake_date)}")
+        identity.append(f"Seen since: {day(details.intake_date)}")
     suggested[Section.IDENTIFICATION] = "\n".join(identity)
 
     suggested[Section.REASON] = parties.referral.details.reason
@@ -179,7 +175,7 @@ def suggested_text(
     suggested[Section.DIAGNOSES] = (
         "\n".join(
             f"{d.details.code} {d.details.label} ({STATUS_WORDS[d.details.status]}"
-            + (f", since {_day(d.details.diagnosed_on)}" if d.details.diagnosed_on else "")
+            + (f", since {day(d.details.diagnosed_on)}" if d.details.diagnosed_on else "")
             + ")"
             for d in listed.current
         )
@@ -197,7 +193,7 @@ def suggested_text(
         if prescriber:
             words += f", prescribed by {prescriber}"
         if m.started_on:
-            words += f", since {_day(m.started_on)}"
+            words += f", since {day(m.started_on)}"
         lines.append(words)
     suggested[Section.MEDICATIONS] = "\n".join(lines) or "No current medication recorded."
 
@@ -209,7 +205,7 @@ def suggested_text(
 
 def excerpt_heading(excerpt: Excerpt) -> str:
     """How an excerpt is introduced: the day of its session."""
-    return _day(excerpt.on)
+    return day(excerpt.on)
 
 
 def excerpts_text(excerpts: Sequence[Excerpt]) -> str:
@@ -226,7 +222,7 @@ def _risk_text(vault: Vault, client_id: str) -> str:
         lines.append("No formal risk assessment recorded.")
     else:
         a = assessment.details
-        lines.append(f"Assessed {_day(a.assessed_on)}: overall risk {a.level.value}.")
+        lines.append(f"Assessed {day(a.assessed_on)}: overall risk {a.level.value}.")
         lines.append(IDEATION_WORDS[a.ideation])
         for present, label, words in (
             (a.has_plan, "plan", a.plan_details),
@@ -244,7 +240,7 @@ def _risk_text(vault: Vault, client_id: str) -> str:
     alert = measures.latest_self_harm_alert(vault, client_id)
     if alert is not None:
         lines.append(
-            f"PHQ-9 of {_day(alert.taken_on)}: thoughts of self-harm answered "
+            f"PHQ-9 of {day(alert.taken_on)}: thoughts of self-harm answered "
             f"\u201c{alert.response}\u201d."
         )
     return "\n".join(lines)
@@ -267,7 +263,7 @@ def _treatment_text(vault: Vault, client_id: str, plan: TreatmentPlan | None) ->
         last = max(s.starts_at for s in sessions).astimezone().date()
         lines.append(
             f"{len(sessions)} session{'s' if len(sessions) != 1 else ''} attended, "
-            f"from {_day(first)} to {_day(last)}."
+            f"from {day(first)} to {day(last)}."
         )
     else:
         lines.append("No sessions attended yet.")
@@ -285,12 +281,12 @@ def _treatment_text(vault: Vault, client_id: str, plan: TreatmentPlan | None) ->
         first_score = score(kind, taken[0].details.items)
         name = "PHQ-9" if kind is MeasureKind.PHQ9 else "GAD-7"
         if len(taken) == 1:
-            lines.append(f"{name} {first_score.summary} on {_day(taken[0].details.taken_on)}.")
+            lines.append(f"{name} {first_score.summary} on {day(taken[0].details.taken_on)}.")
         else:
             last_score = score(kind, taken[-1].details.items)
             lines.append(
-                f"{name} from {first_score.summary} on {_day(taken[0].details.taken_on)} "
-                f"to {last_score.summary} on {_day(taken[-1].details.taken_on)}."
+                f"{name} from {first_score.summary} on {day(taken[0].details.taken_on)} "
+                f"to {last_score.summary} on {day(taken[-1].details.taken_on)}."
             )
     return "\n".join(lines)
 
@@ -329,4 +325,5 @@ def summary_document(
         "referral_summary",
         context,
         f"Referral summary: {parties.client.details.legal_name} for {parties.recipient_line}",
+        parties.practice,
     )

@@ -50,6 +50,21 @@ def _text(pdf: Path) -> str:
     ).stdout
 
 
+def _letter(
+    data_dir: Path, referral_id: str, *extra: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return run_cli(
+        "letter",
+        "--data-dir",
+        data_dir,
+        "--passphrase-stdin",
+        "--referral",
+        referral_id,
+        *extra,
+        env=env,
+    )
+
+
 def test_the_summary_holds_the_chosen_sections_only_on_letterhead_with_page_numbers(
     tmp_path: Path,
 ) -> None:
@@ -57,18 +72,8 @@ def test_the_summary_holds_the_chosen_sections_only_on_letterhead_with_page_numb
     referral_id, client_id = _practice(data_dir, consent=True)
     out = tmp_path / "letters" / "summary.pdf"
     out.parent.mkdir()
-    result = run_cli(
-        "letter",
-        "--data-dir",
-        data_dir,
-        "--passphrase-stdin",
-        "--referral",
-        referral_id,
-        "--summary",
-        "--sections",
-        ",".join(CHOSEN),
-        "--out",
-        out,
+    result = _letter(
+        data_dir, referral_id, "--summary", "--sections", ",".join(CHOSEN), "--out", out
     )
     assert result.returncode == ExitStatus.OK, result.stderr
     path_line, consent_line = result.stdout.strip().splitlines()
@@ -105,17 +110,7 @@ def test_the_letter_and_the_default_summary_never_hold_process_notes(tmp_path: P
     referral_id, _client_id = _practice(data_dir, consent=True)
     for extra, name in (((), "letter.pdf"), (("--summary",), "summary.pdf")):
         out = tmp_path / name
-        result = run_cli(
-            "letter",
-            "--data-dir",
-            data_dir,
-            "--passphrase-stdin",
-            "--referral",
-            referral_id,
-            *extra,
-            "--out",
-            out,
-        )
+        result = _letter(data_dir, referral_id, *extra, "--out", out)
         assert result.returncode == ExitStatus.OK, result.stderr
         text = _text(out)
         assert "Amira Haddad" in text
@@ -128,26 +123,13 @@ def test_without_consent_the_letter_is_refused_and_with_a_reason_it_is_recorded(
     data_dir = tmp_path / "vault"
     referral_id, client_id = _practice(data_dir, consent=False)
     out = tmp_path / "letter.pdf"
-    refused = run_cli(
-        "letter",
-        "--data-dir",
-        data_dir,
-        "--passphrase-stdin",
-        "--referral",
-        referral_id,
-        "--out",
-        out,
-    )
+    refused = _letter(data_dir, referral_id, "--out", out)
     line = assert_one_clear_line(refused, ExitStatus.INVALID_INPUT)
     assert "no consent in force" in line
     assert not out.exists()
 
-    allowed = run_cli(
-        "letter",
-        "--data-dir",
+    allowed = _letter(
         data_dir,
-        "--passphrase-stdin",
-        "--referral",
         referral_id,
         "--out",
         out,
@@ -170,16 +152,7 @@ def test_a_broken_template_gives_one_clear_line_and_no_file(tmp_path: Path) -> N
             vault, "template:referral_letter", "<p>Dear {{ recipient.nmae }}</p>\n<p>{% if %}"
         )
     out = tmp_path / "letter.pdf"
-    result = run_cli(
-        "letter",
-        "--data-dir",
-        data_dir,
-        "--passphrase-stdin",
-        "--referral",
-        referral_id,
-        "--out",
-        out,
-    )
+    result = _letter(data_dir, referral_id, "--out", out)
     line = assert_one_clear_line(result, ExitStatus.INVALID_INPUT)
     assert "The template Referral letter, line 2 cannot be used" in line
     assert "Letter templates" in line
@@ -196,17 +169,8 @@ def test_after_writing_a_letter_no_file_outside_the_chosen_place_holds_the_clien
     home = tmp_path / "letter-home"  # the child's HOME (and XDG folders): scanned below
     home.mkdir()
     temp_before = set(Path(tempfile.gettempdir()).iterdir())
-    result = run_cli(
-        "letter",
-        "--data-dir",
-        data_dir,
-        "--passphrase-stdin",
-        "--referral",
-        referral_id,
-        "--summary",
-        "--out",
-        chosen / "summary.pdf",
-        env=cli_env(home),
+    result = _letter(
+        data_dir, referral_id, "--summary", "--out", chosen / "summary.pdf", env=cli_env(home)
     )
     assert result.returncode == ExitStatus.OK, result.stderr
     names = ["Amira Haddad", "Haddad"]
@@ -231,14 +195,6 @@ def test_after_writing_a_letter_no_file_outside_the_chosen_place_holds_the_clien
     for stray in stray_pdfs:  # page text is compressed: read it as a PDF reader would
         assert not any(name in _text(stray) for name in names), stray
     assert [path.name for path in chosen.iterdir()] == ["summary.pdf"]
-
-
-def _letter(
-    data_dir: Path, referral_id: str, *extra: str | Path
-) -> subprocess.CompletedProcess[str]:
-    return run_cli(
-        "letter", "--data-dir", data_dir, "--passphrase-stdin", "--referral", referral_id, *extra
-    )
 
 
 AGREED = "has agreed to this referral"

@@ -20,7 +20,7 @@ from therapist_desk.documents import TemplateProblem
 from therapist_desk.errors import ExitStatus, InvalidInput
 from therapist_desk.referral_summary import Section
 from therapist_desk.ui.document_preview import document_text
-from therapist_desk.ui.printing import PaperSize, save_pdf
+from therapist_desk.ui.printing import PaperSize, pdf_target, save_pdf
 
 
 def _application() -> QGuiApplication:
@@ -30,11 +30,6 @@ def _application() -> QGuiApplication:
     # No screen is needed to draw a PDF.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return QGuiApplication(sys.argv[:1])
-
-
-def pdf_target(out: Path) -> Path:
-    """`--out` as given when it ends in .pdf (any case); otherwise with .pdf added."""
-    return out if out.suffix.lower() == ".pdf" else out.with_name(out.name + ".pdf")
 
 
 def check_letter_arguments(args: argparse.Namespace) -> None:

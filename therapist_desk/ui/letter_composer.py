@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from therapist_desk import letters, referral_summary, referrals
 from therapist_desk.clients import get_client
 from therapist_desk.documents import PrintedDocument, TemplateProblem
-from therapist_desk.errors import InvalidInput, TherapistDeskError
+from therapist_desk.errors import InvalidInput
 from therapist_desk.letters import LetterParties
 from therapist_desk.referral_summary import Excerpt, Section, SectionText
 from therapist_desk.ui.dialogs import DialogService
@@ -44,8 +44,7 @@ from therapist_desk.ui.document_preview import DocumentPreview, document_text
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.print_actions import file_name_for
-from therapist_desk.ui.printing import save_pdf
+from therapist_desk.ui.print_actions import Disclosed, print_document, save_document_as_pdf
 from therapist_desk.ui.professional_picker import ProfessionalPicker
 from therapist_desk.ui.theme import risk_colours
 from therapist_desk.ui.widgets import heading, label, named, scrolling, subheading
@@ -346,11 +345,15 @@ class Composer(QDialog):
             self.status.setText(f"{how.capitalize()}, and recorded in the client's disclosures.")
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
 
+    def _recorder(self, document: PrintedDocument, reason: str) -> Disclosed:
+        return lambda how: self._record(how, reason, document_text(document))
+
     def _print(self, document: PrintedDocument, reason: str) -> str | None:
-        if not self._dialogs.print_document(self, document, self.preview.paper):
-            return None
+        paper = self.preview.paper
         try:
-            self._record("printed", reason, document_text(document))
+            printed = print_document(
+                self, self._dialogs, document, paper, self._recorder(document, reason)
+            )
         except SAVE_ERRORS as error:
             self._dialogs.warn(
                 self,
@@ -359,25 +362,15 @@ class Composer(QDialog):
                 f"{save_error_text(error)} Note it on the client's record by hand.",
             )
             return None
-        return "printed"
+        return "printed" if printed else None
 
     def _save_pdf(self, document: PrintedDocument, reason: str) -> str | None:
-        target = self._dialogs.save_file(
-            self, f"Save {document.title} as PDF", file_name_for(document.title), "PDF (*.pdf)"
-        )
-        if target is None:
-            return None
-        if target.suffix.lower() != ".pdf":
-            target = target.with_name(target.name + ".pdf")
+        paper = self.preview.paper
         try:
-            save_pdf(document, target, self.preview.paper)
-        except TherapistDeskError as error:
-            self._dialogs.warn(self, "The PDF was not saved", error.message)
-            return None
-        try:
-            self._record(f"saved as PDF: {target.name}", reason, document_text(document))
-        except SAVE_ERRORS as error:
-            target.unlink(missing_ok=True)  # not logged, so not left behind
+            target = save_document_as_pdf(
+                self, self._dialogs, document, paper, self._recorder(document, reason)
+            )
+        except SAVE_ERRORS as error:  # save_document_as_pdf removed the unrecorded PDF
             self._dialogs.warn(
                 self,
                 "The PDF was not saved",
@@ -385,7 +378,7 @@ class Composer(QDialog):
                 f"{save_error_text(error)}",
             )
             return None
-        return f"saved as PDF: {target.name}"
+        return None if target is None else f"saved as PDF: {target.name}"
 
 
 class LetterComposer(Composer):

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from therapist_desk.documents import PrintedDocument
 from therapist_desk.errors import TherapistDeskError
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.printing import PaperSize, save_pdf
+from therapist_desk.ui.printing import PaperSize, pdf_target, save_pdf
 
 #: Called with what happened ("printed", "saved as PDF: name.pdf") once it has.
 Disclosed = Callable[[str], None]
@@ -44,18 +44,25 @@ def save_document_as_pdf(
     paper: PaperSize,
     disclosed: Disclosed,
 ) -> Path | None:
-    """Ask where, write the PDF whole there, and record the disclosure."""
-    target = dialogs.save_file(
+    """Ask where, write the PDF whole there, and record the disclosure.
+
+    Should `disclosed` raise, the PDF is removed again (not recorded, so not left
+    behind) and the error goes on to the caller.
+    """
+    chosen = dialogs.save_file(
         parent, f"Save {document.title} as PDF", file_name_for(document.title), "PDF (*.pdf)"
     )
-    if target is None:
+    if chosen is None:
         return None
-    if target.suffix.lower() != ".pdf":
-        target = target.with_name(target.name + ".pdf")
+    target = pdf_target(chosen)
     try:
         save_pdf(document, target, paper)
     except TherapistDeskError as error:
         dialogs.warn(parent, "The PDF was not saved", error.message)
         return None
-    disclosed(f"saved as PDF: {target.name}")
+    try:
+        disclosed(f"saved as PDF: {target.name}")
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target

@@ -278,13 +278,19 @@ class Fit:
         return self.fit_to_pages is None or self.pages <= self.fit_to_pages
 
 
-def fit(document: PrintedDocument, paper: PaperSize = PaperSize.A4) -> Fit:
-    """How `document` lays out on `paper`, without printing it (laid out as for the PDF)."""
-    buffer = QBuffer()
+def _pdf_writer(buffer: QBuffer, paper: PaperSize) -> QPdfWriter:
+    """A PDF writer into `buffer`, opened here: in memory, never a file."""
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_RESOLUTION)
     writer.setPageLayout(page_layout(paper))
+    return writer
+
+
+def fit(document: PrintedDocument, paper: PaperSize = PaperSize.A4) -> Fit:
+    """How `document` lays out on `paper`, without printing it (laid out as for the PDF)."""
+    buffer = QBuffer()
+    writer = _pdf_writer(buffer, paper)
     pages = _lay_out(document, writer)
     # Nothing was drawn: the writer and its buffer are dropped without a page written.
     return Fit(pages.count, pages.scale, document.fit_to_pages)
@@ -313,10 +319,7 @@ def paint_document(document: PrintedDocument, device: QPagedPaintDevice) -> int:
 def pdf_bytes(document: PrintedDocument, paper: PaperSize = PaperSize.A4) -> bytes:
     """The document as a PDF, made in memory."""
     buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
-    writer.setResolution(PDF_RESOLUTION)
-    writer.setPageLayout(page_layout(paper))
+    writer = _pdf_writer(buffer, paper)
     writer.setTitle(document.title)
     writer.setCreator("Therapist Desk")
     paint_document(document, writer)
@@ -324,6 +327,11 @@ def pdf_bytes(document: PrintedDocument, paper: PaperSize = PaperSize.A4) -> byt
     data = bytes(buffer.data().data())
     buffer.close()
     return data
+
+
+def pdf_target(chosen: Path) -> Path:
+    """`chosen` as given when it ends in .pdf (any case); otherwise with .pdf added."""
+    return chosen if chosen.suffix.lower() == ".pdf" else chosen.with_name(chosen.name + ".pdf")
 
 
 def save_pdf(document: PrintedDocument, target: Path, paper: PaperSize = PaperSize.A4) -> None:

@@ -7,11 +7,17 @@ fills the shipped template, resources/templates/statement.html.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from therapist_desk import clients, fees, practice
-from therapist_desk.documents import PrintedDocument, letterhead_from, render, shipped_template
+from therapist_desk.documents import (
+    PrintedDocument,
+    day,
+    letterhead_from,
+    render,
+    shipped_template,
+)
 from therapist_desk.domain.records import Client, PracticeProfile
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.fees import Statement, StatementLine
@@ -33,7 +39,7 @@ def describe_line(line: StatementLine) -> str:
     if line.is_payment:
         method = METHOD_LABELS[line.method].lower() if line.method else "payment"
         reference = f" (ref. {line.reference})" if line.reference else ""
-        paid_for = f" for the session of {_day(line.paid_for)}" if line.paid_for else ""
+        paid_for = f" for the session of {day(line.paid_for)}" if line.paid_for else ""
         return f"Payment received: {method}{reference}{paid_for}"
     kind = formatting.KIND_LABELS[line.session_kind] if line.session_kind else "Therapy"
     text = f"{kind} session"
@@ -49,10 +55,6 @@ def describe_line(line: StatementLine) -> str:
     elif line.paid_towards > 0:
         text += f", {line.unpaid:,.2f} of it unpaid"
     return text
-
-
-def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}"
 
 
 def period_words(start: date, end: date) -> str:
