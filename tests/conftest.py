@@ -2,12 +2,15 @@
 
 Qt runs offscreen, and every per-user folder (data, settings, cache) points
 into the test's own temporary folder, so no test can touch a real vault or
-leave a file behind in the user's home.
+leave a file behind in the user's home. Each test process also has a system
+temporary folder of its own, so a test that looks for files left there sees
+only its own process's, even with the suite spread over several cores.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +23,23 @@ from therapist_desk.paths import VaultPaths
 from therapist_desk.vault import Vault, create_vault
 
 PASSPHRASE = "a quiet harbour at dusk"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """TMPDIR for this test process and the programs it starts (Python and Qt both
+    follow it)."""
+    folder = tmp_path_factory.getbasetemp() / "system-temp"
+    folder.mkdir()
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # worked out again, from TMPDIR
+    yield folder
+    if saved is None:
+        del os.environ["TMPDIR"]
+    else:
+        os.environ["TMPDIR"] = saved
+    tempfile.tempdir = None
 
 
 @pytest.fixture(autouse=True)

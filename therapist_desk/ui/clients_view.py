@@ -30,6 +30,7 @@ from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.widgets import (
     FieldAboveList,
     empty_state,
+    focus_list,
     heading,
     label,
     named,
@@ -59,7 +60,6 @@ class ClientsView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
         self.filter.returnPressed.connect(self._open_current)
-        self.filter.moved_down.connect(self._focus_list)
         self.status = named(QComboBox(), "Filter by status")
         self.status.addItem("All statuses", None)
         for status, text in formatting.STATUS_LABELS.items():
@@ -73,6 +73,7 @@ class ClientsView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._open)
+        self.filter.moved_down.connect(lambda: focus_list(self.table))
         self.no_match = empty_state("No client matches. Clear the filter, or add a new client.")
         self.no_clients = empty_state(
             "No clients yet. Add the first one with “New client” (Ctrl+N)."
@@ -181,11 +182,6 @@ class ClientsView(QWidget):
         self.count.setText(f"{shown} of {total}" if shown != total else f"{total} clients")
         if shown:
             self.table.selectRow(0)  # the first match is selected; Enter opens it
-
-    def _focus_list(self) -> None:
-        self.table.setFocus()
-        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
 
     def _open_current(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.held_drafts import removed_after_confirming
+from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
-from therapist_desk.ui.widgets import empty_state, label, record_table
+from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
+from therapist_desk.ui.widgets import empty_state, label, named, record_table, subheading
 
 #: Rows a list grows to before it scrolls within the page.
 MOST_ROWS_SHOWN = 8
@@ -114,3 +127,126 @@ class CurrentAndPast(QWidget):
 
     def clear(self) -> None:
         self.set_records((), ())
+
+
+class RecordsSection(QWidget):
+    """A heading with Add, Edit and Remove over the current and past records of one kind
+    (a ClinicalSection). Each record is saved by its own dialog, so nothing is edited in
+    the lists; a subclass says how records are listed, opened and removed."""
+
+    def __init__(
+        self,
+        dialogs: DialogService,
+        noun: str,
+        lists: CurrentAndPast,
+        remove_tip: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._dialogs = dialogs
+        self._noun = noun
+        self._vault: OpenVault | None = None
+        self._client_id: str | None = None
+        # Forms typed but not saved when the vault locked, by client ("new:…") or record
+        # (memory only): the dialog offers them again.
+        self._unfinished = UnfinishedForms[Any]()
+        self.lists = lists
+        self.add_button = named(QPushButton(icon("add"), f"Add {noun}…"), f"Add a {noun}")
+        self.edit_button = named(QPushButton(icon("edit"), "Edit…"), f"Edit the {noun}")
+        self.remove_button = named(
+            QPushButton(icon("remove"), "Remove…"), f"Remove a {noun} entered in error"
+        )
+        self.remove_button.setToolTip(remove_tip)
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(lambda: self.edit(self.lists.chosen()))
+        self.remove_button.clicked.connect(self.remove)
+        lists.activated.connect(self.edit)
+        lists.chosen_changed.connect(self._update_buttons)
+
+    def _lay_out(self, heading: str, buttons: Sequence[QPushButton]) -> None:
+        top = QHBoxLayout()
+        top.addWidget(subheading(heading), 1)
+        for button in buttons:
+            top.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.lists)
+        self._update_buttons()
+
+    # -- what a subclass says ---------------------------------------------------------------
+
+    def _records(self, vault: OpenVault, client_id: str) -> tuple[Sequence[Any], Sequence[Any]]:
+        """The client's current and past records."""
+        raise NotImplementedError
+
+    def _new_dialog(self, vault: OpenVault, client_id: str) -> Any:
+        """The dialog that adds a record: a RefillableDialog with `saved` once it has."""
+        raise NotImplementedError
+
+    def _edit_dialog(self, vault: OpenVault, record: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def _typed(dialog: Any) -> Callable[[], Any]:
+        """What `dialog` hands over to be offered again if the lock closes it."""
+        raise NotImplementedError
+
+    def _removal(self, vault: OpenVault, record: Any) -> tuple[str, Callable[[], object]]:
+        """What removing `record` means, in words, and what removes it."""
+        raise NotImplementedError
+
+    # -- the rest ----------------------------------------------------------------------------
+
+    def _update_buttons(self) -> None:
+        chosen = self.lists.chosen() is not None
+        self.edit_button.setEnabled(chosen)
+        self.remove_button.setEnabled(chosen)
+
+    def attach(self, open_vault: OpenVault) -> None:
+        self._vault = open_vault
+
+    def show_client(self, client_id: str | None) -> None:
+        self._client_id = client_id
+        self.reload()
+
+    def reload(self, choose: str | None = None) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is None or client_id is None:
+            self.lists.clear()
+            return
+        self.lists.set_records(*self._records(vault, client_id))
+        if choose is not None:
+            self.lists.choose(choose)
+
+    def add(self) -> None:
+        vault, client_id = self._vault, self._client_id
+        if vault is not None and client_id is not None:
+            self._run(self._new_dialog(vault, client_id), f"new:{client_id}")
+
+    def edit(self, record: Any | None) -> None:
+        vault = self._vault
+        if vault is not None and record is not None:
+            self._run(self._edit_dialog(vault, record), record.id)
+
+    def _run(self, dialog: Any, key: str) -> None:
+        if self._unfinished.run(dialog, key, self._typed(dialog)) and dialog.saved is not None:
+            self.reload(choose=dialog.saved.id)
+
+    def remove(self) -> None:
+        vault, record = self._vault, self.lists.chosen()
+        if vault is None or record is None:
+            return
+        consequence, remove = self._removal(vault, record)
+        if removed_after_confirming(
+            self, self._dialogs, f"Remove this {self._noun}?", consequence, remove, self._noun
+        ):
+            self.reload()
+
+    def flush(self) -> bool:
+        return True  # records are saved by their dialogs; nothing is edited in the lists
+
+    def clear(self) -> None:
+        self.lists.clear()
+        self._client_id = None
+        self._vault = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
@@ -20,6 +21,14 @@ from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
 from therapist_desk.ui.professional_picker import ProfessionalPicker
 from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
+
+
+@dataclass(frozen=True)
+class ConsentDraft:
+    """What the dialog holds: the recipient (None until chosen) and the details."""
+
+    professional_id: str | None
+    details: SharingConsentDetails
 
 
 class ConsentDialog(QDialog):
@@ -69,16 +78,16 @@ class ConsentDialog(QDialog):
         )
         self.setMinimumWidth(640)
         if consent is not None:
-            self.recipient.set_selected(consent.professional_id)
+            self.fill(ConsentDraft(consent.professional_id, consent.details))
             self.recipient.setEnabled(False)
-            self.fill(consent.details)
             self.given_on.setFocus()
         else:
             self.recipient.setFocus()
 
-    def fill(self, details: SharingConsentDetails, professional_id: str | None = None) -> None:
-        if professional_id is not None:
-            self.recipient.set_selected(professional_id)
+    def fill(self, draft: ConsentDraft) -> None:
+        if draft.professional_id is not None:
+            self.recipient.set_selected(draft.professional_id)
+        details = draft.details
         if details.given_on is not None:
             self.given_on.setDate(qdate(details.given_on))
         self.expires_on.set_value(details.expires_on)
@@ -95,6 +104,9 @@ class ConsentDialog(QDialog):
             scope=self.scope.text().strip(),
             notes=self.notes.toPlainText().strip(),
         )
+
+    def draft(self) -> ConsentDraft:
+        return ConsentDraft(self.recipient.selected_id(), self.details())
 
     def _try_save(self) -> None:
         professional_id = self.recipient.selected_id()

@@ -37,10 +37,12 @@ from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import (
     FieldAboveList,
     empty_state,
+    focus_list,
     heading,
     label,
     named,
     record_table,
+    select_row,
 )
 
 _NEW = "new"  # the key of an unfinished new entry
@@ -68,7 +70,6 @@ class DirectoryView(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
         self.filter.returnPressed.connect(self._edit_current)
-        self.filter.moved_down.connect(self._focus_list)
         self.count = named(label("", "muted"), "Number of professionals shown")
         self.table = record_table("Directory of professionals")
         self.table.setModel(self.proxy)
@@ -80,6 +81,7 @@ class DirectoryView(QWidget):
         header.setSectionResizeMode(ORGANISATION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ADDRESS, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._edit_at)
+        self.filter.moved_down.connect(lambda: focus_list(self.table))
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.details = named(label("", "muted", wrap=True, selectable=True), "Chosen professional")
         self.no_match = empty_state(
@@ -182,15 +184,7 @@ class DirectoryView(QWidget):
 
     def select(self, professional_id: str) -> bool:
         """Select an entry if the filter shows it; True if it did."""
-        row = self.model.row_of(professional_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.proxy.index_of(professional_id))
 
     def show_professional(self, professional_id: str) -> None:
         """Show one entry, clearing a filter that would hide it."""
@@ -218,11 +212,6 @@ class DirectoryView(QWidget):
         self.edit_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
         self.new_button.setEnabled(self._vault is not None)
-
-    def _focus_list(self) -> None:
-        self.table.setFocus()
-        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
 
     # -- add, edit, remove --------------------------------------------------------------
 

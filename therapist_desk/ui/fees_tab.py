@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk import fees, practice
-from therapist_desk.domain.records import Payment, PaymentDetails
+from therapist_desk.domain.records import Payment
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.fees import Statement
 from therapist_desk.ui import formatting, print_actions
@@ -36,9 +35,10 @@ from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.money import METHOD_LABELS, balance_text, money
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.payment_dialog import PaymentDialog, SessionChoice
+from therapist_desk.ui.payment_dialog import PaymentDialog, PaymentEntry, SessionChoice
 from therapist_desk.ui.statement_dialog import StatementDialog
 from therapist_desk.ui.statement_document import statement_document
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, label, named, record_table, subheading
 
 
@@ -135,7 +135,7 @@ class FeesTab(QWidget):
         self._data: _FeesData | None = None
         self._request = 0
         # A payment typed but not saved when the vault locked, by client (memory only).
-        self._unfinished: dict[str, tuple[PaymentDetails, str | None]] = {}
+        self._unfinished = UnfinishedForms[PaymentEntry]()
         self.balance = named(label("", "subheading"), "Balance")
         self.totals = named(label("", "muted", wrap=True), "Charged and paid")
         self.record_button = named(
@@ -375,11 +375,7 @@ class FeesTab(QWidget):
             parent=self,
             owed=data.statement.closing_balance,
         )
-        unfinished = self._unfinished.pop(client_id, None)
-        if unfinished is not None:
-            dialog.fill(*unfinished)
-        if dialog.exec() != QDialog.DialogCode.Accepted and dialog.property("closed_by_lock"):
-            self._unfinished[client_id] = (dialog.details(), dialog.session_id())
+        self._unfinished.run(dialog, client_id, dialog.entry)
 
     def edit_payment(self) -> None:
         vault, payment, data = self._vault, self._selected_payment(), self._data

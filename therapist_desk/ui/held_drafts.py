@@ -61,15 +61,20 @@ def removed_after_confirming(
     return True
 
 
-def saved_or_explained(save: Callable[[], SavedT], explain: Callable[[str], None]) -> SavedT | None:
+def saved_or_explained(
+    save: Callable[[], SavedT],
+    explain: Callable[[str], None],
+    kept: str = "What you typed is still here.",
+) -> SavedT | None:
     """What `save()` returns; or None once `explain` has said, in words, why the vault
-    refused it or could not write it. A dialog then stays open with what was typed."""
+    refused it or could not write it (then, after a failed write, `kept`). A dialog then
+    stays open with what was typed."""
     try:
         return save()
     except InvalidInput as error:
         explain("\n".join(error.problems) or error.message)
     except SAVE_ERRORS as error:
-        explain(f"Not saved: {save_error_text(error)}. What you typed is still here.")
+        explain(" ".join(filter(None, (f"Not saved: {save_error_text(error)}.", kept))))
     return None
 
 

@@ -153,8 +153,9 @@ class MeasureChart(QChartView):
         """Show `series`, replacing whatever the chart showed (its axes and bands too)."""
         self.series = series
         self.setAccessibleName(f"{series.title} chart")
-        self.setAccessibleDescription(describe(series))
-        self.setToolTip(describe(series))
+        description = describe(series)
+        self.setAccessibleDescription(description)
+        self.setToolTip(description)
         self.chart_.setTitle(self._title(series))
         self.axis_y.setRange(series.lowest, series.highest)
         self.axis_y.setTickInterval(_TICK_INTERVAL[series.kind])

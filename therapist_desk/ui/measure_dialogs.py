@@ -35,10 +35,9 @@ from PySide6.QtWidgets import (
 from therapist_desk import scoring
 from therapist_desk.domain.records import Measure, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
-from therapist_desk.errors import InvalidInput
 from therapist_desk.scoring import Questionnaire, RatingScale
 from therapist_desk.ui import formatting, theme
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text, saved_or_explained
+from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, qdate
 from therapist_desk.ui.widgets import label, named, scrolling
 
@@ -327,17 +326,13 @@ class QuestionnaireDialog(QDialog):
             )
             self._first_radio(int(missing[0]) - 1).setFocus(Qt.FocusReason.OtherFocusReason)
             return
-        try:
-            self.saved = self._save(self.details())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(
-                f"Not saved: {save_error_text(error)}. The answers are still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(
+            lambda: self._save(self.details()),
+            self.problems.setText,
+            kept="The answers are still here.",
+        )
+        if self.saved is not None:
+            self.accept()
 
 
 class RatingDialog(QDialog):

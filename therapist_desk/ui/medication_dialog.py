@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Medication, MedicationDetails, Professional
 from therapist_desk.domain.vocabulary import ProfessionalRole
-from therapist_desk.errors import InvalidInput
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text, saved_or_explained
+from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
 from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
@@ -205,12 +204,8 @@ class StopMedicationDialog(QDialog):
         return date(chosen.year(), chosen.month(), chosen.day())
 
     def _try_stop(self) -> None:
-        try:
-            self.stopped = self._stop(self.chosen_day())
-        except InvalidInput as error:
-            self.problems.setText("\n".join(error.problems) or error.message)
-            return
-        except SAVE_ERRORS as error:
-            self.problems.setText(f"Not saved: {save_error_text(error)}.")
-            return
-        self.accept()
+        self.stopped = saved_or_explained(
+            lambda: self._stop(self.chosen_day()), self.problems.setText, kept=""
+        )
+        if self.stopped is not None:
+            self.accept()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import QDialog, QPushButton, QWidget
 
 from therapist_desk import medications, professionals
 from therapist_desk.domain.records import Medication, Professional
 from therapist_desk.ui import formatting
-from therapist_desk.ui.clinical_lists import CurrentAndPast
+from therapist_desk.ui.clinical_lists import CurrentAndPast, RecordsSection
 from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.medication_dialog import (
     MedicationDialog,
@@ -18,34 +19,13 @@ from therapist_desk.ui.medication_dialog import (
 )
 from therapist_desk.ui.models import Column
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.unfinished_forms import UnfinishedForms
-from therapist_desk.ui.widgets import named, subheading
+from therapist_desk.ui.widgets import named
 
 
-class MedicationsSection(QWidget):
+class MedicationsSection(RecordsSection):
     def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._dialogs = dialogs
-        self._vault: OpenVault | None = None
-        self._client_id: str | None = None
         #: The directory, by id, for naming prescribers.
         self._directory: dict[str, Professional] = {}
-        # Medications typed but not saved when the vault locked (memory only).
-        self._unfinished = UnfinishedForms[MedicationEntry]()
-        self.add_button = named(QPushButton(icon("add"), "Add medication…"), "Add a medication")
-        self.edit_button = named(QPushButton(icon("edit"), "Edit…"), "Edit the medication")
-        self.stop_button = named(QPushButton(icon("stop"), "Stop…"), "Stop the medication")
-        self.stop_button.setToolTip("Record the day the medication was stopped")
-        self.remove_button = named(
-            QPushButton(icon("remove"), "Remove…"), "Remove a medication entered in error"
-        )
-        self.remove_button.setToolTip(
-            "For a medication entered in error; one no longer taken is stopped instead"
-        )
-        self.add_button.clicked.connect(self.add)
-        self.edit_button.clicked.connect(self._edit_chosen)
-        self.stop_button.clicked.connect(self.stop)
-        self.remove_button.clicked.connect(self.remove)
         # Past medications show the same columns: how often one was taken matters afterwards too.
         columns = (
             Column("Medication", lambda m: m.details.name),
@@ -54,7 +34,7 @@ class MedicationsSection(QWidget):
             Column("Prescriber", self._prescriber),
             Column("Taken", self._taken),
         )
-        self.lists = CurrentAndPast(
+        lists = CurrentAndPast(
             "medications",
             "Past",
             columns,
@@ -62,17 +42,19 @@ class MedicationsSection(QWidget):
             stretch_column=None,
             empty_text="No medications recorded yet — add one a physician prescribed.",
         )
-        self.lists.activated.connect(self.edit)
-        self.lists.chosen_changed.connect(self._update_buttons)
-        top = QHBoxLayout()
-        top.addWidget(subheading("Medications"), 1)
-        for button in (self.add_button, self.edit_button, self.stop_button, self.remove_button):
-            top.addWidget(button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.lists)
-        self._update_buttons()
+        super().__init__(
+            dialogs,
+            "medication",
+            lists,
+            "For a medication entered in error; one no longer taken is stopped instead",
+            parent,
+        )
+        self.stop_button = named(QPushButton(icon("stop"), "Stop…"), "Stop the medication")
+        self.stop_button.setToolTip("Record the day the medication was stopped")
+        self.stop_button.clicked.connect(self.stop)
+        self._lay_out(
+            "Medications", (self.add_button, self.edit_button, self.stop_button, self.remove_button)
+        )
 
     def _prescriber(self, medication: Medication) -> str:
         listed = self._directory.get(medication.prescriber_id or "")
@@ -87,39 +69,19 @@ class MedicationsSection(QWidget):
             return f"until {formatting.day(stopped)}"
         return f"since {formatting.day(started)}" if started else ""
 
-    def attach(self, open_vault: OpenVault) -> None:
-        self._vault = open_vault
-
-    def show_client(self, client_id: str | None) -> None:
-        self._client_id = client_id
-        self.reload()
-
-    def reload(self, choose: str | None = None) -> None:
-        vault, client_id = self._vault, self._client_id
-        if vault is None or client_id is None:
-            self._directory = {}
-            self.lists.clear()
-            return
+    def _records(
+        self, vault: OpenVault, client_id: str
+    ) -> tuple[Sequence[Medication], Sequence[Medication]]:
         self._directory = {p.id: p for p in professionals.list_professionals(vault.vault)}
         found = medications.list_medications(vault.vault, client_id)
-        self.lists.set_records(found.current, found.past)
-        if choose is not None:
-            self.lists.choose(choose)
-
-    def _edit_chosen(self) -> None:
-        self.edit(self.lists.chosen())
+        return found.current, found.past
 
     def _update_buttons(self) -> None:
-        chosen = self.lists.chosen() is not None
-        self.edit_button.setEnabled(chosen)
-        self.remove_button.setEnabled(chosen)
+        super()._update_buttons()
         self.stop_button.setEnabled(self.lists.chosen_is_current())
 
-    def add(self) -> None:
-        vault, client_id = self._vault, self._client_id
-        if vault is None or client_id is None:
-            return
-        dialog = MedicationDialog(
+    def _new_dialog(self, vault: OpenVault, client_id: str) -> MedicationDialog:
+        return MedicationDialog(
             lambda entry: medications.add_medication(
                 vault.vault, client_id, entry.details, prescriber_id=entry.prescriber_id
             ),
@@ -127,26 +89,21 @@ class MedicationsSection(QWidget):
             vault.today(),
             parent=self,
         )
-        self._run(dialog, f"new:{client_id}")
 
-    def edit(self, medication: Medication | None) -> None:
-        vault = self._vault
-        if vault is None or medication is None:
-            return
-        dialog = MedicationDialog(
+    def _edit_dialog(self, vault: OpenVault, record: Medication) -> MedicationDialog:
+        return MedicationDialog(
             lambda entry: medications.update_medication(
-                vault.vault, medication.id, entry.details, prescriber_id=entry.prescriber_id
+                vault.vault, record.id, entry.details, prescriber_id=entry.prescriber_id
             ),
             list(self._directory.values()),
             vault.today(),
-            medication,
+            record,
             self,
         )
-        self._run(dialog, medication.id)
 
-    def _run(self, dialog: MedicationDialog, key: str) -> None:
-        if self._unfinished.run(dialog, key, dialog.entry) and dialog.saved is not None:
-            self.reload(choose=dialog.saved.id)
+    @staticmethod
+    def _typed(dialog: MedicationDialog) -> Callable[[], MedicationEntry]:
+        return dialog.entry
 
     def stop(self) -> None:
         vault, medication = self._vault, self.lists.chosen()
@@ -161,27 +118,13 @@ class MedicationsSection(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload(choose=medication.id)
 
-    def remove(self) -> None:
-        vault, medication = self._vault, self.lists.chosen()
-        if vault is None or medication is None:
-            return
-        if not removed_after_confirming(
-            self,
-            self._dialogs,
-            "Remove this medication?",
-            f"{medication.details.name} will be deleted from the record, as entered in error. "
+    def _removal(self, vault: OpenVault, record: Medication) -> tuple[str, Callable[[], object]]:
+        return (
+            f"{record.details.name} will be deleted from the record, as entered in error. "
             "A medication no longer taken is better stopped (Stop…), so its history stays.",
-            lambda: medications.remove_medication(vault.vault, medication.id),
-            "medication",
-        ):
-            return
-        self.reload()
-
-    def flush(self) -> bool:
-        return True  # medications are saved by their dialogs; nothing is edited in the list
+            lambda: medications.remove_medication(vault.vault, record.id),
+        )
 
     def clear(self) -> None:
-        self.lists.clear()
+        super().clear()
         self._directory = {}
-        self._client_id = None
-        self._vault = None

@@ -210,17 +210,19 @@ class ClientListModel(RecordTableModel):
         self.refresh()
 
 
-class ClientFilter(QSortFilterProxyModel):
-    """Filters as you type: every word must begin a word of the client's names; and by status."""
+class TypedFilter(QSortFilterProxyModel):
+    """A filter-as-you-type over a RecordTableModel: `_words` holds what was typed, folded.
+
+    Sorting is left to the source, which sorts itself with one key per row, far faster
+    than the proxy's comparisons through data(); the proxy keeps the source's order (its
+    own sort column stays -1). Subclasses decide in filterAcceptsRow what the words match.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._words: list[str] = []
-        self._status: ClientStatus | None = None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # The source sorts itself far faster than the proxy's comparisons through data();
-        # the proxy keeps the source order (its own sort column stays -1).
         source = self.sourceModel()
         if source is not None:
             source.sort(column, order)
@@ -229,6 +231,20 @@ class ClientFilter(QSortFilterProxyModel):
         self.beginFilterChange()
         self._words = fold(text).split()
         self.endFilterChange()
+
+    def index_of(self, record_id: str) -> QModelIndex:
+        """Where the record is shown; invalid if it is filtered out (or not there at all)."""
+        source = self.sourceModel()
+        row = source.row_of(record_id) if isinstance(source, RecordTableModel) else -1
+        return self.mapFromSource(source.index(row, 0)) if row >= 0 else QModelIndex()
+
+
+class ClientFilter(TypedFilter):
+    """Filters as you type: every word must begin a word of the client's names; and by status."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._status: ClientStatus | None = None
 
     def set_status(self, status: ClientStatus | None) -> None:
         self.beginFilterChange()

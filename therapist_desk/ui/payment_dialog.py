@@ -27,6 +27,8 @@ from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
 #: Saves the details, for the session id given (None: towards the account).
 SavePayment = Callable[[PaymentDetails, str | None], Payment]
+#: A payment as typed: its details and the session it is for (None: towards the account).
+PaymentEntry = tuple[PaymentDetails, str | None]
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ class PaymentDialog(QDialog):
         self.setMinimumWidth(480)
 
         if payment is not None:
-            self.fill(payment.details, payment.session_id)
+            self.fill((payment.details, payment.session_id))
         else:
             unpaid = [choice for choice in self._sessions if not choice.paid]
             if unpaid:  # most often, the session just held
@@ -121,8 +123,9 @@ class PaymentDialog(QDialog):
                 self.amount.setValue(float(owed))
         self.for_session.setFocus()
 
-    def fill(self, details: PaymentDetails, session_id: str | None) -> None:
+    def fill(self, entry: PaymentEntry) -> None:
         """Show a payment already recorded, or one typed before the vault locked."""
+        details, session_id = entry
         self.for_session.setCurrentIndex(max(0, self.for_session.findData(session_id)))
         self.amount.setValue(float(details.amount))
         if details.paid_on is not None:
@@ -149,9 +152,10 @@ class PaymentDialog(QDialog):
         value = self.for_session.currentData()
         return value if isinstance(value, str) else None
 
+    def entry(self) -> PaymentEntry:
+        return self.details(), self.session_id()
+
     def _try_save(self) -> None:
-        self.saved = saved_or_explained(
-            lambda: self._save(self.details(), self.session_id()), self.problems.setText
-        )
+        self.saved = saved_or_explained(lambda: self._save(*self.entry()), self.problems.setText)
         if self.saved is not None:
             self.accept()

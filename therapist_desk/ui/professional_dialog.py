@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Professional, ProfessionalDetails
 from therapist_desk.domain.vocabulary import ProfessionalRole
-from therapist_desk.errors import InvalidInput
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.medication_dialog import PROFESSIONAL_ROLE_LABELS
 from therapist_desk.ui.widgets import label, named
 
@@ -124,22 +123,13 @@ class ProfessionalDialog(QDialog):
     def _show_problems(self, text: str) -> None:
         self.problems.setText(text)
         self.problems.show()
+        # The cursor goes where the first problem is, so it can be fixed at once.
+        if text.startswith("The email"):
+            self.email.setFocus()
+        elif text.startswith("The professional's name"):
+            self.name.setFocus()
 
     def _try_save(self) -> None:
-        try:
-            self.saved = self._save(self.details())
-        except InvalidInput as error:
-            self._show_problems("\n".join(error.problems) or error.message)
-            # The cursor goes where the first problem is, so it can be fixed at once.
-            first = error.problems[0] if error.problems else ""
-            if first.startswith("The email"):
-                self.email.setFocus()
-            elif first.startswith("The professional's name"):
-                self.name.setFocus()
-            return
-        except SAVE_ERRORS as error:
-            self._show_problems(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return
-        self.accept()
+        self.saved = saved_or_explained(lambda: self._save(self.details()), self._show_problems)
+        if self.saved is not None:
+            self.accept()

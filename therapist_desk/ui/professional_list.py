@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QObject, Qt
 
 from therapist_desk.domain.records import Professional
 from therapist_desk.search_index import fold
 from therapist_desk.ui.medication_dialog import PROFESSIONAL_ROLE_LABELS
-from therapist_desk.ui.models import RECORD_ROLE, AnyIndex, Column, RecordTableModel
+from therapist_desk.ui.models import RECORD_ROLE, AnyIndex, Column, RecordTableModel, TypedFilter
 
 #: Columns of ProfessionalTableModel.
 NAME, ROLE, ORGANISATION, PHONE, EMAIL, CLIENTS_REFERRED, ADDRESS = range(7)
@@ -112,29 +112,14 @@ def _digits(text: str) -> str:
     return "".join(char for char in text if char.isdigit())
 
 
-class ProfessionalFilter(QSortFilterProxyModel):
+class ProfessionalFilter(TypedFilter):
     """Filters as you type: every word must appear somewhere in the entry.
 
     A word of digits also matches the phone number with its spaces left out.
     """
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._terms: list[str] = []
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # As with the client list: the source sorts itself, the proxy keeps its order.
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._terms = fold(text).split()
-        self.endFilterChange()
-
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        if not self._terms:
+        if not self._words:
             return True
         model = self.sourceModel()
         professional = model.data(model.index(source_row, 0, source_parent), RECORD_ROLE)
@@ -142,4 +127,4 @@ class ProfessionalFilter(QSortFilterProxyModel):
             return False
         text = searchable_text(professional)
         phone = _digits(professional.details.phone)
-        return all(term in text or (term.isdigit() and term in phone) for term in self._terms)
+        return all(term in text or (term.isdigit() and term in phone) for term in self._words)

@@ -47,7 +47,14 @@ from therapist_desk.ui.professional_list import (
     ProfessionalFilter,
     ProfessionalTableModel,
 )
-from therapist_desk.ui.widgets import FieldAboveList, empty_state, named, record_table
+from therapist_desk.ui.widgets import (
+    FieldAboveList,
+    empty_state,
+    focus_list,
+    named,
+    record_table,
+    select_row,
+)
 
 
 class _PickerField(FieldAboveList):
@@ -87,7 +94,6 @@ class ProfessionalPicker(QWidget):
         self.filter.setPlaceholderText("Type a name, role or organisation…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
-        self.filter.moved_down.connect(self._focus_list)
         self.new_button = named(
             QPushButton(icon("add"), "New professional…"), f"{name}: add a new professional"
         )
@@ -103,6 +109,7 @@ class ProfessionalPicker(QWidget):
         )
         self.list.setMinimumHeight(120)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.filter.moved_down.connect(lambda: focus_list(self.list))
         self.empty = empty_state("")
         self.empty.hide()
 
@@ -186,13 +193,7 @@ class ProfessionalPicker(QWidget):
     # -- inside -------------------------------------------------------------------------
 
     def _select(self, professional_id: str) -> bool:
-        row = self.model.row_of(professional_id)
-        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else None
-        if index is None or not index.isValid():
-            return False
-        self.list.selectRow(index.row())
-        self.list.scrollTo(index)
-        return True
+        return select_row(self.list, self.proxy.index_of(professional_id))
 
     def _filter_changed(self, text: str) -> None:
         self.proxy.set_text(text)
@@ -222,8 +223,3 @@ class ProfessionalPicker(QWidget):
         if chosen != self._chosen_id:
             self._chosen_id = chosen
             self.changed.emit(chosen)
-
-    def _focus_list(self) -> None:
-        self.list.setFocus()
-        if self.proxy.rowCount() and not self.list.selectionModel().hasSelection():
-            self.list.selectRow(0)

@@ -16,24 +16,13 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Referral, ReferralDetails
 from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
+from therapist_desk.ui.formatting import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.optional_date import OptionalDateEdit
 from therapist_desk.ui.professional_picker import ProfessionalPicker
 from therapist_desk.ui.widgets import label, lay_out_record_dialog, named
 
-URGENCY_LABELS = {
-    ReferralUrgency.ROUTINE: "Routine",
-    ReferralUrgency.SOON: "Soon",
-    ReferralUrgency.URGENT: "Urgent",
-}
-STATUS_LABELS = {
-    ReferralStatus.DRAFT: "Draft",
-    ReferralStatus.SENT: "Sent",
-    ReferralStatus.ACKNOWLEDGED: "Acknowledged",
-    ReferralStatus.CLOSED: "Closed",
-    ReferralStatus.DECLINED: "Declined",
-}
 #: A new referral suggests a follow-up this long after it is written.
 FOLLOW_UP_DAYS = 28
 
@@ -73,7 +62,7 @@ class ReferralDialog(QDialog):
         for urgency, text in URGENCY_LABELS.items():
             self.urgency.addItem(text, urgency)
         self.status = named(QComboBox(), "Status")
-        for status, text in STATUS_LABELS.items():
+        for status, text in REFERRAL_STATUS_LABELS.items():
             self.status.addItem(text, status)
         self.referred_on = OptionalDateEdit("Referred on", today)
         self.follow_up_on = OptionalDateEdit("Follow up on", today + timedelta(days=FOLLOW_UP_DAYS))
@@ -102,13 +91,13 @@ class ReferralDialog(QDialog):
             self.referred_on.set_value(today)
             self.follow_up_on.set_value(today + timedelta(days=FOLLOW_UP_DAYS))
         else:
-            self.recipient.set_selected(referral.professional_id)
-            self.fill(referral.details)
+            self.fill(ReferralDraft(referral.professional_id, referral.details))
         self.recipient.setFocus()
 
-    def fill(self, details: ReferralDetails, professional_id: str | None = None) -> None:
-        if professional_id is not None:
-            self.recipient.set_selected(professional_id)
+    def fill(self, draft: ReferralDraft) -> None:
+        if draft.professional_id is not None:
+            self.recipient.set_selected(draft.professional_id)
+        details = draft.details
         self.reason.setPlainText(details.reason)
         self.urgency.setCurrentIndex(self.urgency.findData(details.urgency))
         self.status.setCurrentIndex(self.status.findData(details.status))

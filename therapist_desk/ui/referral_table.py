@@ -16,23 +16,17 @@ from PySide6.QtWidgets import QHeaderView, QTableView
 
 from therapist_desk.domain.records import Referral
 from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
+from therapist_desk.ui.formatting import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from therapist_desk.ui.icons import icon
 from therapist_desk.ui.models import Column, RecordTableModel
 from therapist_desk.ui.widgets import record_table
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-STATUS_LABELS = {
-    ReferralStatus.DRAFT: "Draft",
-    ReferralStatus.SENT: "Sent",
-    ReferralStatus.ACKNOWLEDGED: "Acknowledged",
-    ReferralStatus.CLOSED: "Closed",
-    ReferralStatus.DECLINED: "Declined",
-}
 #: Still waiting on someone: the therapist (a draft) or the recipient.
 OPEN_STATUSES = frozenset({ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED})
 NO_REPLY_TIP = "The follow-up date has passed and no reply has been recorded."
-_STATUS_ORDER = {status: order for order, status in enumerate(STATUS_LABELS)}
+_STATUS_ORDER = {status: order for order, status in enumerate(REFERRAL_STATUS_LABELS)}
 _URGENCY_ORDER = {urgency: order for order, urgency in enumerate(ReferralUrgency)}
 
 
@@ -109,12 +103,12 @@ class ReferralTableModel(RecordTableModel):
             Column("Reason", lambda r: one_line(r.details.reason)),
             Column(
                 "Urgency",
-                lambda r: r.details.urgency.value.capitalize(),
+                lambda r: URGENCY_LABELS[r.details.urgency],
                 lambda r: _URGENCY_ORDER[r.details.urgency],
             ),
             Column(
                 "Status",
-                lambda r: STATUS_LABELS[r.details.status],
+                lambda r: REFERRAL_STATUS_LABELS[r.details.status],
                 lambda r: _STATUS_ORDER[r.details.status],
             ),
             *(_date_column(title) for title in dates),

@@ -14,20 +14,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from therapist_desk import professionals, referrals
 from therapist_desk.domain.records import ClientDetails, Professional, Referral
 from therapist_desk.domain.vocabulary import ReferralStatus
 from therapist_desk.search_index import fold
-from therapist_desk.ui.formatting import initials
+from therapist_desk.ui.formatting import REFERRAL_STATUS_LABELS, initials
 from therapist_desk.ui.icons import icon
-from therapist_desk.ui.models import RECORD_ROLE, AnyIndex, Column
+from therapist_desk.ui.models import RECORD_ROLE, AnyIndex, Column, TypedFilter
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.referral_table import (
     OPEN_STATUSES,
-    STATUS_LABELS,
     ReferralTableModel,
     fitting_table,
     follow_up_overdue,
@@ -35,7 +34,15 @@ from therapist_desk.ui.referral_table import (
     refit,
     short_day,
 )
-from therapist_desk.ui.widgets import FieldAboveList, empty_state, heading, label, named
+from therapist_desk.ui.widgets import (
+    FieldAboveList,
+    empty_state,
+    focus_list,
+    heading,
+    label,
+    named,
+    select_row,
+)
 
 #: The status filter's choices, in the order offered: (label, key).
 OPEN, ALL, NO_REPLY = "open", "all", "no reply"
@@ -43,7 +50,7 @@ STATUS_CHOICES: tuple[tuple[str, str], ...] = (
     ("Open (draft, sent, acknowledged)", OPEN),
     ("No reply by the follow-up date", NO_REPLY),
     ("All", ALL),
-    *((text, status.value) for status, text in STATUS_LABELS.items()),
+    *((text, status.value) for status, text in REFERRAL_STATUS_LABELS.items()),
 )
 NO_REFERRALS = (
     "No referrals yet. A referral is made on a client's record: open the client, "
@@ -125,7 +132,7 @@ class ReferralsPlaceModel(ReferralTableModel):
                         self.recipient(referral.professional_id),
                         self.organisation(referral.professional_id),
                         details.reason,
-                        STATUS_LABELS[details.status],
+                        REFERRAL_STATUS_LABELS[details.status],
                         details.urgency.value,
                     )
                 )
@@ -134,25 +141,12 @@ class ReferralsPlaceModel(ReferralTableModel):
         return text
 
 
-class ReferralFilter(QSortFilterProxyModel):
+class ReferralFilter(TypedFilter):
     """By status (open ones by default) and by words typed: each word begins a word shown."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._words: list[str] = []
         self._status = OPEN
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # The source sorts itself with one key per row, far faster than the proxy's
-        # comparisons through data(); the proxy keeps the source's order.
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._words = fold(text).split()
-        self.endFilterChange()
 
     def set_status(self, key: str) -> None:
         self.beginFilterChange()
@@ -207,13 +201,13 @@ class ReferralsPlace(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._filter_changed)
         self.filter.returnPressed.connect(self.open_chosen)
-        self.filter.moved_down.connect(self._focus_list)
         self.count = named(label("", "muted"), "Number of referrals shown")
         self.table = fitting_table("All referrals", self.proxy, self.model.reason_column)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(self.model.follow_up_column, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.activated.connect(self._open_at)
+        self.filter.moved_down.connect(lambda: focus_list(self.table))
         self.table.selectionModel().selectionChanged.connect(self._chosen_changed)
         self.details = named(label("", "muted", wrap=True, selectable=True), "Chosen referral")
         self.empty = empty_state(NO_REFERRALS)
@@ -359,15 +353,7 @@ class ReferralsPlace(QWidget):
 
     def select(self, referral_id: str) -> bool:
         """Choose a referral if the filters show it; True if they do."""
-        row = self.model.row_of(referral_id)
-        if row < 0:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.proxy.index_of(referral_id))
 
     def chosen(self) -> Referral | None:
         rows = self.table.selectionModel().selectedRows()
@@ -398,11 +384,6 @@ class ReferralsPlace(QWidget):
             closed = "declined" if details.status is ReferralStatus.DECLINED else "closed"
             parts.append(f"{closed} {short_day(details.closed_on)}")
         return " · ".join(parts)
-
-    def _focus_list(self) -> None:
-        self.table.setFocus()
-        if self.proxy.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
 
     def focus_filter(self) -> None:
         self.filter.setFocus()

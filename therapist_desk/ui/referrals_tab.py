@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QDialog,
     QHBoxLayout,
     QPushButton,
     QSplitter,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,24 +33,19 @@ from therapist_desk.domain.records import (
 from therapist_desk.domain.vocabulary import ReferralStatus
 from therapist_desk.errors import InvalidInput
 from therapist_desk.ui import formatting
-from therapist_desk.ui.consent_dialog import ConsentDialog
+from therapist_desk.ui.consent_dialog import ConsentDialog, ConsentDraft
 from therapist_desk.ui.dialogs import DialogService
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.icons import icon
-from therapist_desk.ui.models import Column, RecordTableModel
+from therapist_desk.ui.models import RECORD_ROLE, Column, RecordTableModel
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.referral_dialog import ReferralDialog
-from therapist_desk.ui.referral_table import (
-    STATUS_LABELS,
-    ReferralTableModel,
-    fitting_table,
-    follow_up_overdue,
-    short_day,
-)
+from therapist_desk.ui.referral_dialog import ReferralDialog, ReferralDraft
+from therapist_desk.ui.referral_table import ReferralTableModel, fitting_table, short_day
 from therapist_desk.ui.sent_text_dialog import SentTextDialog
+from therapist_desk.ui.unfinished_forms import UnfinishedForms
 from therapist_desk.ui.widgets import empty_state, named, subheading
 
-__all__ = ["STATUS_LABELS", "ReferralsTab", "advanced", "follow_up_overdue", "short_day"]
+__all__ = ["ReferralsTab", "advanced", "short_day"]
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -143,6 +138,16 @@ class _DisclosureModel(RecordTableModel):
         return super().data(index, role)
 
 
+RecordT = TypeVar("RecordT")
+
+
+def _selected(table: QTableView, kind: type[RecordT]) -> RecordT | None:
+    """The record of the row chosen in `table` (one of the tab's own, unfiltered)."""
+    rows = table.selectionModel().selectedRows()
+    record = rows[0].data(RECORD_ROLE) if rows else None
+    return record if isinstance(record, kind) else None
+
+
 def _button(icon_name: str, text: str, name: str) -> QPushButton:
     button = named(QPushButton(icon(icon_name), text) if icon_name else QPushButton(text), name)
     return button
@@ -159,7 +164,8 @@ class ReferralsTab(QWidget):
         self._client_id: str | None = None
         self._shown: _Shown | None = None
         # Dialogs closed by the lock before they were saved, by key (memory only).
-        self._unfinished: dict[str, tuple[str | None, Any]] = {}
+        self._unfinished_referrals = UnfinishedForms[ReferralDraft]()
+        self._unfinished_consents = UnfinishedForms[ConsentDraft]()
 
         # -- referrals
         self.referral_title = subheading("Referrals")
@@ -425,25 +431,13 @@ class ReferralsTab(QWidget):
     # -- selection -------------------------------------------------------------------------
 
     def selected_referral(self) -> Referral | None:
-        rows = self.referral_table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= self.referral_model.rowCount():
-            return None
-        referral = self.referral_model.record_at(rows[0].row())
-        return referral if isinstance(referral, Referral) else None
+        return _selected(self.referral_table, Referral)
 
     def selected_consent(self) -> SharingConsent | None:
-        rows = self.consent_table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= self.consent_model.rowCount():
-            return None
-        consent = self.consent_model.record_at(rows[0].row())
-        return consent if isinstance(consent, SharingConsent) else None
+        return _selected(self.consent_table, SharingConsent)
 
     def selected_disclosure(self) -> Disclosure | None:
-        rows = self.disclosure_table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= self.disclosure_model.rowCount():
-            return None
-        disclosure = self.disclosure_model.record_at(rows[0].row())
-        return disclosure if isinstance(disclosure, Disclosure) else None
+        return _selected(self.disclosure_table, Disclosure)
 
     def select_referral(self, referral_id: str) -> bool:
         """Select (and scroll to) one referral of the client shown; False if it is not there."""
@@ -493,7 +487,7 @@ class ReferralsTab(QWidget):
             vault.today(),
             parent=self,
         )
-        self._run_referral(dialog, f"new:{client_id}")
+        self._unfinished_referrals.run(dialog, f"new:{client_id}", dialog.draft)
         if dialog.saved is not None:
             self.select_referral(dialog.saved.id)
 
@@ -510,15 +504,7 @@ class ReferralsTab(QWidget):
             referral,
             self,
         )
-        self._run_referral(dialog, referral.id)
-
-    def _run_referral(self, dialog: ReferralDialog, key: str) -> None:
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished[1], unfinished[0])
-        if dialog.exec() != QDialog.DialogCode.Accepted and dialog.property("closed_by_lock"):
-            draft = dialog.draft()
-            self._unfinished[key] = (draft.professional_id, draft.details)
+        self._unfinished_referrals.run(dialog, referral.id, dialog.draft)
 
     def advance(self, step: str) -> None:
         """Move the chosen referral one step along (sent, acknowledged, closed, declined)."""
@@ -582,12 +568,7 @@ class ReferralsTab(QWidget):
             vault.today(),
             parent=self,
         )
-        key = f"consent:{client_id}"
-        unfinished = self._unfinished.pop(key, None)
-        if unfinished is not None:
-            dialog.fill(unfinished[1], unfinished[0])
-        if dialog.exec() != QDialog.DialogCode.Accepted and dialog.property("closed_by_lock"):
-            self._unfinished[key] = (dialog.recipient.selected_id(), dialog.details())
+        self._unfinished_consents.run(dialog, f"consent:{client_id}", dialog.draft)
 
     def edit_consent(self) -> None:
         vault, consent = self._vault, self.selected_consent()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -111,6 +111,22 @@ def record_table(name: str) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
     return table
+
+
+def select_row(table: QTableView, index: QModelIndex) -> bool:
+    """Select (and scroll to) the row of `index`; False if the index is invalid (not shown)."""
+    if not index.isValid():
+        return False
+    table.selectRow(index.row())
+    table.scrollTo(index)
+    return True
+
+
+def focus_list(table: QTableView) -> None:
+    """Down from a filter box: into the list, its first row chosen if none is."""
+    table.setFocus()
+    if table.model().rowCount() and not table.selectionModel().hasSelection():
+        table.selectRow(0)
 
 
 def lay_out_record_dialog(
