@@ -188,6 +188,7 @@ def test_the_saved_pdf_has_the_edited_wording_and_the_disclosure_its_sections(
     assert referral.details.status is ReferralStatus.SENT
     assert referral.details.sent_on == open_vault.today()
     assert "recorded" in composer.status.text()
+    assert composer.status.text().startswith("Saved as PDF: summary.pdf")
 
 
 def test_psychotherapy_notes_are_never_offered(

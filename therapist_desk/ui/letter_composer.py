@@ -342,7 +342,9 @@ class Composer(QDialog):
             return
         how = output(document, reason)
         if how is not None:
-            self.status.setText(f"{how.capitalize()}, and recorded in the client's disclosures.")
+            # Only the first letter changes: capitalize() would write "saved as pdf".
+            said = how[:1].upper() + how[1:]
+            self.status.setText(f"{said}, and recorded in the client's disclosures.")
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
 
     def _recorder(self, document: PrintedDocument, reason: str) -> Disclosed:
