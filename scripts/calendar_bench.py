@@ -39,21 +39,21 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from therapist_desk import calendar, clients, therapy_sessions
-from therapist_desk.calendar import CalendarDay, Recurrence
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.db.models import TherapySessionRow
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
 from therapist_desk.domain.records import SessionDetails
 from therapist_desk.domain.vocabulary import Attendance, ClientStatus
 from therapist_desk.domain.wall_clock import day_window, monday_of
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui.calendar_grid import CalendarGrid, lay_out
-from therapist_desk.ui.dialogs import QtDialogs
+from therapist_desk.records import calendar, clients, therapy_sessions
+from therapist_desk.records.calendar import CalendarDay, Recurrence
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.navigation import CALENDAR
-from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.places.calendar_grid import CalendarGrid, lay_out
+from therapist_desk.ui.qt_dialogs import QtDialogs
+from therapist_desk.ui.window_settings import WindowSettings
 from therapist_desk.vault import Secret, Vault, create_vault, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 PASSPHRASE = "calendar bench passphrase"
 HOURS = (8, 9, 10, 11, 13, 14, 15, 16)  # eight sessions a day, Monday to Friday

@@ -33,17 +33,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication
 
-from therapist_desk import letters, referral_summary, referrals
-from therapist_desk.clients import list_clients
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
-from therapist_desk.documents import PrintedDocument
-from therapist_desk.paths import VaultPaths
-from therapist_desk.referral_summary import Section, SectionText
-from therapist_desk.ui.document_preview import DocumentPreview
-from therapist_desk.ui.printing import PaperSize, paint_document, pdf_bytes, printer_for
-from therapist_desk.ui.theme import apply_theme
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
+from therapist_desk.letters import letters, referral_summary
+from therapist_desk.letters.referral_summary import Section, SectionText
+from therapist_desk.letters.rendering import PaperSize, PrintedDocument
+from therapist_desk.records.clients import list_clients
+from therapist_desk.sharing import referrals
+from therapist_desk.ui.common.theme import apply_theme
+from therapist_desk.ui.printing.document_preview import DocumentPreview
+from therapist_desk.ui.printing.pages import paint_document, pdf_bytes, printer_for
 from therapist_desk.vault import Vault, create_vault
+from therapist_desk.vault.paths import VaultPaths
 
 PASSPHRASE = "timing a quiet harbour"
 

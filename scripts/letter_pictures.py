@@ -22,14 +22,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtGui import QGuiApplication
 
-from therapist_desk import consents, letters, referral_summary, referrals
-from therapist_desk.clients import list_clients
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
 from therapist_desk.domain.records import SharingConsentDetails
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui.printing import PaperSize, save_pdf
+from therapist_desk.letters import letters, referral_summary
+from therapist_desk.letters.rendering import PaperSize
+from therapist_desk.records.clients import list_clients
+from therapist_desk.sharing import consents, referrals
+from therapist_desk.ui.printing.pages import save_pdf
 from therapist_desk.vault import create_vault
+from therapist_desk.vault.paths import VaultPaths
 
 
 def main() -> int:

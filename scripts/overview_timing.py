@@ -26,17 +26,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from therapist_desk import measures, therapy_sessions
+from therapist_desk.clinical import measures
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import client_record
-from therapist_desk.ui.dialogs import QtDialogs
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
+from therapist_desk.records import therapy_sessions
+from therapist_desk.ui.common.theme import apply_theme
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.overview_tab import OVERVIEW_KINDS, OverviewTab
-from therapist_desk.ui.settings import WindowSettings
-from therapist_desk.ui.theme import apply_theme
+from therapist_desk.ui.qt_dialogs import QtDialogs
+from therapist_desk.ui.record import client_record
+from therapist_desk.ui.record.overview_tab import OVERVIEW_KINDS, OverviewTab
+from therapist_desk.ui.window_settings import WindowSettings
 from therapist_desk.vault import Secret, create_vault, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 PASSPHRASE = "timing a quiet harbour"
 SESSIONS = 500

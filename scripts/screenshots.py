@@ -25,27 +25,31 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QScrollArea
 
-from therapist_desk import backups, vault_settings
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import client_record
-from therapist_desk.ui.delete_client_dialog import DeleteClientDialog
-from therapist_desk.ui.dialogs import QtDialogs
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
+from therapist_desk.records import therapy_sessions
+from therapist_desk.ui.common.theme import apply_theme
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.measure_dialogs import QuestionnaireDialog, RatingDialog
 from therapist_desk.ui.navigation import AUDIT_TRAIL, CALENDAR, RETENTION, SETTINGS, TODAY
-from therapist_desk.ui.passphrase_dialogs import ChangePassphraseDialog, NewRecoveryKeyDialog
-from therapist_desk.ui.printing import pdf_bytes
-from therapist_desk.ui.restore_dialog import RestoreDialog
-from therapist_desk.ui.risk_assessment_dialog import RiskAssessmentDialog
-from therapist_desk.ui.risk_panel import RiskPanel
-from therapist_desk.ui.session_dialog import SessionDialog
-from therapist_desk.ui.settings import WindowSettings
-from therapist_desk.ui.statement_dialog import month_of
-from therapist_desk.ui.statement_document import statement_document
-from therapist_desk.ui.theme import apply_theme
-from therapist_desk.vault import Secret, create_vault
+from therapist_desk.ui.printing.pages import pdf_bytes
+from therapist_desk.ui.printing.statement_document import statement_document
+from therapist_desk.ui.qt_dialogs import QtDialogs
+from therapist_desk.ui.record import client_record
+from therapist_desk.ui.record.clinical.measure_dialogs import QuestionnaireDialog, RatingDialog
+from therapist_desk.ui.record.clinical.risk_assessment_dialog import RiskAssessmentDialog
+from therapist_desk.ui.record.clinical.risk_panel import RiskPanel
+from therapist_desk.ui.record.delete_client_dialog import DeleteClientDialog
+from therapist_desk.ui.record.session_dialog import SessionDialog
+from therapist_desk.ui.record.statement_dialog import month_of
+from therapist_desk.ui.safekeeping.passphrase_dialogs import (
+    ChangePassphraseDialog,
+    NewRecoveryKeyDialog,
+)
+from therapist_desk.ui.safekeeping.restore_dialog import RestoreDialog
+from therapist_desk.ui.window_settings import WindowSettings
+from therapist_desk.vault import Secret, backups, create_vault
+from therapist_desk.vault import settings as vault_settings
+from therapist_desk.vault.paths import VaultPaths
 
 PASSPHRASE = "screenshots of a quiet harbour"
 
@@ -63,9 +67,11 @@ def plan_and_clinical(
     the diagnosis and medication dialogs, and a draft note's "Worked on" list."""
     from typing import Any
 
-    from therapist_desk import medications, professionals, progress_notes, treatment_plans
-    from therapist_desk.ui.diagnosis_dialog import DiagnosisDialog
-    from therapist_desk.ui.medication_dialog import MedicationDialog
+    from therapist_desk.clinical import medications, treatment_plans
+    from therapist_desk.records import progress_notes
+    from therapist_desk.sharing import professionals
+    from therapist_desk.ui.record.clinical.diagnosis_dialog import DiagnosisDialog
+    from therapist_desk.ui.record.clinical.medication_dialog import MedicationDialog
 
     open_vault = window.open_vault
     assert open_vault is not None
@@ -188,7 +194,7 @@ def measures_and_risk(
     the risk assessment dialog, and the safety plan as the client receives it (PDF and PNG)."""
     from typing import Any
 
-    from therapist_desk import measures, risk, scoring
+    from therapist_desk.clinical import measures, risk, scoring
 
     open_vault = window.open_vault
     assert open_vault is not None
@@ -259,10 +265,10 @@ def directory(
     """The Directory of professionals, filtered, its add dialog refusing an email, the picker."""
     from PySide6.QtWidgets import QVBoxLayout
 
-    from therapist_desk import professionals
+    from therapist_desk.sharing import professionals
     from therapist_desk.ui.navigation import DIRECTORY
-    from therapist_desk.ui.professional_dialog import ProfessionalDialog
-    from therapist_desk.ui.professional_picker import ProfessionalPicker
+    from therapist_desk.ui.professionals.professional_dialog import ProfessionalDialog
+    from therapist_desk.ui.professionals.professional_picker import ProfessionalPicker
 
     open_vault = window.open_vault
     assert open_vault is not None
@@ -301,7 +307,7 @@ def directory(
 def referrals_place(app: QApplication, window: MainWindow, shot: Callable[[str], None]) -> None:
     """The practice-wide Referrals place: open ones, all of them, filtered, in privacy mode."""
     from therapist_desk.ui.navigation import REFERRALS
-    from therapist_desk.ui.referrals_place import ALL
+    from therapist_desk.ui.places.referrals import ALL
 
     workspace = window.workspace
     place = workspace.referrals
@@ -327,15 +333,16 @@ def referrals_tab(
     log; the referral and consent dialogs."""
     from typing import Any
 
-    from therapist_desk import letters, professionals
     from therapist_desk.domain.records import (
         ProfessionalDetails,
         ReferralDetails,
         SharingConsentDetails,
     )
     from therapist_desk.domain.vocabulary import ProfessionalRole, ReferralStatus, ReferralUrgency
-    from therapist_desk.ui.consent_dialog import ConsentDialog
-    from therapist_desk.ui.referral_dialog import ReferralDialog
+    from therapist_desk.letters import letters
+    from therapist_desk.sharing import professionals
+    from therapist_desk.ui.record.referrals.consent_dialog import ConsentDialog
+    from therapist_desk.ui.record.referrals.referral_dialog import ReferralDialog
 
     open_vault = window.open_vault
     assert open_vault is not None
@@ -431,8 +438,8 @@ def composer_and_templates(
 ) -> None:
     """The referral summary and letter composers beside their pages, the template editor
     (with a mistake pointed out), and the composed summary as its recipient gets it (PNG)."""
-    from therapist_desk.ui.letter_composer import LetterComposer
-    from therapist_desk.ui.template_editor import TemplateEditor
+    from therapist_desk.ui.places.template_editor import TemplateEditor
+    from therapist_desk.ui.record.referrals.letter_composer import LetterComposer
 
     open_vault = window.open_vault
     assert open_vault is not None
@@ -537,7 +544,7 @@ def main() -> int:
     busiest = max(
         clients.model.rows(),
         key=lambda client: len(
-            __import__("therapist_desk.therapy_sessions", fromlist=["x"]).sessions_for_client(
+            therapy_sessions.sessions_for_client(
                 window.open_vault.vault,
                 client.id,  # type: ignore[union-attr]
             )

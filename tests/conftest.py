@@ -19,8 +19,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.paths import VaultPaths
 from therapist_desk.vault import Vault, create_vault
+from therapist_desk.vault.paths import VaultPaths
 
 PASSPHRASE = "a quiet harbour at dusk"
 

@@ -26,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             out=sys.stdout,
         )
     if args.command == "letter":
-        from therapist_desk.ui.letter_command import command_letter
+        from therapist_desk.ui.printing.letter_command import command_letter
 
         return cli.run_command(args, more_commands={"letter": command_letter})
     if args.command is not None:

@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import PASSPHRASE
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.paths import VaultPaths
 from therapist_desk.vault import Secret, Vault, create_vault, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 Reopen = Callable[[Vault], Vault]
 

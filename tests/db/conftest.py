@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.conftest import PASSPHRASE
-from therapist_desk.paths import VaultPaths
 from therapist_desk.vault import Secret, Vault, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 Reopen = Callable[[Vault], Vault]
 

@@ -14,19 +14,14 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from therapist_desk import (
-    consents,
+from therapist_desk.clinical import (
     diagnoses,
-    disclosures,
-    fees,
     measures,
     medications,
     risk,
     significant_dates,
     treatment_plans,
 )
-from therapist_desk.clients import create_client, list_clients
-from therapist_desk.contacts import add_contact, list_contacts
 from therapist_desk.db.models import (
     AuditEventRow,
     NoteObjectivesRow,
@@ -76,15 +71,31 @@ from therapist_desk.domain.vocabulary import (
     SessionKind,
     TermCategory,
 )
-from therapist_desk.practice import save_profile
-from therapist_desk.professionals import add_professional, list_professionals
-from therapist_desk.progress_notes import add_addendum, get_note_for_session, save_draft, sign_note
-from therapist_desk.psychotherapy_notes import list_psychotherapy_notes, save_psychotherapy_note
-from therapist_desk.referrals import create_referral, referrals_for_client
-from therapist_desk.terms import add_term
-from therapist_desk.therapy_sessions import schedule_session, sessions_for_client, set_attendance
+from therapist_desk.records import fees
+from therapist_desk.records.clients import create_client, list_clients
+from therapist_desk.records.contacts import add_contact, list_contacts
+from therapist_desk.records.practice import save_profile
+from therapist_desk.records.progress_notes import (
+    add_addendum,
+    get_note_for_session,
+    save_draft,
+    sign_note,
+)
+from therapist_desk.records.psychotherapy_notes import (
+    list_psychotherapy_notes,
+    save_psychotherapy_note,
+)
+from therapist_desk.records.terms import add_term
+from therapist_desk.records.therapy_sessions import (
+    schedule_session,
+    sessions_for_client,
+    set_attendance,
+)
+from therapist_desk.sharing import consents, disclosures
+from therapist_desk.sharing.professionals import add_professional, list_professionals
+from therapist_desk.sharing.referrals import create_referral, referrals_for_client
 from therapist_desk.vault import Vault
-from therapist_desk.vault_settings import BACKUP_FOLDER, set_setting
+from therapist_desk.vault.settings import BACKUP_FOLDER, set_setting
 
 #: (table, column, row id)
 Place = tuple[str, str, str]

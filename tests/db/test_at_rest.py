@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from therapist_desk.clients import create_client
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import NoteFormat
-from therapist_desk.progress_notes import save_draft
-from therapist_desk.psychotherapy_notes import save_psychotherapy_note
-from therapist_desk.therapy_sessions import schedule_session
+from therapist_desk.records.clients import create_client
+from therapist_desk.records.progress_notes import save_draft
+from therapist_desk.records.psychotherapy_notes import save_psychotherapy_note
+from therapist_desk.records.therapy_sessions import schedule_session
 from therapist_desk.vault import Vault
 
 

@@ -19,20 +19,14 @@ import pytest
 
 from tests.db.conftest import Reopen
 from tests.db.populate import DETAILS_OF_TABLE, Filled, fill_every_table
-from therapist_desk import (
-    audit,
-    consents,
+from therapist_desk.clinical import (
     diagnoses,
-    disclosures,
-    fees,
     measures,
     medications,
     risk,
     significant_dates,
     treatment_plans,
 )
-from therapist_desk.clients import create_client, get_client
-from therapist_desk.contacts import list_contacts
 from therapist_desk.db.base import Base
 from therapist_desk.db.models import NoteObjectivesRow, ProgressNoteRow, PsychotherapyNoteRow
 from therapist_desk.domain.records import (
@@ -46,15 +40,24 @@ from therapist_desk.domain.records import (
     VaultSettingDetails,
 )
 from therapist_desk.domain.vocabulary import Attendance, ClientStatus, NoteFormat, SessionKind
-from therapist_desk.practice import get_profile
-from therapist_desk.professionals import get_professional
-from therapist_desk.progress_notes import get_note, get_note_for_session, save_draft, sign_note
-from therapist_desk.psychotherapy_notes import list_psychotherapy_notes
-from therapist_desk.referrals import get_referral
-from therapist_desk.terms import custom_terms
-from therapist_desk.therapy_sessions import get_session, schedule_session, set_attendance
-from therapist_desk.vault import Vault
-from therapist_desk.vault_settings import BACKUP_FOLDER, get_setting
+from therapist_desk.records import fees
+from therapist_desk.records.clients import create_client, get_client
+from therapist_desk.records.contacts import list_contacts
+from therapist_desk.records.practice import get_profile
+from therapist_desk.records.progress_notes import (
+    get_note,
+    get_note_for_session,
+    save_draft,
+    sign_note,
+)
+from therapist_desk.records.psychotherapy_notes import list_psychotherapy_notes
+from therapist_desk.records.terms import custom_terms
+from therapist_desk.records.therapy_sessions import get_session, schedule_session, set_attendance
+from therapist_desk.sharing import consents, disclosures
+from therapist_desk.sharing.professionals import get_professional
+from therapist_desk.sharing.referrals import get_referral
+from therapist_desk.vault import Vault, audit
+from therapist_desk.vault.settings import BACKUP_FOLDER, get_setting
 
 EDGE_TEXTS = {
     "empty": "",

@@ -19,13 +19,13 @@ from sqlalchemy import text
 
 from tests.conftest import PASSPHRASE
 from tests.db.populate import Filled, Place, all_rows, fill_every_table, read_everything
-from therapist_desk.clients import get_client, list_clients
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.db.record_codec import sealed_columns, sealed_tables
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
-from therapist_desk.paths import VaultPaths
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
+from therapist_desk.records.clients import get_client, list_clients
 from therapist_desk.vault import Secret, Vault, create_vault, unlock_vault
-from therapist_desk.vault_check import Problem, check_vault
+from therapist_desk.vault.check import Problem, check_vault
+from therapist_desk.vault.paths import VaultPaths
 
 SEALED_PLACES = [
     pytest.param(table.name, column, id=f"{table.name}.{column}")

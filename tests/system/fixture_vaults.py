@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.system.helpers import JsonObject, as_version_2
-from therapist_desk.paths import VaultPaths
+from therapist_desk.vault.paths import VaultPaths
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 #: The passphrase of every fixture vault.

@@ -22,12 +22,12 @@ from typing import Any, Self
 
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.domain.records import NoteContent
+from therapist_desk.domain.signatures import note_content_hash
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat
 from therapist_desk.errors import ExitStatus, WrongPassphrase
-from therapist_desk.interchange_export import export_vault
-from therapist_desk.paths import VaultPaths
-from therapist_desk.progress_notes import note_content_hash
+from therapist_desk.interchange.exporting import export_vault
 from therapist_desk.vault import Secret, Vault, create_vault, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 JsonObject = dict[str, Any]
 
@@ -791,7 +791,7 @@ class ChildProcess:
 HOLD_VAULT = """
 import sys
 from pathlib import Path
-from therapist_desk.paths import VaultPaths
+from therapist_desk.vault.paths import VaultPaths
 from therapist_desk.vault import Secret, unlock_vault
 
 vault = unlock_vault(VaultPaths(Path(sys.argv[1])), Secret(passphrase=input()))

@@ -22,12 +22,12 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from tests.system.helpers import PASSPHRASE, ChildProcess, make_vault, open_vault
-from therapist_desk import audit
-from therapist_desk.clients import create_client
 from therapist_desk.db.models import ProgressNoteRow
 from therapist_desk.domain.records import ClientDetails, NoteContent
 from therapist_desk.domain.vocabulary import AuditKind, ClientStatus, NoteFormat
-from therapist_desk.vault_check import check_vault
+from therapist_desk.records.clients import create_client
+from therapist_desk.vault import audit
+from therapist_desk.vault.check import check_vault
 
 ROUNDS = 50
 #: Reported saves over all rounds; a round saves for 0.05 to 0.6 s, typically dozens of times.
@@ -61,9 +61,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from therapist_desk.domain.records import NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import NoteFormat
-from therapist_desk.paths import VaultPaths
-from therapist_desk.progress_notes import save_draft, sign_note
-from therapist_desk.therapy_sessions import schedule_session
+from therapist_desk.vault.paths import VaultPaths
+from therapist_desk.records.progress_notes import save_draft, sign_note
+from therapist_desk.records.therapy_sessions import schedule_session
 from therapist_desk.vault import Secret, unlock_vault
 
 {inspect.getsource(note_content)}

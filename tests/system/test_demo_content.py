@@ -14,10 +14,10 @@ import pytest
 
 from tests.conftest import PASSPHRASE
 from tests.system.helpers import JsonObject, cli_env, run_cli
-from therapist_desk.calendar import overlapping_sessions
 from therapist_desk.errors import ExitStatus
-from therapist_desk.paths import VaultPaths
+from therapist_desk.records.calendar import overlapping_sessions
 from therapist_desk.vault import Secret, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 _PHRASES = json.loads(
     (resources.files("therapist_desk.resources") / "demo" / "phrases.json").read_text("utf-8")

@@ -13,13 +13,13 @@ from tests.system.helpers import (
     run_cli,
     without_export_time,
 )
-from therapist_desk import audit
-from therapist_desk.clients import create_client
-from therapist_desk.disclosures import disclosures_for_client
 from therapist_desk.domain.records import ClientDetails, Disclosure
 from therapist_desk.domain.vocabulary import AuditKind, ClientStatus
 from therapist_desk.errors import ExitStatus
-from therapist_desk.psychotherapy_notes import save_psychotherapy_note
+from therapist_desk.records.clients import create_client
+from therapist_desk.records.psychotherapy_notes import save_psychotherapy_note
+from therapist_desk.sharing.disclosures import disclosures_for_client
+from therapist_desk.vault import audit
 
 #: What every export's disclosure says went out, psychotherapy notes aside.
 PARTS = (

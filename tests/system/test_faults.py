@@ -49,9 +49,6 @@ from tests.system.helpers import (
     user_error_lines,
     without_export_time,
 )
-from therapist_desk import audit, disclosures, vault_settings
-from therapist_desk.clients import create_client
-from therapist_desk.contacts import add_contact, remove_contact
 from therapist_desk.domain.records import (
     ClientDetails,
     ContactDetails,
@@ -60,17 +57,21 @@ from therapist_desk.domain.records import (
 )
 from therapist_desk.domain.vocabulary import AuditKind, NoteFormat
 from therapist_desk.errors import ExitStatus
-from therapist_desk.paths import VaultPaths
-from therapist_desk.progress_notes import (
+from therapist_desk.records.clients import create_client
+from therapist_desk.records.contacts import add_contact, remove_contact
+from therapist_desk.records.progress_notes import (
     add_addendum,
     get_note_for_session,
     save_draft,
     sign_note,
 )
-from therapist_desk.psychotherapy_notes import save_psychotherapy_note
-from therapist_desk.therapy_sessions import schedule_session
-from therapist_desk.vault import Vault
-from therapist_desk.vault_check import check_vault
+from therapist_desk.records.psychotherapy_notes import save_psychotherapy_note
+from therapist_desk.records.therapy_sessions import schedule_session
+from therapist_desk.sharing import disclosures
+from therapist_desk.vault import Vault, audit
+from therapist_desk.vault import settings as vault_settings
+from therapist_desk.vault.check import check_vault
+from therapist_desk.vault.paths import VaultPaths
 
 MONDAY = datetime(2024, 5, 6, 10, tzinfo=UTC)
 
@@ -314,9 +315,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from therapist_desk.domain.records import NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import NoteFormat
-from therapist_desk.paths import VaultPaths
-from therapist_desk.progress_notes import save_draft
-from therapist_desk.therapy_sessions import schedule_session
+from therapist_desk.vault.paths import VaultPaths
+from therapist_desk.records.progress_notes import save_draft
+from therapist_desk.records.therapy_sessions import schedule_session
 from therapist_desk.vault import Secret, unlock_vault
 
 vault = unlock_vault(VaultPaths(Path(sys.argv[1])), Secret(passphrase=input()))

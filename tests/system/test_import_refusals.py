@@ -26,10 +26,10 @@ from tests.system.helpers import (
     run_cli,
     sha256_of,
 )
-from therapist_desk import audit
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import ExitStatus
-from therapist_desk.interchange_import import import_document
+from therapist_desk.interchange.importing import import_document
+from therapist_desk.vault import audit
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,26 @@ from tests.system.helpers import (
     run_cli,
     without_export_time,
 )
-from therapist_desk.calendar import Recurrence, book_series, series_of_session
-from therapist_desk.clients import create_client, get_client
-from therapist_desk.consents import add_consent, consent_in_force, consents_for_client
-from therapist_desk.diagnoses import add_diagnosis, list_diagnoses
-from therapist_desk.disclosures import DisclosedTo, disclosures_for_client, record_disclosure
+from therapist_desk.clinical.diagnoses import add_diagnosis, list_diagnoses
+from therapist_desk.clinical.measures import add_measure, list_measures
+from therapist_desk.clinical.medications import add_medication, list_medications
+from therapist_desk.clinical.risk import (
+    add_risk_assessment,
+    get_safety_plan,
+    list_risk_assessments,
+    save_safety_plan,
+)
+from therapist_desk.clinical.significant_dates import add_significant_date, list_significant_dates
+from therapist_desk.clinical.treatment_plans import (
+    new_goal,
+    new_objective,
+    note_objectives,
+    objectives_worked_on,
+    plan_versions,
+    revise_plan,
+    save_plan,
+    set_note_objectives,
+)
 from therapist_desk.domain.records import (
     ClientDetails,
     DiagnosisDetails,
@@ -58,39 +73,28 @@ from therapist_desk.domain.vocabulary import (
     RiskLevel,
 )
 from therapist_desk.errors import ExitStatus
-from therapist_desk.fees import (
+from therapist_desk.records.calendar import Recurrence, book_series, series_of_session
+from therapist_desk.records.clients import create_client, get_client
+from therapist_desk.records.fees import (
     client_balance,
     default_fee,
     payments_for_client,
     record_payment,
     set_default_fee,
 )
-from therapist_desk.measures import add_measure, list_measures
-from therapist_desk.medications import add_medication, list_medications
-from therapist_desk.professionals import add_professional
-from therapist_desk.progress_notes import get_note_for_session, save_draft, sign_note
-from therapist_desk.psychotherapy_notes import save_psychotherapy_note
-from therapist_desk.referrals import create_referral
-from therapist_desk.risk import (
-    add_risk_assessment,
-    get_safety_plan,
-    list_risk_assessments,
-    save_safety_plan,
+from therapist_desk.records.progress_notes import get_note_for_session, save_draft, sign_note
+from therapist_desk.records.psychotherapy_notes import save_psychotherapy_note
+from therapist_desk.records.therapy_sessions import sessions_for_client, set_attendance
+from therapist_desk.sharing.consents import add_consent, consent_in_force, consents_for_client
+from therapist_desk.sharing.disclosures import (
+    DisclosedTo,
+    disclosures_for_client,
+    record_disclosure,
 )
-from therapist_desk.significant_dates import add_significant_date, list_significant_dates
-from therapist_desk.therapy_sessions import sessions_for_client, set_attendance
-from therapist_desk.treatment_plans import (
-    new_goal,
-    new_objective,
-    note_objectives,
-    objectives_worked_on,
-    plan_versions,
-    revise_plan,
-    save_plan,
-    set_note_objectives,
-)
+from therapist_desk.sharing.professionals import add_professional
+from therapist_desk.sharing.referrals import create_referral
 from therapist_desk.vault import Vault
-from therapist_desk.vault_check import check_vault
+from therapist_desk.vault.check import check_vault
 
 PROCESS_NOTE = "Countertransference: I felt protective today; bring to supervision."
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -42,8 +42,8 @@ RESTRICTED = {(PracticeProfile, "currency")}
 IMPORT_AND_HOLD = """
 import json, sys
 from pathlib import Path
-from therapist_desk.interchange_import import import_document
-from therapist_desk.paths import VaultPaths
+from therapist_desk.interchange.importing import import_document
+from therapist_desk.vault.paths import VaultPaths
 from therapist_desk.vault import Secret, unlock_vault
 
 vault = unlock_vault(VaultPaths(Path(sys.argv[1])), Secret(passphrase=input()))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.referral_practice import PROCESS_NOTE_MARKER, build_referral_practice
+from tests.core.sharing.referral_practice import PROCESS_NOTE_MARKER, build_referral_practice
 from tests.system.helpers import (
     assert_one_clear_line,
     cli_env,
@@ -18,9 +18,10 @@ from tests.system.helpers import (
     open_vault,
     run_cli,
 )
-from therapist_desk import consents, disclosures, vault_settings
 from therapist_desk.domain.records import SharingConsentDetails
 from therapist_desk.errors import ExitStatus
+from therapist_desk.sharing import consents, disclosures
+from therapist_desk.vault import settings as vault_settings
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils is installed by .ci/run"

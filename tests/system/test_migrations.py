@@ -23,7 +23,9 @@ from therapist_desk.db.migration_runner import (
 )
 from therapist_desk.errors import ExitStatus
 
-REPOSITORY_VERSIONS = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+REPOSITORY_VERSIONS = (
+    Path(__file__).resolve().parents[2] / "therapist_desk" / "migrations" / "versions"
+)
 
 
 @pytest.fixture

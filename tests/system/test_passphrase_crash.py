@@ -27,12 +27,11 @@ from tests.system.helpers import (
     opens_with,
     sha256_of,
 )
-from therapist_desk import audit
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.domain.vocabulary import AuditKind
-from therapist_desk.paths import VaultPaths
-from therapist_desk.vault import Secret, create_vault, unlock_vault
-from therapist_desk.vault_check import check_vault
+from therapist_desk.vault import Secret, audit, create_vault, unlock_vault
+from therapist_desk.vault.check import check_vault
+from therapist_desk.vault.paths import VaultPaths
 
 NEW_PASSPHRASE = "lanterns over the estuary tonight"
 
@@ -41,9 +40,9 @@ CHILD = """
 import os, resource, signal, struct, sys
 from pathlib import Path
 from sqlalchemy import event
-from therapist_desk import passphrases
-from therapist_desk import vault as vault_module
-from therapist_desk.paths import VaultPaths
+from therapist_desk.vault import passphrases
+from therapist_desk.vault import opening as vault_module
+from therapist_desk.vault.paths import VaultPaths
 from therapist_desk.vault import Secret, Vault, unlock_vault
 
 data_dir, step, current, new = Path(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]

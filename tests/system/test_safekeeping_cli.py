@@ -18,9 +18,10 @@ from tests.system.helpers import (
     run_cli,
     sha256_of,
 )
-from therapist_desk import audit, backups, vault_settings
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import ExitStatus
+from therapist_desk.vault import audit, backups
+from therapist_desk.vault import settings as vault_settings
 
 NEW_PASSPHRASE = "lanterns over the estuary tonight"
 

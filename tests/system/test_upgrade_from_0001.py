@@ -19,12 +19,11 @@ from tests.system.fixture_vaults import (
     revision_of,
 )
 from tests.system.helpers import JsonObject, export_of
-from therapist_desk import audit
 from therapist_desk.db import migration_runner
 from therapist_desk.domain.vocabulary import AuditKind
-from therapist_desk.paths import VaultPaths
-from therapist_desk.vault import Secret, unlock_vault
-from therapist_desk.vault_check import check_vault
+from therapist_desk.vault import Secret, audit, unlock_vault
+from therapist_desk.vault.check import check_vault
+from therapist_desk.vault.paths import VaultPaths
 
 REVISION = "0001"
 

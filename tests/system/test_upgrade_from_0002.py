@@ -25,18 +25,17 @@ from tests.system.fixture_vaults import (
     stored_contents,
 )
 from tests.system.helpers import JsonObject, export_of, run_cli
-from therapist_desk import audit
+from therapist_desk.clinical.diagnoses import add_diagnosis
+from therapist_desk.clinical.measures import add_measure
+from therapist_desk.clinical.treatment_plans import new_goal, new_objective, save_plan
 from therapist_desk.db import migration_runner
-from therapist_desk.diagnoses import add_diagnosis
 from therapist_desk.domain.records import DiagnosisDetails, MeasureDetails, TreatmentPlanDetails
 from therapist_desk.domain.vocabulary import AuditKind, MeasureKind
 from therapist_desk.errors import ExitStatus
-from therapist_desk.measures import add_measure
-from therapist_desk.paths import VaultPaths
-from therapist_desk.treatment_plans import new_goal, new_objective, save_plan
-from therapist_desk.vault import Secret, unlock_vault
-from therapist_desk.vault_check import check_vault
-from therapist_desk.vault_settings import get_setting
+from therapist_desk.vault import Secret, audit, unlock_vault
+from therapist_desk.vault.check import check_vault
+from therapist_desk.vault.paths import VaultPaths
+from therapist_desk.vault.settings import get_setting
 
 REVISION = "0002"
 FIXTURE = fixture_database(REVISION)

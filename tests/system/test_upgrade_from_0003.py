@@ -25,13 +25,13 @@ from tests.system.fixture_vaults import (
     stored_contents,
 )
 from tests.system.helpers import export_of, run_cli
-from therapist_desk import consents, disclosures
 from therapist_desk.db import migration_runner
 from therapist_desk.domain.records import DisclosureDetails, SharingConsentDetails
 from therapist_desk.errors import ExitStatus
-from therapist_desk.paths import VaultPaths
+from therapist_desk.sharing import consents, disclosures
 from therapist_desk.vault import Secret, unlock_vault
-from therapist_desk.vault_check import check_vault
+from therapist_desk.vault.check import check_vault
+from therapist_desk.vault.paths import VaultPaths
 
 REVISION = "0003"
 FIXTURE = fixture_database(REVISION)

@@ -18,12 +18,12 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import unlock
-from therapist_desk import clients, therapy_sessions
 from therapist_desk.domain.records import ClientDetails, SessionDetails
-from therapist_desk.paths import VaultPaths
+from therapist_desk.records import clients, therapy_sessions
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.navigation import PLACES
 from therapist_desk.vault import Secret, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 WindowMaker = Callable[[VaultPaths], MainWindow]
 

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from tests.ui.conftest import ScriptedDialogs, answer_next_dialog, unlock, wait_for_index
-from therapist_desk import progress_notes
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import client_record
-from therapist_desk.ui.client_dialog import ClientDialog
-from therapist_desk.ui.contact_dialog import ContactDialog
+from therapist_desk.records import progress_notes
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.note_editor import NoteEditor
-from therapist_desk.ui.session_dialog import SessionDialog
+from therapist_desk.ui.record import client_record
+from therapist_desk.ui.record.client_dialog import ClientDialog
+from therapist_desk.ui.record.contact_dialog import ContactDialog
+from therapist_desk.ui.record.note_editor import NoteEditor
+from therapist_desk.ui.record.session_dialog import SessionDialog
+from therapist_desk.vault.paths import VaultPaths
 
 NEW_PASSPHRASE = "lighthouse keeper walks at noon"
 CLIENT = "Marisol Quintana-Ferreira"

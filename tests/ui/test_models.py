@@ -10,8 +10,8 @@ from pytestqt.modeltest import ModelTester
 
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
-from therapist_desk.search_index import HitKind, SearchHit, SearchIndex
-from therapist_desk.ui.models import (
+from therapist_desk.search.index import HitKind, SearchHit, SearchIndex
+from therapist_desk.ui.common.models import (
     CheckableListModel,
     ClientFilter,
     ClientListModel,
@@ -20,7 +20,7 @@ from therapist_desk.ui.models import (
     SearchResultsModel,
 )
 from therapist_desk.ui.navigation import NavigationModel
-from therapist_desk.ui.session_dialog import AttendeeModel
+from therapist_desk.ui.record.session_dialog import AttendeeModel
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 

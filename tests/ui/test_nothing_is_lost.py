@@ -13,14 +13,6 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import ScriptedDialogs, answer_next_dialog, unlock
-from therapist_desk import (
-    clients,
-    contacts,
-    practice,
-    progress_notes,
-    psychotherapy_notes,
-    therapy_sessions,
-)
 from therapist_desk.domain.records import (
     ClientDetails,
     ContactDetails,
@@ -28,14 +20,22 @@ from therapist_desk.domain.records import (
     SessionDetails,
 )
 from therapist_desk.domain.vocabulary import ContactRole
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import client_record
-from therapist_desk.ui.client_dialog import ClientDialog
+from therapist_desk.records import (
+    clients,
+    contacts,
+    practice,
+    progress_notes,
+    psychotherapy_notes,
+    therapy_sessions,
+)
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.navigation import SETTINGS
-from therapist_desk.ui.note_editor import AddendumDialog
 from therapist_desk.ui.open_vault import OpenVault
+from therapist_desk.ui.record import client_record
+from therapist_desk.ui.record.client_dialog import ClientDialog
+from therapist_desk.ui.record.note_editor import AddendumDialog
 from therapist_desk.vault import Secret, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 WindowMaker = Callable[[VaultPaths], MainWindow]
 

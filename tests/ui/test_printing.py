@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from therapist_desk.documents import Letterhead, PrintedDocument
 from therapist_desk.domain.records import (
     ClientDetails,
     PracticeProfile,
     SafetyPlan,
     SafetyPlanDetails,
 )
-from therapist_desk.ui.printing import SMALLEST_FIT_SCALE, PaperSize, fit, pdf_bytes, save_pdf
-from therapist_desk.ui.safety_plan_editor import safety_plan_document
+from therapist_desk.letters.rendering import Letterhead, PaperSize, PrintedDocument
+from therapist_desk.ui.printing.pages import SMALLEST_FIT_SCALE, fit, pdf_bytes, save_pdf
+from therapist_desk.ui.record.clinical.safety_plan_editor import safety_plan_document
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="poppler-utils is installed by .ci/run"

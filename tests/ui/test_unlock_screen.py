@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import ScriptedDialogs, unlock
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
-from therapist_desk.paths import VaultPaths
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.window_settings import WindowSettings
 from therapist_desk.vault import create_vault
-from therapist_desk.vault_lock import VaultLock
+from therapist_desk.vault.lock import VaultLock
+from therapist_desk.vault.paths import VaultPaths
 
 WindowMaker = Callable[[VaultPaths], MainWindow]
 

@@ -10,14 +10,14 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import ScriptedDialogs, unlock, wait_for_index
-from therapist_desk import clients, progress_notes, therapy_sessions
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import Attendance, ClientStatus, SessionKind
-from therapist_desk.paths import VaultPaths
-from therapist_desk.search_index import HitKind
-from therapist_desk.ui import client_record
+from therapist_desk.records import clients, progress_notes, therapy_sessions
+from therapist_desk.search.index import HitKind
 from therapist_desk.ui.main_window import MainWindow
+from therapist_desk.ui.record import client_record
 from therapist_desk.vault import Secret, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 WindowMaker = Callable[[VaultPaths], MainWindow]
 

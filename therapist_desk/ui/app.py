@@ -10,11 +10,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from therapist_desk import __version__
-from therapist_desk.paths import VaultPaths, default_data_dir
-from therapist_desk.ui.dialogs import QtDialogs
+from therapist_desk.ui.common.theme import apply_theme
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.settings import WindowSettings
-from therapist_desk.ui.theme import apply_theme
+from therapist_desk.ui.qt_dialogs import QtDialogs
+from therapist_desk.ui.window_settings import WindowSettings
+from therapist_desk.vault.paths import VaultPaths, default_data_dir
 
 
 def _report_unexpected(kind: type[BaseException], error: BaseException, trace: object) -> None:

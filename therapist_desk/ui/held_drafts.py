@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import SQLAlchemyError
 
 from therapist_desk.errors import InvalidInput, TherapistDeskError
-from therapist_desk.ui.dialogs import DialogService
+from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.open_vault import OpenVault
 
 DraftKey = tuple[str, str]

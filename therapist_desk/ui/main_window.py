@@ -20,25 +20,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import backups, practice, vault_settings
 from therapist_desk.errors import TherapistDeskError, VaultInUse
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import theme
+from therapist_desk.records import practice
 from therapist_desk.ui.background import BackgroundRunner
 from therapist_desk.ui.clipboard_guard import ClipboardGuard
-from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.first_run import FirstRunScreen
+from therapist_desk.ui.common import theme
+from therapist_desk.ui.common.dialogs import DialogService
+from therapist_desk.ui.common.widgets import heading, label, named
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.idle_lock import IdleWatcher
+from therapist_desk.ui.locked.first_run import FirstRunScreen
+from therapist_desk.ui.locked.unlock_screen import UnlockScreen
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.restore_dialog import RestoreDialog
-from therapist_desk.ui.safekeeping_panel import moment
-from therapist_desk.ui.settings import WindowSettings
-from therapist_desk.ui.unlock_screen import UnlockScreen
-from therapist_desk.ui.widgets import heading, label, named
+from therapist_desk.ui.safekeeping.restore_dialog import RestoreDialog
+from therapist_desk.ui.safekeeping.safekeeping_panel import moment
+from therapist_desk.ui.window_settings import WindowSettings
 from therapist_desk.ui.workspace import Workspace
-from therapist_desk.vault import NewVault, Secret, Vault, create_vault, unlock_vault
-from therapist_desk.vault_lock import VaultLock
+from therapist_desk.vault import NewVault, Secret, Vault, backups, create_vault, unlock_vault
+from therapist_desk.vault import settings as vault_settings
+from therapist_desk.vault.lock import VaultLock
+from therapist_desk.vault.paths import VaultPaths
 
 TITLE = "Therapist Desk"
 DRAFT_RETRY_MS = 30_000

@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt
 
-from therapist_desk.ui.icons import icon
-from therapist_desk.ui.models import AnyIndex
+from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.models import AnyIndex
 
 _INVALID = QModelIndex()
 

@@ -15,26 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from therapist_desk import (
-    audit,
-    calendar,
-    clients,
-    consents,
-    contacts,
-    disclosures,
-    fees,
-    letters,
-    measures,
-    professionals,
-    progress_notes,
-    psychotherapy_notes,
-    referrals,
-    retention,
-    risk,
-    significant_dates,
-    therapy_sessions,
-)
-from therapist_desk.disclosures import DisclosedTo
+from therapist_desk.clinical import measures, risk, significant_dates
 from therapist_desk.domain.records import (
     Addendum,
     Client,
@@ -64,11 +45,24 @@ from therapist_desk.domain.records import (
     TherapySession,
 )
 from therapist_desk.domain.vocabulary import Attendance, AuditKind
-from therapist_desk.search_index import HitKind, SearchIndex, build_index
+from therapist_desk.letters import letters
+from therapist_desk.letters.rendering import PaperSize
+from therapist_desk.records import (
+    calendar,
+    clients,
+    contacts,
+    fees,
+    progress_notes,
+    psychotherapy_notes,
+    retention,
+    therapy_sessions,
+)
+from therapist_desk.search.index import HitKind, SearchIndex, build_index
+from therapist_desk.sharing import consents, disclosures, professionals, referrals
+from therapist_desk.sharing.disclosures import DisclosedTo
 from therapist_desk.ui.background import BackgroundRunner
-from therapist_desk.ui.formatting import initials
-from therapist_desk.ui.printing import PaperSize
-from therapist_desk.vault import Vault
+from therapist_desk.ui.common.formatting import initials
+from therapist_desk.vault import Vault, audit
 
 
 class OpenVault(QObject):

@@ -23,16 +23,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from therapist_desk import therapy_sessions
-from therapist_desk.bench import BENCH_PASSPHRASE
+from therapist_desk.bench.vault_bench import BENCH_PASSPHRASE
 from therapist_desk.crypto import kdf
-from therapist_desk.demo_practice import DemoOptions, build_demo_practice
-from therapist_desk.paths import VaultPaths
-from therapist_desk.ui import client_record
-from therapist_desk.ui.dialogs import QtDialogs
+from therapist_desk.demo.practice import DemoOptions, build_demo_practice
+from therapist_desk.records import therapy_sessions
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.settings import WindowSettings
+from therapist_desk.ui.qt_dialogs import QtDialogs
+from therapist_desk.ui.record import client_record
+from therapist_desk.ui.window_settings import WindowSettings
 from therapist_desk.vault import Secret, create_vault, unlock_vault
+from therapist_desk.vault.paths import VaultPaths
 
 HEAVY_CLIENT_SESSIONS = 500
 #: What a therapist types: client names, clinical words, a phrase.

@@ -13,17 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk import progress_notes
 from therapist_desk.domain.records import Client
-from therapist_desk.search_index import HitKind, SearchHit
-from therapist_desk.ui import client_record
-from therapist_desk.ui.audit_view import AuditTrailView
-from therapist_desk.ui.calendar_view import CalendarView
-from therapist_desk.ui.clients_view import ClientsView
-from therapist_desk.ui.dialogs import DialogService
-from therapist_desk.ui.directory_view import DirectoryView
+from therapist_desk.records import progress_notes
+from therapist_desk.search.index import HitKind, SearchHit
+from therapist_desk.ui.common.dialogs import DialogService
+from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.widgets import FieldAboveList, label, named
 from therapist_desk.ui.held_drafts import HeldDrafts
-from therapist_desk.ui.icons import icon
 from therapist_desk.ui.navigation import (
     AUDIT_TRAIL,
     CALENDAR,
@@ -37,13 +33,17 @@ from therapist_desk.ui.navigation import (
     NavigationModel,
 )
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.referrals_place import ReferralsPlace
-from therapist_desk.ui.retention_view import RetentionView
-from therapist_desk.ui.search_view import SearchView
-from therapist_desk.ui.settings import WindowSettings
-from therapist_desk.ui.settings_view import SettingsView
-from therapist_desk.ui.today_view import TodayView
-from therapist_desk.ui.widgets import FieldAboveList, label, named
+from therapist_desk.ui.places.audit_trail import AuditTrailView
+from therapist_desk.ui.places.calendar import CalendarView
+from therapist_desk.ui.places.clients import ClientsView
+from therapist_desk.ui.places.directory import DirectoryView
+from therapist_desk.ui.places.referrals import ReferralsPlace
+from therapist_desk.ui.places.retention import RetentionView
+from therapist_desk.ui.places.search import SearchView
+from therapist_desk.ui.places.settings import SettingsView
+from therapist_desk.ui.places.today import TodayView
+from therapist_desk.ui.record import client_record
+from therapist_desk.ui.window_settings import WindowSettings
 
 
 class Workspace(QWidget):
