@@ -29,7 +29,7 @@ from therapist_desk.records import (
     therapy_sessions,
 )
 from therapist_desk.ui.main_window import MainWindow
-from therapist_desk.ui.navigation import SETTINGS
+from therapist_desk.ui.navigation import CLIENTS, SETTINGS
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record import client_record
 from therapist_desk.ui.record.client_dialog import ClientDialog
@@ -283,6 +283,7 @@ def test_the_overview_follows_a_new_emergency_contact(
     window: MainWindow, two_sessions: dict[str, str]
 ) -> None:
     record = window.workspace.clients.record
+    window.workspace.go_to(CLIENTS)
     window.workspace.clients.open_client(two_sessions["client"])
     assert "None recorded" in record.overview.emergency.text()
     assert window.open_vault is not None

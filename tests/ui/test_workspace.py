@@ -152,8 +152,7 @@ def test_search_stays_current_as_records_change(
     assert index is not None
     window.open_vault.update_client(ids["ivo"], ClientDetails(legal_name="Ivo Zwanenburg"))
     window.open_vault.save_draft(
-        therapy_sessions.get_session(window.open_vault.vault, ids["yesterday"]),
-        NoteContent(sections={"subjective": "Spoke about the carousel dream"}),
+        ids["yesterday"], NoteContent(sections={"subjective": "Spoke about the carousel dream"})
     )
     assert [hit.record_id for hit in index.search("zwanen")["client"]] == [ids["ivo"]]  # type: ignore[index]
     assert index.search("achterberg ivo")[HitKind.CLIENT] == []

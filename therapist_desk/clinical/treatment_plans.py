@@ -252,31 +252,48 @@ def save_plan(vault: Vault, client_id: str, details: TreatmentPlanDetails) -> Tr
     of the plan (unless an earlier version keeps it): mark it dropped instead.
     """
     check_plan(details)
-    now = vault.now()
     with vault.transaction() as session:
-        load_client_row(session, client_id)
-        versions = _versions(session, client_id)
-        if not versions:
-            row = new_plan_row(vault.codec, client_id, 1, details, now)
-            session.add(row)
-            kind = AuditKind.CREATE
-        else:
-            row = versions[0]
-            _refuse_removing_worked_on(session, vault.codec, client_id, versions, details)
-            for column, blob in vault.codec.seal_details(TABLE, row.id, details).items():
-                setattr(row, column, blob)
-            row.updated_at = now
-            kind = AuditKind.EDIT
-        audit.record(
-            session, vault, kind, client_id=client_id, record_id=row.id, detail="treatment plan"
-        )
-        return TreatmentPlan(row.id, client_id, row.version, details, row.created_at, now)
+        return _put_plan(session, vault, client_id, details)
 
 
-def revise_plan(vault: Vault, client_id: str) -> TreatmentPlan:
-    """Start a new version of the plan as a copy of the current one; returns the new version."""
+def _put_plan(
+    session: Session, vault: Vault, client_id: str, details: TreatmentPlanDetails
+) -> TreatmentPlan:
+    now = vault.now()
+    load_client_row(session, client_id)
+    versions = _versions(session, client_id)
+    if not versions:
+        row = new_plan_row(vault.codec, client_id, 1, details, now)
+        session.add(row)
+        kind = AuditKind.CREATE
+    else:
+        row = versions[0]
+        _refuse_removing_worked_on(session, vault.codec, client_id, versions, details)
+        for column, blob in vault.codec.seal_details(TABLE, row.id, details).items():
+            setattr(row, column, blob)
+        row.updated_at = now
+        kind = AuditKind.EDIT
+    audit.record(
+        session, vault, kind, client_id=client_id, record_id=row.id, detail="treatment plan"
+    )
+    session.flush()
+    return TreatmentPlan(row.id, client_id, row.version, details, row.created_at, now)
+
+
+def revise_plan(
+    vault: Vault, client_id: str, unsaved: TreatmentPlanDetails | None = None
+) -> TreatmentPlan:
+    """Start a new version of the plan as a copy of the current one; returns the new version.
+
+    `unsaved` holds changes to the current version not saved yet: they are saved
+    into it first, in the same transaction, so either both happen or neither.
+    """
+    if unsaved is not None:
+        check_plan(unsaved)
     now = vault.now()
     with vault.transaction() as session:
+        if unsaved is not None:
+            _put_plan(session, vault, client_id, unsaved)
         load_client_row(session, client_id)
         versions = _versions(session, client_id)
         if not versions:
@@ -390,43 +407,50 @@ def _attendees(session: Session, session_id: str) -> list[str]:
 def set_note_objectives(
     vault: Vault, note_id: str, objective_keys: Sequence[str]
 ) -> tuple[str, ...]:
-    """Record which plan objectives a draft note's session worked on; returns them.
+    """Record which plan objectives a draft note's session worked on; returns them."""
+    with vault.transaction() as session:
+        return put_note_objectives(session, vault, _load_note(session, note_id), objective_keys)
+
+
+def put_note_objectives(
+    session: Session, vault: Vault, note: ProgressNoteRow, objective_keys: Sequence[str]
+) -> tuple[str, ...]:
+    """Record, in the caller's transaction, which plan objectives a draft note's session
+    worked on; returns them.
 
     The keys must be objectives of a plan (any version) of someone who attended
     the session. A signed note is locked, and so is this.
     """
     chosen = tuple(dict.fromkeys(objective_keys))  # the order given, without repeats
-    with vault.transaction() as session:
-        note = _load_note(session, note_id)
-        if note.signed_at is not None:
-            raise NoteIsSigned(
-                "This note is signed, so the objectives it worked on can no longer be "
-                "changed; add a dated addendum instead."
-            )
-        attendees = _attendees(session, note.session_id)
-        known = _objective_keys_of_plans(session, vault.codec, attendees)
-        unknown = [key for key in chosen if key not in known]
-        if unknown:
-            raise InvalidInput(
-                "Objectives are chosen from the treatment plan of the people in the session; "
-                + ("one of those chosen is" if len(unknown) == 1 else f"{len(unknown)} are")
-                + " not in it."
-            )
-        row = session.scalar(
-            select(NoteObjectivesRow).where(NoteObjectivesRow.note_id == note_id)
-        ) or NoteObjectivesRow(id=new_id(), note_id=note_id)
-        sealed = vault.codec.seal_details(LINK_TABLE, row.id, NoteObjectivesDetails(chosen))
-        for column, blob in sealed.items():
-            setattr(row, column, blob)
-        session.add(row)  # a no-op for a row already stored
-        audit.record(
-            session,
-            vault,
-            AuditKind.EDIT,
-            client_id=attendees[0] if attendees else "",
-            record_id=note_id,
-            detail="objectives of a progress note",
+    if note.signed_at is not None:
+        raise NoteIsSigned(
+            "This note is signed, so the objectives it worked on can no longer be "
+            "changed; add a dated addendum instead."
         )
+    attendees = _attendees(session, note.session_id)
+    known = _objective_keys_of_plans(session, vault.codec, attendees)
+    unknown = [key for key in chosen if key not in known]
+    if unknown:
+        raise InvalidInput(
+            "Objectives are chosen from the treatment plan of the people in the session; "
+            + ("one of those chosen is" if len(unknown) == 1 else f"{len(unknown)} are")
+            + " not in it."
+        )
+    row = session.scalar(
+        select(NoteObjectivesRow).where(NoteObjectivesRow.note_id == note.id)
+    ) or NoteObjectivesRow(id=new_id(), note_id=note.id)
+    sealed = vault.codec.seal_details(LINK_TABLE, row.id, NoteObjectivesDetails(chosen))
+    for column, blob in sealed.items():
+        setattr(row, column, blob)
+    session.add(row)  # a no-op for a row already stored
+    audit.record(
+        session,
+        vault,
+        AuditKind.EDIT,
+        client_id=attendees[0] if attendees else "",
+        record_id=note.id,
+        detail="objectives of a progress note",
+    )
     return chosen
 
 

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from jinja2 import Environment, nodes
+from sqlalchemy.orm import Session
 
 from therapist_desk.domain.records import (
     Client,
@@ -170,14 +171,14 @@ def save_template(vault: Vault, name: str, source: str) -> LetterTemplate:
             f"at most {MAX_TEMPLATE_LENGTH:,})."
         )
     check_template(name, source)
-    vault_settings.set_setting(vault, _SETTING_PREFIX + name, source)
+    vault_settings.change_setting(vault, _SETTING_PREFIX + name, source)
     return LetterTemplate(kind, source, customised=True)
 
 
 def reset_template(vault: Vault, name: str) -> LetterTemplate:
     """Go back to the shipped default (the practice's version is forgotten)."""
     kind = _kind(name)
-    vault_settings.set_setting(vault, _SETTING_PREFIX + name, "")
+    vault_settings.change_setting(vault, _SETTING_PREFIX + name, "")
     return LetterTemplate(kind, shipped_template(kind.resource), customised=False)
 
 
@@ -648,7 +649,8 @@ def check_may_send(
     return consent
 
 
-def _record(
+def _disclose(
+    session: Session,
     vault: Vault,
     parties: LetterParties,
     details: DisclosureDetails,
@@ -656,7 +658,8 @@ def _record(
     referral_id: str | None,
 ) -> Disclosure:
     consent = check_may_send(vault, parties, on, details.without_consent_reason)
-    return disclosures.record_disclosure(
+    return disclosures.add_disclosure(
+        session,
         vault,
         parties.client.id,
         replace(
@@ -687,15 +690,29 @@ def record_letter_sent(
 
     Refused (InvalidInput) without a consent in force on that day or a reason.
     """
-    return _record(
-        vault,
-        parties,
-        DisclosureDetails(
-            what="letter", how=how, without_consent_reason=without_consent_reason, content=content
-        ),
-        on,
-        None,
-    )
+    with vault.transaction() as session:
+        return _disclose(
+            session,
+            vault,
+            parties,
+            DisclosureDetails(
+                what="letter",
+                how=how,
+                without_consent_reason=without_consent_reason,
+                content=content,
+            ),
+            on,
+            None,
+        )
+
+
+@dataclass(frozen=True)
+class SentReferral:
+    """What sending a referral's letter or summary recorded: the disclosure, and the
+    referral as it now stands (sent, with the wording it went with)."""
+
+    disclosure: Disclosure
+    referral: Referral
 
 
 def record_sent(
@@ -709,35 +726,41 @@ def record_sent(
     without_consent_reason: str = "",
     letter_text: str | None = None,
     content: str = "",
-) -> Disclosure:
-    """Log a letter or summary that went to the referral's recipient.
+) -> SentReferral:
+    """Log a letter or summary that went to the referral's recipient, in one transaction
+    with what it changes on the referral.
 
     Refused (InvalidInput) when the client has no consent in force for that
     recipient on that day and no reason is given; the reason is kept, and so is
-    `content`, the text as it was printed. A draft referral is marked sent (see
-    `mark_sent`).
+    `content`, the text as it was printed. A draft referral is marked sent, and
+    `letter_text`, when given, is kept as the wording it went with. Either all of
+    it is recorded or none of it.
     """
-    disclosure = _record(
-        vault,
-        parties,
-        DisclosureDetails(
-            what=what,
-            how=how,
-            sections=sections,
-            without_consent_reason=without_consent_reason,
-            content=content,
-        ),
-        on,
-        parties.referral.id,
-    )
-    mark_sent(vault, parties.referral.id, on, letter_text)
-    return disclosure
+    with vault.transaction() as session:
+        disclosure = _disclose(
+            session,
+            vault,
+            parties,
+            DisclosureDetails(
+                what=what,
+                how=how,
+                sections=sections,
+                without_consent_reason=without_consent_reason,
+                content=content,
+            ),
+            on,
+            parties.referral.id,
+        )
+        referral = _mark_sent(session, vault, parties.referral.id, on, letter_text)
+    return SentReferral(disclosure, referral)
 
 
-def mark_sent(vault: Vault, referral_id: str, on: date, letter_text: str | None = None) -> Referral:
+def _mark_sent(
+    session: Session, vault: Vault, referral_id: str, on: date, letter_text: str | None
+) -> Referral:
     """A draft referral becomes sent on `on` once its letter went out; `letter_text`, when
     given, keeps the wording it went with. Later statuses are left as they are."""
-    referral = referrals.get_referral(vault, referral_id)
+    referral = referrals.referral_in(session, vault, referral_id)
     details = referral.details
     changes: dict[str, Any] = {}
     if letter_text is not None and letter_text != details.letter_text:
@@ -748,6 +771,6 @@ def mark_sent(vault: Vault, referral_id: str, on: date, letter_text: str | None 
         changes.update(status=ReferralStatus.SENT, sent_on=on)
     if not changes:
         return referral
-    return referrals.update_referral(
-        vault, referral_id, referral.professional_id, replace(details, **changes)
+    return referrals.put_referral(
+        session, vault, referral_id, referral.professional_id, replace(details, **changes)
     )

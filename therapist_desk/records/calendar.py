@@ -101,6 +101,8 @@ class SeriesEnding:
     removed: tuple[str, ...]
     #: Sessions with attendance or a note recorded: they stay in the record.
     kept: tuple[str, ...]
+    #: Everyone who attended the series' sessions from that day on.
+    client_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -381,6 +383,7 @@ def end_series(
         with_notes = _sessions_with_notes(session, (row.id for row in rows))
         removed, kept = [], []
         client_id = ""
+        attending = sorted({attendee.client_id for row in rows for attendee in row.attendees})
         for row in rows:
             client_id = client_id or _first_client(row)
             if row.id not in with_notes and _only_scheduled(vault.codec, row):
@@ -389,7 +392,7 @@ def end_series(
             else:
                 kept.append(row.id)
         if not removed:
-            return SeriesEnding((), tuple(kept))
+            return SeriesEnding((), tuple(kept), tuple(attending))
         session.flush()
         remaining = session.scalar(
             select(TherapySessionRow.id).where(TherapySessionRow.series_id == series_id).limit(1)
@@ -404,7 +407,7 @@ def end_series(
             record_id=series_id,
             detail=f"{len(removed)} sessions of a series",
         )
-    return SeriesEnding(tuple(removed), tuple(kept))
+    return SeriesEnding(tuple(removed), tuple(kept), tuple(attending))
 
 
 def change_series_time(

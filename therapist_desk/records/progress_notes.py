@@ -181,105 +181,114 @@ def get_note(vault: Vault, note_id: str) -> ProgressNote:
 def save_draft(vault: Vault, session_id: str, content: NoteContent) -> ProgressNote:
     """Create or overwrite the session's draft note; returns after the commit."""
     check_note_content(content)
-    now = vault.now()
     with vault.transaction() as session:
-        if session.get(TherapySessionRow, session_id) is None:
-            raise RecordNotFound(f"There is no session with id {session_id}.")
-        client_id = _first_attendee(session, session_id)
-        row = session.scalar(
-            select(ProgressNoteRow).where(ProgressNoteRow.session_id == session_id)
-        )
-        if row is None:
-            row = new_note_row(vault.codec, session_id, content, now)
-            session.add(row)
-            audit.record(
-                session,
-                vault,
-                AuditKind.CREATE,
-                client_id=client_id,
-                record_id=row.id,
-                detail="progress note",
-            )
-        else:
-            if row.signed_at is not None:
-                raise NoteIsSigned(
-                    "This note is signed and can no longer be changed; "
-                    "add a dated addendum instead."
-                )
-            for column, blob in vault.codec.seal_details(TABLE, row.id, content).items():
-                setattr(row, column, blob)
-            row.updated_at = now
-            audit.record(
-                session,
-                vault,
-                AuditKind.EDIT,
-                client_id=client_id,
-                record_id=row.id,
-                detail="progress note",
-            )
-        session.flush()
+        row = put_draft(session, vault, session_id, content)
         return note_from_row(vault.codec, row)
+
+
+def put_draft(
+    session: Session, vault: Vault, session_id: str, content: NoteContent
+) -> ProgressNoteRow:
+    """Create or overwrite the session's draft note in the caller's transaction."""
+    check_note_content(content)
+    now = vault.now()
+    if session.get(TherapySessionRow, session_id) is None:
+        raise RecordNotFound(f"There is no session with id {session_id}.")
+    client_id = _first_attendee(session, session_id)
+    row = session.scalar(select(ProgressNoteRow).where(ProgressNoteRow.session_id == session_id))
+    if row is None:
+        row = new_note_row(vault.codec, session_id, content, now)
+        session.add(row)
+        kind = AuditKind.CREATE
+    else:
+        if row.signed_at is not None:
+            raise NoteIsSigned(
+                "This note is signed and can no longer be changed; add a dated addendum instead."
+            )
+        for column, blob in vault.codec.seal_details(TABLE, row.id, content).items():
+            setattr(row, column, blob)
+        row.updated_at = now
+        kind = AuditKind.EDIT
+    audit.record(
+        session, vault, kind, client_id=client_id, record_id=row.id, detail="progress note"
+    )
+    session.flush()
+    return row
 
 
 def sign_note(vault: Vault, note_id: str) -> ProgressNote:
     """Lock the note: store the signing time and the hash of its content."""
-    now = vault.now()
     with vault.transaction() as session:
         row = _load(session, note_id)
-        if row.signed_at is not None:
-            raise NoteIsSigned("This note is already signed.")
-        content, damaged = vault.codec.open_details(row, NoteContent)
-        if damaged:
-            raise InvalidInput(
-                "Part of this note cannot be read ("
-                + ", ".join(damaged)
-                + "), so it cannot be signed. Restore the vault from a backup."
-            )
-        row.signed_at = now
-        row.content_hash = vault.codec.seal(
-            TABLE,
-            "content_hash",
-            note_id,
-            note_content_hash(row.session_id, content, now),
-        )
-        row.updated_at = now
-        client_id = _first_attendee(session, row.session_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.SIGN,
-            client_id=client_id,
-            record_id=note_id,
-            detail="progress note",
-        )
-        session.flush()
+        put_signature(session, vault, row)
         return note_from_row(vault.codec, row, _addenda(session, note_id))
+
+
+def put_signature(session: Session, vault: Vault, row: ProgressNoteRow) -> None:
+    """Sign the note in the caller's transaction: the time and the hash of what it says."""
+    if row.signed_at is not None:
+        raise NoteIsSigned("This note is already signed.")
+    content, damaged = vault.codec.open_details(row, NoteContent)
+    if damaged:
+        raise InvalidInput(
+            "Part of this note cannot be read ("
+            + ", ".join(damaged)
+            + "), so it cannot be signed. Restore the vault from a backup."
+        )
+    now = vault.now()
+    row.signed_at = now
+    row.content_hash = vault.codec.seal(
+        TABLE, "content_hash", row.id, note_content_hash(row.session_id, content, now)
+    )
+    row.updated_at = now
+    audit.record(
+        session,
+        vault,
+        AuditKind.SIGN,
+        client_id=_first_attendee(session, row.session_id),
+        record_id=row.id,
+        detail="progress note",
+    )
+    session.flush()
 
 
 def add_addendum(vault: Vault, note_id: str, text: str) -> Addendum:
     """A dated correction or addition to a signed note."""
+    with vault.transaction() as session:
+        return put_addendum(session, vault, _load(session, note_id), text)
+
+
+def put_addendum(session: Session, vault: Vault, note: ProgressNoteRow, text: str) -> Addendum:
+    """An addendum below a signed note, in the caller's transaction."""
     problems = Problems()
     problems.require_text("The addendum", text, MAX_SECTION_LENGTH)
     problems.raise_if_any("The addendum cannot be saved")
-    now = vault.now()
-    with vault.transaction() as session:
-        note = _load(session, note_id)
-        if note.signed_at is None:
-            raise InvalidInput(
-                "This note is still a draft; change the draft instead of adding an addendum."
-            )
-        row = new_addendum_row(vault.codec, note_id, text, now)
-        session.add(row)
-        client_id = _first_attendee(session, note.session_id)
-        audit.record(
-            session,
-            vault,
-            AuditKind.ADDENDUM,
-            client_id=client_id,
-            record_id=note_id,
-            detail="progress note",
+    if note.signed_at is None:
+        raise InvalidInput(
+            "This note is still a draft; change the draft instead of adding an addendum."
         )
-    return Addendum(row.id, note_id, text, now)
+    now = vault.now()
+    row = new_addendum_row(vault.codec, note.id, text, now)
+    session.add(row)
+    audit.record(
+        session,
+        vault,
+        AuditKind.ADDENDUM,
+        client_id=_first_attendee(session, note.session_id),
+        record_id=note.id,
+        detail="progress note",
+    )
+    session.flush()
+    return Addendum(row.id, note.id, text, now)
+
+
+def note_in(session: Session, vault: Vault, row: ProgressNoteRow) -> ProgressNote:
+    """The note with its addenda, as the caller's session sees it."""
+    return note_from_row(vault.codec, row, _addenda(session, row.id))
+
+
+def load_note_row(session: Session, note_id: str) -> ProgressNoteRow:
+    return _load(session, note_id)
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ specific request.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from therapist_desk.db.engine import execute_outside_transaction
 from therapist_desk.db.models import SessionAttendeeRow, TherapySessionRow
@@ -103,13 +105,25 @@ def past_retention(vault: Vault, today: date | None = None) -> list[Retention]:
     return [item for item in retention_review(vault, today) if item.keep_until < today]
 
 
-def delete_client(vault: Vault, client_id: str, confirmation: str) -> int:
-    """Delete a client and everything that is only theirs; returns the sessions removed.
+@dataclass(frozen=True)
+class ClientDeleted:
+    """What deleting a client did: how many sessions of their own went with them, and
+    whether the vault could be compacted afterwards (why not, if it could not)."""
+
+    sessions_removed: int
+    compaction_problem: str = ""
+
+
+def delete_client(vault: Vault, client_id: str, confirmation: str) -> ClientDeleted:
+    """Delete a client and everything that is only theirs, in one transaction.
 
     `confirmation` must be the client's full legal name, typed: a specific act,
     not a click. Joint sessions stay for the other attendees; this client is
     taken off them. Afterwards the vault is compacted so the deleted ciphertext
-    is gone from the file and its write-ahead log.
+    is gone from the file and its write-ahead log. Should compacting fail (a
+    full disk, say), the deletion stands, and the result says why; the values
+    were overwritten when deleted (secure_delete), and the log is folded back
+    and emptied when the vault is locked.
     """
     client = clients.get_client(vault, client_id)
     if confirmation.strip() != client.details.legal_name.strip():
@@ -142,8 +156,11 @@ def delete_client(vault: Vault, client_id: str, confirmation: str) -> int:
             record_id=client_id,
             detail=f"client, with {len(only_theirs)} sessions of their own",
         )
-    purge(vault)
-    return len(only_theirs)
+    try:
+        purge(vault)
+    except (SQLAlchemyError, sqlite3.Error, OSError) as error:
+        return ClientDeleted(len(only_theirs), f"{type(error).__name__}: {error}")
+    return ClientDeleted(len(only_theirs))
 
 
 def purge(vault: Vault) -> None:

@@ -16,7 +16,7 @@ import time
 import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -26,6 +26,7 @@ from therapist_desk.db.models import (
     ClientRow,
     ContactRow,
     NoteAddendumRow,
+    ProfessionalRow,
     ProgressNoteRow,
     ReferralRow,
     SessionAttendeeRow,
@@ -37,6 +38,7 @@ from therapist_desk.domain.records import (
     Client,
     Contact,
     NoteContent,
+    Professional,
     Referral,
     SessionDetails,
     TherapySession,
@@ -44,6 +46,7 @@ from therapist_desk.domain.records import (
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.records.clients import client_from_row
 from therapist_desk.records.contacts import contact_from_row
+from therapist_desk.sharing.professionals import professional_from_row
 from therapist_desk.sharing.referrals import referral_from_row
 from therapist_desk.vault import Vault
 
@@ -74,6 +77,21 @@ class SearchHit:
     when: datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """A record as the index keeps it. Its title names people by id (`clients`, and the
+    referral's `professional`), so a renamed client or professional reads right at once."""
+
+    kind: HitKind
+    record_id: str
+    client_id: str
+    title: str
+    summary: str
+    when: datetime | None
+    clients: tuple[str, ...] = ()
+    professional: str = ""
+
+
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a text."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -93,7 +111,7 @@ class _KindIndex:
     """Postings for one kind of record; slots are positions in `hits`."""
 
     def __init__(self) -> None:
-        self.hits: list[SearchHit | None] = []  # None marks a record replaced or removed
+        self.hits: list[_Entry | None] = []  # None marks a record replaced or removed
         self.slot: dict[str, int] = {}
         # The time of each slot as a number, so "newest first" needs no Python key function.
         self.when: array[float] = array("d")
@@ -101,7 +119,7 @@ class _KindIndex:
         self.sorted_words: list[str] = []
         self.words_dirty = False
 
-    def put(self, hit: SearchHit, text: str) -> None:
+    def put(self, hit: _Entry, text: str) -> None:
         self.remove(hit.record_id)
         slot = len(self.hits)
         self.hits.append(hit)
@@ -132,7 +150,13 @@ class _KindIndex:
             found.update(self.postings[word])
         return found
 
-    def search(self, terms: list[str], limit: int, newest_first: bool) -> list[SearchHit]:
+    def search(
+        self,
+        terms: list[str],
+        limit: int,
+        newest_first: bool,
+        answer: Callable[[_Entry], SearchHit],
+    ) -> list[SearchHit]:
         candidates: set[int] | None = None
         for term in terms:  # longest first: the rarest words narrow the set soonest
             slots = self.matching(term)
@@ -143,40 +167,58 @@ class _KindIndex:
         live = [slot for slot in candidates if self.hits[slot] is not None]
         if newest_first:
             chosen = heapq.nlargest(limit, live, key=self.when.__getitem__)
-            return [hit for slot in chosen if (hit := self.hits[slot]) is not None]
-        found = [hit for slot in live if (hit := self.hits[slot]) is not None]
+            return [answer(entry) for slot in chosen if (entry := self.hits[slot]) is not None]
+        found = [answer(entry) for slot in live if (entry := self.hits[slot]) is not None]
         return heapq.nsmallest(limit, found, key=lambda hit: hit.title.casefold())
+
+    def entries(self) -> Iterator[_Entry]:
+        return (entry for entry in self.hits if entry is not None)
 
 
 class SearchIndex:
     """Word → records postings with prefix lookup, one set per kind of record.
 
+    Both the build at unlock and every change afterwards put records through the
+    same `put_*` methods, so a record is found the same way whichever put it there.
+    Titles name clients and professionals by id and are worded when a search answers.
     Not thread-safe: one thread owns it (the build hands it over when done).
     """
 
     def __init__(self) -> None:
         self._kinds = {kind: _KindIndex() for kind in HitKind}
         self._client_names: dict[str, str] = {}
+        self._professional_names: dict[str, str] = {}
+        self._note_of_session: dict[str, str] = {}
 
     def __len__(self) -> int:
         return sum(len(kind.slot) for kind in self._kinds.values())
 
     # -- building ---------------------------------------------------------------
 
-    def put(self, hit: SearchHit, text: str) -> None:
+    def _put(self, entry: _Entry, text: str) -> None:
         """Add a record, or replace the one with the same kind and id."""
-        self._kinds[hit.kind].put(hit, text)
+        self._kinds[entry.kind].put(entry, text)
 
     def remove(self, kind: HitKind, record_id: str) -> None:
         self._kinds[kind].remove(record_id)
 
     def remove_client(self, client_id: str) -> None:
-        """Take a deleted client, and every record filed under them, out of the index."""
+        """Take a deleted client, and every record that was only theirs, out of the index.
+
+        A joint session's note stays, filed under the attendees who remain.
+        """
         self._client_names.pop(client_id, None)
-        for index in self._kinds.values():
-            for hit in list(index.hits):
-                if hit is not None and hit.client_id == client_id:
-                    index.remove(hit.record_id)
+        for kind, index in self._kinds.items():
+            for entry in list(index.entries()):
+                if client_id not in (entry.client_id, *entry.clients):
+                    continue
+                others = tuple(other for other in entry.clients if other != client_id)
+                if kind is HitKind.NOTE and others:
+                    # Same words, same slot: only whom it is filed under changes.
+                    slot = index.slot[entry.record_id]
+                    index.hits[slot] = replace(entry, client_id=others[0], clients=others)
+                else:
+                    index.remove(entry.record_id)
 
     def client_name(self, client_id: str) -> str:
         return self._client_names.get(client_id, "")
@@ -198,12 +240,16 @@ class SearchIndex:
             )
         )
         summary = " · ".join(part for part in (details.status.value, details.email) if part)
-        self.put(SearchHit(HitKind.CLIENT, client.id, client.id, title, summary, None), text)
+        self._put(_Entry(HitKind.CLIENT, client.id, client.id, title, summary, None), text)
+
+    def put_professional(self, professional: Professional) -> None:
+        """A professional of the directory, named in the referrals to them (not a hit of
+        its own). Put their referrals again after a rename: the name is searched too."""
+        self._professional_names[professional.id] = professional.details.name
 
     def put_contact(self, contact: Contact) -> None:
         details = contact.details
         relation = details.relationship or details.role.value.replace("_", " ")
-        title = f"{details.name} — {relation} of {self.client_name(contact.client_id)}"
         text = " ".join(
             (
                 details.name,
@@ -215,8 +261,16 @@ class SearchIndex:
                 details.notes,
             )
         )
-        self.put(
-            SearchHit(HitKind.CONTACT, contact.id, contact.client_id, title, details.phone, None),
+        self._put(
+            _Entry(
+                HitKind.CONTACT,
+                contact.id,
+                contact.client_id,
+                f"{details.name} — {relation} of",
+                details.phone,
+                None,
+                clients=(contact.client_id,),
+            ),
             text,
         )
 
@@ -230,33 +284,67 @@ class SearchIndex:
         """A progress note, findable from each attending client's record."""
         body = content.text()
         extra = " ".join((*content.techniques, *content.interventions, *addenda))
-        names = ", ".join(self.client_name(client_id) for client_id in session.client_ids)
-        local = session.starts_at.astimezone()
-        title = f"{local:%d %b %Y} — {names}"
-        client_id = session.client_ids[0] if session.client_ids else ""
-        self.put(
-            SearchHit(HitKind.NOTE, note_id, client_id, title, _summary(body), session.starts_at),
+        self._note_of_session[session.id] = note_id
+        self._put(
+            _Entry(
+                HitKind.NOTE,
+                note_id,
+                session.client_ids[0] if session.client_ids else "",
+                "",  # worded from the session's time and attendees when answering
+                _summary(body),
+                session.starts_at,
+                clients=tuple(session.client_ids),
+            ),
             f"{body} {extra}",
         )
 
-    def put_referral(self, referral: Referral, recipient: str = "") -> None:
+    def put_session(self, session: TherapySession) -> None:
+        """A session moved, or who attends it changed: its note follows."""
+        notes = self._kinds[HitKind.NOTE]
+        slot = notes.slot.get(self._note_of_session.get(session.id, ""))
+        entry = notes.hits[slot] if slot is not None else None
+        if slot is None or entry is None:
+            return
+        notes.hits[slot] = replace(
+            entry,
+            client_id=session.client_ids[0] if session.client_ids else "",
+            clients=tuple(session.client_ids),
+            when=session.starts_at,
+        )
+        notes.when[slot] = session.starts_at.timestamp()
+
+    def put_referral(self, referral: Referral) -> None:
         details = referral.details
-        title = f"Referral of {self.client_name(referral.client_id)}"
-        if recipient:
-            title += f" to {recipient}"
-        self.put(
-            SearchHit(
+        recipient = self._professional_names.get(referral.professional_id, "")
+        self._put(
+            _Entry(
                 HitKind.REFERRAL,
                 referral.id,
                 referral.client_id,
-                title,
+                "Referral of",
                 _summary(details.reason),
                 None,
+                clients=(referral.client_id,),
+                professional=referral.professional_id,
             ),
             f"{details.reason} {details.letter_text} {recipient}",
         )
 
     # -- querying -----------------------------------------------------------------
+
+    def _answer(self, entry: _Entry) -> SearchHit:
+        """The hit as shown: its title worded with today's names."""
+        names = ", ".join(self.client_name(client) for client in entry.clients)
+        if entry.kind is HitKind.NOTE and entry.when is not None:
+            title = f"{entry.when.astimezone():%d %b %Y} — {names}"
+        else:
+            title = f"{entry.title} {names}" if names else entry.title
+        recipient = self._professional_names.get(entry.professional, "")
+        if recipient:
+            title += f" to {recipient}"
+        return SearchHit(
+            entry.kind, entry.record_id, entry.client_id, title, entry.summary, entry.when
+        )
 
     def search(self, query: str, limit: int = DEFAULT_LIMIT) -> dict[HitKind, list[SearchHit]]:
         """Records matching every word of `query`, grouped by kind, at most `limit` each.
@@ -267,7 +355,7 @@ class SearchIndex:
         if not terms:
             return {kind: [] for kind in HitKind}
         return {
-            kind: index.search(terms, limit, newest_first=kind is HitKind.NOTE)
+            kind: index.search(terms, limit, kind is HitKind.NOTE, self._answer)
             for kind, index in self._kinds.items()
         }
 
@@ -306,6 +394,8 @@ def build_index(
     # Every read is fetched in batches: one long fetch holds the GIL and would
     # freeze the window meanwhile.
     with vault.reading() as session:
+        for professional_row in session.scalars(select(ProfessionalRow)):
+            index.put_professional(professional_from_row(codec, professional_row))
         for row in session.scalars(select(ClientRow).execution_options(yield_per=_BATCH)):
             index.put_client(client_from_row(codec, row))
             tick()
@@ -332,9 +422,9 @@ def _notes(vault: Vault) -> Iterator[tuple[str, TherapySession, NoteContent, lis
     with vault.reading() as session:
         attendees: dict[str, list[str]] = {}
         for session_id, client_id in session.execute(
-            select(SessionAttendeeRow.session_id, SessionAttendeeRow.client_id).execution_options(
-                yield_per=_BATCH
-            )
+            select(SessionAttendeeRow.session_id, SessionAttendeeRow.client_id)
+            .order_by(SessionAttendeeRow.session_id, SessionAttendeeRow.client_id)
+            .execution_options(yield_per=_BATCH)
         ):
             attendees.setdefault(session_id, []).append(client_id)
         starts: dict[str, datetime] = {

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import (
@@ -86,6 +88,67 @@ def new_disclosure_row(
     )
 
 
+class Delivery(StrEnum):
+    """How a printed document left the vault."""
+
+    PRINTED = "printed"
+    SAVED_AS_PDF = "saved as PDF"
+
+
+@dataclass(frozen=True)
+class DocumentSent:
+    """A document printed, or saved as a PDF under `file_name`: what the log says of how."""
+
+    delivery: Delivery
+    file_name: str = ""
+
+    @property
+    def how(self) -> str:
+        """ "printed", or "saved as PDF: letter.pdf"."""
+        if self.delivery is Delivery.SAVED_AS_PDF and self.file_name:
+            return f"{self.delivery.value}: {self.file_name}"
+        return self.delivery.value
+
+
+def add_disclosure(
+    session: Session,
+    vault: Vault,
+    client_id: str,
+    details: DisclosureDetails,
+    to: DisclosedTo | None = None,
+    *,
+    audit_record_id: str | None = None,
+    audit_detail: str | None = None,
+) -> Disclosure:
+    """Log one disclosure on the client, with its audit entry, in the caller's transaction."""
+    check_disclosure(details)
+    to = to or DisclosedTo()
+    now = vault.now()
+    load_client_row(session, client_id)
+    for model, row_id, kind in (
+        (ProfessionalRow, to.professional_id, "professional"),
+        (ReferralRow, to.referral_id, "referral"),
+        (SharingConsentRow, to.consent_id, "consent"),
+    ):
+        if row_id is not None and session.get(model, row_id) is None:
+            raise RecordNotFound(f"There is no {kind} with id {row_id}.")
+    row = new_disclosure_row(vault.codec, client_id, details, now, to)
+    session.add(row)
+    audit.record(
+        session,
+        vault,
+        AuditKind.DISCLOSURE,
+        client_id=client_id,
+        record_id=audit_record_id or to.referral_id or row.id,
+        detail=audit_detail
+        or f"{details.what}, {details.how}"
+        + (", without recorded consent" if details.without_consent_reason else ""),
+    )
+    return Disclosure(
+        row.id, client_id, now, to.professional_id, to.referral_id, to.consent_id, details
+    )
+
+
 def record_disclosure(
     vault: Vault,
     client_id: str,
@@ -100,32 +163,36 @@ def record_disclosure(
     `audit_record_id` and `audit_detail` name the audit entry when the record that
     left (a safety plan, a statement) is not a referral.
     """
-    check_disclosure(details)
-    to = to or DisclosedTo()
-    now = vault.now()
     with vault.transaction() as session:
-        load_client_row(session, client_id)
-        for model, row_id, kind in (
-            (ProfessionalRow, to.professional_id, "professional"),
-            (ReferralRow, to.referral_id, "referral"),
-            (SharingConsentRow, to.consent_id, "consent"),
-        ):
-            if row_id is not None and session.get(model, row_id) is None:
-                raise RecordNotFound(f"There is no {kind} with id {row_id}.")
-        row = new_disclosure_row(vault.codec, client_id, details, now, to)
-        session.add(row)
-        audit.record(
+        return add_disclosure(
             session,
             vault,
-            AuditKind.DISCLOSURE,
-            client_id=client_id,
-            record_id=audit_record_id or to.referral_id or row.id,
-            detail=audit_detail
-            or f"{details.what}, {details.how}"
-            + (", without recorded consent" if details.without_consent_reason else ""),
+            client_id,
+            details,
+            to,
+            audit_record_id=audit_record_id,
+            audit_detail=audit_detail,
         )
-    return Disclosure(
-        row.id, client_id, now, to.professional_id, to.referral_id, to.consent_id, details
+
+
+def record_document_sent(
+    vault: Vault,
+    client_id: str,
+    what: str,
+    sent: DocumentSent,
+    *,
+    record_id: str,
+    recipient: str = "the client",
+) -> Disclosure:
+    """A document made for the client (the safety plan, a statement) was printed or saved.
+
+    `what` names it ("safety plan"); the audit entry names `record_id`.
+    """
+    return record_disclosure(
+        vault,
+        client_id,
+        DisclosureDetails(what=what, recipient=recipient, how=sent.how),
+        audit_record_id=record_id,
     )
 
 

@@ -86,7 +86,12 @@ def _load(session: Session, referral_id: str) -> ReferralRow:
 
 def get_referral(vault: Vault, referral_id: str) -> Referral:
     with vault.reading() as session:
-        return referral_from_row(vault.codec, _load(session, referral_id))
+        return referral_in(session, vault, referral_id)
+
+
+def referral_in(session: Session, vault: Vault, referral_id: str) -> Referral:
+    """The referral as the caller's session sees it (inside its transaction)."""
+    return referral_from_row(vault.codec, _load(session, referral_id))
 
 
 def referrals_for_client(vault: Vault, client_id: str) -> list[Referral]:
@@ -122,15 +127,34 @@ def create_referral(
 def update_referral(
     vault: Vault, referral_id: str, professional_id: str, details: ReferralDetails
 ) -> Referral:
-    check_referral(details)
-    now = vault.now()
     with vault.transaction() as session:
-        row = _load(session, referral_id)
-        load_professional_row(session, professional_id)
-        row.professional_id = professional_id
-        audit.edit_recorded(session, vault, row, details, "referral")
-        row.updated_at = now
-        return referral_from_row(vault.codec, row)
+        return put_referral(session, vault, referral_id, professional_id, details)
+
+
+def put_referral(
+    session: Session,
+    vault: Vault,
+    referral_id: str,
+    professional_id: str,
+    details: ReferralDetails,
+) -> Referral:
+    """Change a referral, with its audit entry, in the caller's transaction."""
+    check_referral(details)
+    row = _load(session, referral_id)
+    load_professional_row(session, professional_id)
+    row.professional_id = professional_id
+    audit.edit_recorded(session, vault, row, details, "referral")
+    row.updated_at = vault.now()
+    return referral_from_row(vault.codec, row)
+
+
+def referrals_to(vault: Vault, professional_id: str) -> list[Referral]:
+    """Every referral to one professional of the directory (their name is on each)."""
+    with vault.reading() as session:
+        rows = session.scalars(
+            select(ReferralRow).where(ReferralRow.professional_id == professional_id)
+        ).all()
+        return [referral_from_row(vault.codec, row) for row in rows]
 
 
 def follow_ups_due(vault: Vault, today: date) -> list[Referral]:

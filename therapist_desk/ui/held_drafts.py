@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -90,12 +90,35 @@ class HeldDraft:
     error: str
 
 
+class DraftOwner(Protocol):
+    """An editor that may hold text the vault does not have yet (a note, a plan, a process
+    note, the safety plan, the practice profile). It registers with `HeldDrafts`, so the
+    window can reach every one of them without knowing where they sit."""
+
+    def flush(self) -> bool:
+        """Save now what has changed; True when nothing is left unsaved."""
+        ...
+
+    def hand_over(self) -> None:
+        """Save what is typed, or hold it in `HeldDrafts` when it cannot be saved."""
+        ...
+
+
 class HeldDrafts(QObject):
     changed = Signal(int)  # how many drafts are held
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._drafts: dict[DraftKey, HeldDraft] = {}
+        self._owners: list[DraftOwner] = []
+
+    def register(self, owner: DraftOwner) -> None:
+        self._owners.append(owner)
+
+    def hand_over_all(self) -> None:
+        """Every editor saves what it holds, or hands it over to be held (before closing)."""
+        for owner in self._owners:
+            owner.hand_over()
 
     def __len__(self) -> int:
         return len(self._drafts)

@@ -6,8 +6,6 @@ program cannot open the vault even while this one is locked.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
 from therapist_desk.errors import TherapistDeskError, VaultInUse
 from therapist_desk.records import practice
 from therapist_desk.ui.background import BackgroundRunner
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.clipboard_guard import ClipboardGuard
 from therapist_desk.ui.common import theme
 from therapist_desk.ui.common.dialogs import DialogService
@@ -79,7 +78,6 @@ class MainWindow(QMainWindow):
         self.open_vault: OpenVault | None = None
         self.drafts = HeldDrafts(self)
         self._new_vault: NewVault | None = None
-        self._last_saved: datetime | None = None
         self._unlocked_with_recovery_key = False
 
         self.first_run = FirstRunScreen(paths, dialogs)
@@ -120,9 +118,7 @@ class MainWindow(QMainWindow):
         self.unlock_screen.unlock_requested.connect(self._unlock)
         self.unlock_screen.restore_requested.connect(self.restore)
         self.first_run.restore_requested.connect(self.restore)
-        self.workspace.settings.safekeeping.backup_state_changed.connect(self._show_backup_state)
         self.workspace.lock_requested.connect(self.lock)
-        self.workspace.note_saved.connect(self._note_saved)
         self.workspace.settings.idle_minutes_changed.connect(self._idle_minutes_changed)
         lock_shortcut = QShortcut(QKeySequence("Ctrl+L"), self)
         lock_shortcut.activated.connect(self.lock)
@@ -220,6 +216,7 @@ class MainWindow(QMainWindow):
         """Show the workspace for a vault just unlocked (or created)."""
         open_vault = OpenVault(vault, self.runner, self)
         self.open_vault = open_vault
+        open_vault.changed.connect(self._saved)
         clients = open_vault.load_clients()
         self.workspace.attach(open_vault, clients, self.settings.privacy_mode)
         self.pages.setCurrentWidget(self.workspace)
@@ -295,8 +292,7 @@ class MainWindow(QMainWindow):
             return
         remaining = self.drafts.save_all(self.open_vault)
         if not remaining:
-            self._retry_drafts.stop()
-            self.status_saved.setText(f"Saved {datetime.now():%H:%M}")
+            self._retry_drafts.stop()  # each save said "Saved" in the status bar
             return
         self._retry_drafts.start()
         if announce:
@@ -317,10 +313,11 @@ class MainWindow(QMainWindow):
 
     # -- status --------------------------------------------------------------------------------
 
-    def _note_saved(self, when: object) -> None:
-        if isinstance(when, datetime):
-            self._last_saved = when
-            self.status_saved.setText(f"Saved {when:%H:%M}")
+    def _saved(self, change: Change) -> None:
+        """The status bar says when the last change was committed, and how backups stand."""
+        self.status_saved.setText(f"Saved {change.at.astimezone():%H:%M}")
+        if change.touches(Kind.SAFEKEEPING):
+            self._show_backup_state()
 
     def _show_backup_state(self) -> None:
         """'Backup: <when>', and a warning when the latest is a week old or there is none."""
@@ -409,7 +406,7 @@ class MainWindow(QMainWindow):
             self.status_saved.setText("Making the daily backup…")
             self._application().setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
-                backups.make_backup(open_vault.vault, folder, automatic=True)
+                open_vault.back_up_automatically(folder)
             finally:
                 self._application().restoreOverrideCursor()
         except SAVE_ERRORS as error:
@@ -423,10 +420,7 @@ class MainWindow(QMainWindow):
     def _may_close(self) -> bool:
         """Never close over text that is not saved: say what is held, and stay open."""
         if self.open_vault is not None:
-            self.workspace.flush()
-            self.workspace.clients.record.sessions.editor.show_session(None)
-            self.workspace.clients.record.process_notes.show_client(None)
-            self.workspace.clients.record.plan.show_client(None)
+            self.drafts.hand_over_all()
             if self.drafts:
                 self.drafts.save_all(self.open_vault)
         if not self.drafts:

@@ -48,7 +48,6 @@ from therapist_desk.ui.window_settings import WindowSettings
 
 class Workspace(QWidget):
     lock_requested = Signal()
-    note_saved = Signal(object)
 
     def __init__(
         self,
@@ -93,7 +92,7 @@ class Workspace(QWidget):
         self.search = SearchView(self.search_field)
         self.retention = RetentionView(dialogs, drafts)
         self.audit_trail = AuditTrailView()
-        self.settings = SettingsView(settings, dialogs)
+        self.settings = SettingsView(settings, dialogs, drafts)
         self.pages = QStackedWidget()
         for page in self._places():
             self.pages.addWidget(page)
@@ -104,7 +103,6 @@ class Workspace(QWidget):
         self.search.open_hit.connect(self.open_hit)
         self.retention.open_client.connect(self.show_client)
         self.clients.record.audit_requested.connect(self.show_audit_trail)
-        self.clients.note_saved.connect(self.note_saved)
         self.settings.privacy_changed.connect(self.set_privacy)
 
         body = QHBoxLayout()

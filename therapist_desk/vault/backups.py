@@ -25,7 +25,7 @@ from therapist_desk.db import migration_runner
 from therapist_desk.db.engine import create_read_only_engine
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.errors import TherapistDeskError, VaultDamaged, VaultExists, VaultTooNew
-from therapist_desk.vault import Secret, Vault, unlock_vault, utc_now
+from therapist_desk.vault import Secret, Vault, audit, unlock_vault, utc_now
 from therapist_desk.vault import settings as vault_settings
 from therapist_desk.vault.check import Problem, check_vault
 from therapist_desk.vault.lock import VaultLock
@@ -116,9 +116,12 @@ def make_backup(vault: Vault, folder: Path, *, automatic: bool = False) -> Path:
             vault_settings.put_setting(
                 session, vault, vault_settings.LAST_AUTOMATIC_BACKUP_AT, now.isoformat()
             )
-    vault.record_event(
-        AuditKind.BACKUP, detail=f"{'automatic' if automatic else 'manual'}: {target.name}"
-    )
+        audit.record(
+            session,
+            vault,
+            AuditKind.BACKUP,
+            detail=f"{'automatic' if automatic else 'manual'}: {target.name}",
+        )
     if automatic:
         prune_automatic_backups(folder, vault_settings.backup_state(vault).kept)
     return target
@@ -215,7 +218,7 @@ def record_verified(vault: Vault, backup: Path) -> None:
         vault_settings.put_setting(
             session, vault, vault_settings.LAST_VERIFIED_AT, vault.now().isoformat()
         )
-    vault.record_event(AuditKind.BACKUP_VERIFIED, detail=backup.name)
+        audit.record(session, vault, AuditKind.BACKUP_VERIFIED, detail=backup.name)
 
 
 def restore_backup(

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from therapist_desk.db.column_types import new_id
 from therapist_desk.db.models import VaultSettingRow
 from therapist_desk.domain.records import VaultSettingDetails
-from therapist_desk.vault import Vault
+from therapist_desk.domain.vocabulary import AuditKind
+from therapist_desk.vault import Vault, audit
 
 TABLE = VaultSettingRow.__tablename__
 
@@ -60,6 +61,14 @@ def put_setting(session: Session, vault: Vault, key: str, value: str) -> None:
 def set_setting(vault: Vault, key: str, value: str) -> None:
     with vault.transaction() as session:
         put_setting(session, vault, key, value)
+
+
+def change_setting(vault: Vault, key: str, value: str) -> None:
+    """A setting the therapist chose (the backup folder, how long records are kept): set,
+    with its entry in the audit trail, in one transaction."""
+    with vault.transaction() as session:
+        put_setting(session, vault, key, value)
+        audit.record(session, vault, AuditKind.EDIT, detail=f"setting: {key.replace('_', ' ')}")
 
 
 def _time(text: str | None) -> datetime | None:

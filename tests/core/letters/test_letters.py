@@ -106,7 +106,7 @@ def test_without_consent_a_letter_is_refused_unless_a_reason_is_given_and_the_re
         how="printed",
         on=today,
         without_consent_reason="Emergency: the client is at risk tonight.",
-    )
+    ).disclosure
     (kept,) = disclosures.disclosures_for_client(vault, practice.client_id)
     assert kept.id == logged.id
     assert kept.details.without_consent_reason == "Emergency: the client is at risk tonight."
@@ -141,7 +141,7 @@ def test_with_consent_the_disclosure_names_the_consent(
         on=today,
         sections=("reason", "diagnoses"),
         without_consent_reason="ignored when consent is in force",
-    )
+    ).disclosure
     assert logged.consent_id == consent.id
     assert logged.details.without_consent_reason == ""
     assert logged.details.sections == ("reason", "diagnoses")

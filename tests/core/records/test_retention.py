@@ -287,9 +287,9 @@ def test_deleting_a_client_removes_what_is_theirs_and_keeps_joint_sessions_for_t
     joint_note = get_note_for_session(vault, practice.joint)
     jonas_note = get_note_for_session(vault, practice.jonas_own)
 
-    removed = retention.delete_client(vault, practice.amira, "  Amira Haddad ")
+    deleted = retention.delete_client(vault, practice.amira, "  Amira Haddad ")
 
-    assert removed == 1
+    assert deleted == retention.ClientDeleted(sessions_removed=1)
     with pytest.raises(RecordNotFound):
         get_client(vault, practice.amira)
     assert [client.id for client in list_clients(vault)] == [practice.jonas]
@@ -311,8 +311,8 @@ def test_deleting_a_client_removes_what_is_theirs_and_keeps_joint_sessions_for_t
         practice.jonas_own,
         practice.joint,
     ]
-    [deleted] = audit.events(vault, kind=AuditKind.DELETE)
-    assert (deleted.details.client_id, deleted.details.record_id) == (practice.amira,) * 2
+    [entry] = audit.events(vault, kind=AuditKind.DELETE)
+    assert (entry.details.client_id, entry.details.record_id) == (practice.amira,) * 2
     assert check_vault(vault) == []
 
 

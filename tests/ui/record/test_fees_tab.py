@@ -373,7 +373,7 @@ def test_printing_last_months_statement(
         kind=AuditKind.DISCLOSURE,
     )
     assert [event.details.detail for event in disclosures] == [
-        f"statement {first.isoformat()} to {last.isoformat()}: printed"
+        f"statement {first.isoformat()} to {last.isoformat()}, printed"
     ]
 
 
@@ -405,4 +405,4 @@ def test_saving_a_statement_as_pdf(
     window = tab.window()
     assert isinstance(window, MainWindow) and window.open_vault is not None
     (event,) = audit.events(window.open_vault.vault, kind=AuditKind.DISCLOSURE)
-    assert event.details.detail.endswith(": saved as PDF: for the insurer.pdf")
+    assert event.details.detail.endswith(", saved as PDF: for the insurer.pdf")

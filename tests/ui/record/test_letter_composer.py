@@ -24,6 +24,7 @@ from therapist_desk.domain.records import ProfessionalDetails, SharingConsentDet
 from therapist_desk.domain.vocabulary import ProfessionalRole, ReferralStatus
 from therapist_desk.letters.referral_summary import Section
 from therapist_desk.sharing import consents, disclosures, professionals, referrals
+from therapist_desk.ui.changes import Kind
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.referrals.letter_composer import (
@@ -217,7 +218,12 @@ def test_the_letter_wording_can_be_edited_and_is_kept_with_the_referral(
     assert "I am writing to refer Ms Haddad" in composer.body.toPlainText()
     composer.body.setPlainText("Would you see Ms Haddad about her sleep?\n\nWith thanks.")
     # The record's disclosure log and the Referrals tab hear of it.
-    with qtbot.waitSignals([open_vault.disclosures_changed, open_vault.referrals_changed]):
+    with qtbot.waitSignal(
+        open_vault.changed,
+        check_params_cb=lambda change: (
+            change.touches(Kind.DISCLOSURE) and change.touches(Kind.REFERRAL)
+        ),
+    ):
         composer.print_button.click()
     assert len(dialogs.printed_documents) == 1
     printed, _paper = dialogs.printed_documents[0]
@@ -472,7 +478,9 @@ def test_the_general_letter_is_written_previewed_and_recorded_with_its_text(
         dialog.go_on.click()
 
     answer_next_dialog(give_reason)
-    with qtbot.waitSignal(open_vault.disclosures_changed):
+    with qtbot.waitSignal(
+        open_vault.changed, check_params_cb=lambda change: change.touches(Kind.DISCLOSURE)
+    ):
         composer.print_button.click()
     (logged,) = disclosures.disclosures_for_client(open_vault.vault, practice.client_id)
     assert logged.details.what == "letter"

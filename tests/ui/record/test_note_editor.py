@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import ScriptedDialogs, unlock
-from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails, TherapySession
+from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import NoteFormat, TermCategory
 from therapist_desk.records import clients, progress_notes, terms, therapy_sessions
 from therapist_desk.ui.main_window import MainWindow
@@ -75,7 +75,7 @@ def test_a_failed_save_keeps_the_text_and_says_not_saved(
 ) -> None:
     editor = _editor(editor_window)
 
-    def disk_full(self: OpenVault, session: TherapySession, content: NoteContent) -> None:
+    def disk_full(self: OpenVault, *_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(OpenVault, "save_draft", disk_full)
@@ -100,7 +100,7 @@ def test_a_draft_unsaved_at_lock_is_held_and_saved_after_unlock(
     session_id = editor.session.id if editor.session else ""
     real_save = OpenVault.save_draft
 
-    def disk_full(self: OpenVault, session: TherapySession, content: NoteContent) -> None:
+    def disk_full(self: OpenVault, *_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(OpenVault, "save_draft", disk_full)

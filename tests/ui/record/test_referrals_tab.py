@@ -28,6 +28,7 @@ from therapist_desk.domain.vocabulary import (
 from therapist_desk.letters import letters
 from therapist_desk.records import clients
 from therapist_desk.sharing import consents, professionals, referrals
+from therapist_desk.sharing.disclosures import Delivery, DocumentSent
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.navigation import CLIENTS
 from therapist_desk.ui.record import client_record
@@ -361,7 +362,12 @@ def test_every_disclosure_appears_in_the_log_newest_first(
     assert open_vault is not None
 
     # A print from elsewhere on the record (the safety plan's Print button says this).
-    open_vault.record_disclosure(ids["client"], "plan-id", "safety plan saved as PDF: plan.pdf")
+    open_vault.record_document_sent(
+        ids["client"],
+        "safety plan",
+        DocumentSent(Delivery.SAVED_AS_PDF, "plan.pdf"),
+        record_id="plan-id",
+    )
     assert tab.disclosure_title.text() == "Disclosure log (1)"
     assert _cells(tab.disclosure_model)[1:4] == [
         "safety plan",
@@ -402,7 +408,9 @@ def test_nothing_is_shown_after_lock(
         )
         consents.add_consent(vault, ids["client"], ids["gp"], SharingConsentDetails(given_on=today))
     window, tab = _tab(qtbot, make_window, existing_vault, ids["client"])
-    window.open_vault.record_disclosure(ids["client"], ids["client"], "statement: printed")  # type: ignore[union-attr]
+    window.open_vault.record_document_sent(  # type: ignore[union-attr]
+        ids["client"], "statement", DocumentSent(Delivery.PRINTED), record_id=ids["client"]
+    )
     assert tab.referral_model.rowCount() == tab.consent_model.rowCount() == 1
     assert tab.disclosure_model.rowCount() == 1
     window.lock()
@@ -441,7 +449,9 @@ def test_tab_order_follows_reading_order_and_every_control_is_named(
         )
         consents.add_consent(vault, ids["client"], ids["gp"], SharingConsentDetails(given_on=today))
     window, tab = _tab(qtbot, make_window, existing_vault, ids["client"])
-    window.open_vault.record_disclosure(ids["client"], ids["client"], "statement: printed")  # type: ignore[union-attr]
+    window.open_vault.record_document_sent(  # type: ignore[union-attr]
+        ids["client"], "statement", DocumentSent(Delivery.PRINTED), record_id=ids["client"]
+    )
     tab.referral_table.selectRow(0)
     tab.consent_table.selectRow(0)
     assert _unnamed(tab) == []
@@ -623,7 +633,9 @@ def test_a_disclosure_without_text_offers_nothing_to_read(
         return 0
 
     monkeypatch.setattr(SentTextDialog, "exec", exec_)
-    window.open_vault.record_disclosure(ids["client"], ids["client"], "statement: printed")  # type: ignore[union-attr]
+    window.open_vault.record_document_sent(  # type: ignore[union-attr]
+        ids["client"], "statement", DocumentSent(Delivery.PRINTED), record_id=ids["client"]
+    )
     tab.disclosure_table.selectRow(0)
     assert not tab.sent_text_button.isEnabled()
     tab.disclosure_table.activated.emit(tab.disclosure_model.index(0, 0))

@@ -325,7 +325,7 @@ def test_the_safety_plan_prints_on_one_page_with_every_part_and_the_disclosure_i
         for event in audit.events(window.open_vault.vault)
         if event.details.kind is AuditKind.DISCLOSURE
     ]
-    assert [(d.record_id, d.detail) for d in disclosures] == [(plan.id, "safety plan printed")]
+    assert [(d.record_id, d.detail) for d in disclosures] == [(plan.id, "safety plan, printed")]
 
     dialogs.save_path = tmp_path / "amira-plan"
     editor.pdf_button.click()
@@ -335,7 +335,7 @@ def test_the_safety_plan_prints_on_one_page_with_every_part_and_the_disclosure_i
         event.details.detail
         for event in audit.events(window.open_vault.vault, kind=AuditKind.DISCLOSURE)
     ]
-    assert newest_first == ["safety plan saved as PDF: amira-plan.pdf", "safety plan printed"]
+    assert newest_first == ["safety plan, saved as PDF: amira-plan.pdf", "safety plan, printed"]
 
 
 def test_a_plan_too_long_for_one_page_is_not_printed_without_a_warning(

@@ -27,9 +27,11 @@ from therapist_desk.domain.records import TherapySession
 from therapist_desk.domain.wall_clock import monday_of
 from therapist_desk.records import calendar
 from therapist_desk.records.calendar import CalendarDay
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import heading, label, named, scrolling
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.places.calendar_grid import (
@@ -84,6 +86,7 @@ class CalendarView(QWidget):
         self._period = _Period(WEEK, monday_of(date.today()))
         self._days: tuple[CalendarDay, ...] = ()
         self._request = 0  # the latest load asked for; older answers are dropped
+        self._reloads = ReloadWhenShown(self, self.refresh, shown_reloads=True)
         self._keep: str | None = None  # the session to choose again after a reload
         self._unfinished: UnfinishedSession | None = None
         self.changes = BookingChanges(self, dialogs, lambda: self._vault)
@@ -154,12 +157,13 @@ class CalendarView(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         self._period = _Period(self._period.mode, self._first_day(open_vault.today()))
-        open_vault.sessions_changed.connect(lambda _ids: self._refresh_if_shown())
-        open_vault.client_saved.connect(lambda _client: self.relabel())
+        open_vault.changed.connect(self._changed)
 
-    def _refresh_if_shown(self) -> None:
-        if self.isVisible():
-            self.refresh()
+    def _changed(self, change: Change) -> None:
+        if change.touches(Kind.SESSION) or change.removed:
+            self._reloads.request()
+        elif change.touches(Kind.CLIENT):
+            self.relabel()
 
     def refresh(self) -> None:
         """Read the period in the worker thread, then draw it."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
+from therapist_desk.ui.changes import Change
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
@@ -40,8 +41,6 @@ from therapist_desk.ui.record.client_record import ClientRecord
 
 class ClientsView(QWidget):
     """Two pages: the list of clients, and one client's record with a way back."""
-
-    note_saved = Signal(object)
 
     def __init__(
         self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
@@ -107,7 +106,6 @@ class ClientsView(QWidget):
         back_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         back_shortcut.activated.connect(self.show_list)
         self.record = ClientRecord(dialogs, drafts)
-        self.record.note_saved.connect(self.note_saved)
         record_page = QWidget()
         record_layout = QVBoxLayout(record_page)
         record_layout.setContentsMargins(0, 0, 0, 0)
@@ -137,8 +135,14 @@ class ClientsView(QWidget):
         self.record.attach(open_vault)
         self.model.set_rows(clients)
         self._after_filter()
-        open_vault.client_saved.connect(self._client_saved)
-        open_vault.client_deleted.connect(self._client_deleted)
+        open_vault.changed.connect(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        if change.removed:
+            for client_id in change.client_ids:
+                self._client_deleted(client_id)
+        elif change.client is not None:
+            self._client_saved(change.client)
 
     def set_privacy(self, on: bool) -> None:
         self.model.set_privacy(on)

@@ -219,9 +219,7 @@ class DirectoryView(QWidget):
         vault = self._vault
         if vault is None:
             return
-        dialog = ProfessionalDialog(
-            lambda details: professionals.add_professional(vault.vault, details), parent=self
-        )
+        dialog = ProfessionalDialog(vault.add_professional, parent=self)
         self._run(dialog, _NEW)
 
     def _edit_current(self) -> None:
@@ -237,9 +235,7 @@ class DirectoryView(QWidget):
         if vault is None or professional is None:
             return
         dialog = ProfessionalDialog(
-            lambda details: professionals.update_professional(
-                vault.vault, professional.id, details
-            ),
+            lambda details: vault.update_professional(professional.id, details),
             professional,
             self,
         )
@@ -272,7 +268,7 @@ class DirectoryView(QWidget):
         ):
             return
         try:
-            professionals.remove_professional(vault.vault, professional.id)
+            vault.remove_professional(professional.id)
         except InvalidInput as error:
             self._dialogs.warn(self, "Not removed", " ".join(error.problems) or error.message)
             return

@@ -21,9 +21,11 @@ from therapist_desk.domain.records import ClientDetails, Professional, Referral
 from therapist_desk.domain.vocabulary import ReferralStatus
 from therapist_desk.search.index import fold
 from therapist_desk.sharing import professionals, referrals
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common.formatting import REFERRAL_STATUS_LABELS, initials
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.models import RECORD_ROLE, AnyIndex, Column, TypedFilter
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -185,6 +187,7 @@ class ReferralsPlace(QWidget):
         named(self, "Referrals place")
         self._vault: OpenVault | None = None
         self._loading = False
+        self._reloads = ReloadWhenShown(self, self.refresh, shown_reloads=True)
         self._reload_again = False
         self._loaded_once = False
         self.model = ReferralsPlaceModel(self._privacy, self)
@@ -243,14 +246,11 @@ class ReferralsPlace(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        # Read again when shown; while hidden, a change needs no reading.
-        open_vault.referrals_changed.connect(self._refresh_if_shown)
-        open_vault.client_saved.connect(self._refresh_if_shown)
-        open_vault.client_deleted.connect(self._refresh_if_shown)
+        open_vault.changed.connect(self._changed)
 
-    def _refresh_if_shown(self, _changed: object = None) -> None:
-        if self.isVisible():
-            self.refresh()
+    def _changed(self, change: Change) -> None:
+        if change.touches(Kind.REFERRAL, Kind.CLIENT, Kind.PROFESSIONAL):
+            self._reloads.request()
 
     def refresh(self) -> None:
         """Read every referral again, in the worker thread."""

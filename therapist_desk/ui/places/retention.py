@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.records import retention
 from therapist_desk.records.retention import Retention
+from therapist_desk.ui.changes import Change
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
@@ -24,7 +25,7 @@ from therapist_desk.ui.common.models import RECORD_ROLE, Column, RecordTableMode
 from therapist_desk.ui.common.widgets import empty_state, heading, label, named, record_table
 from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.record.delete_client_dialog import DeleteClientDialog
+from therapist_desk.ui.record.delete_client_dialog import DeleteClientDialog, deletion_text
 from therapist_desk.vault import settings as vault_settings
 
 
@@ -108,7 +109,12 @@ class RetentionView(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         self.model.vault = open_vault
-        open_vault.client_deleted.connect(self.model.remove)
+        open_vault.changed.connect(self._changed)
+
+    def _changed(self, change: Change) -> None:
+        if change.removed:
+            for client_id in change.client_ids:
+                self.model.remove(client_id)
 
     def refresh(self) -> None:
         vault = self._vault
@@ -184,6 +190,8 @@ class RetentionView(QWidget):
         dialog = DeleteClientDialog(vault, chosen.client, self._drafts, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh()
+            if dialog.deleted is not None:
+                self._dialogs.inform(self, "Client deleted", deletion_text(dialog.deleted))
 
     def clear(self) -> None:
         self.model.clear()

@@ -26,7 +26,13 @@ from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.money import from_spin_box, spin_box_value
 from therapist_desk.ui.common.practice_form import PracticeForm
 from therapist_desk.ui.common.widgets import heading, label, named, scrolling, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.held_drafts import (
+    SAVE_ERRORS,
+    DraftKey,
+    HeldDraft,
+    HeldDrafts,
+    save_error_text,
+)
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.places.template_editor import open_template_editor
 from therapist_desk.ui.safekeeping.safekeeping_panel import SafekeepingPanel
@@ -39,20 +45,29 @@ CATEGORY_LABELS = {
 }
 
 
+PROFILE_DRAFT: DraftKey = ("practice profile", "")
+
+
 class SettingsView(QWidget):
     idle_minutes_changed = Signal(int)
     privacy_changed = Signal(bool)
 
     def __init__(
-        self, settings: WindowSettings, dialogs: DialogService, parent: QWidget | None = None
+        self,
+        settings: WindowSettings,
+        dialogs: DialogService,
+        drafts: HeldDrafts,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         named(self, "Settings")
         self._settings = settings
         self._dialogs = dialogs
+        self._drafts = drafts
+        drafts.register(self)
         self._vault: OpenVault | None = None
         self._saved_profile = PracticeProfile()
-        self._unsaved_profile: PracticeProfile | None = None
+        self._last_error = ""
         self.idle = named(QComboBox(), "Lock after idle minutes")
         for minutes in IDLE_MINUTE_CHOICES:
             self.idle.addItem(f"{minutes} minute{'s' if minutes != 1 else ''}", minutes)
@@ -155,10 +170,10 @@ class SettingsView(QWidget):
         profile, damaged = practice.load_profile(open_vault.vault)
         self._saved_profile = profile
         self.practice_form.set_profile(profile)
-        if self._unsaved_profile is not None:
-            # Typed before the last lock and refused then: shown again to be corrected.
-            self.practice_form.set_profile(self._unsaved_profile)
-            self._unsaved_profile = None
+        held = self._drafts.take(PROFILE_DRAFT)
+        if held is not None:
+            # Typed before the last lock and refused then: shown again, and saved if it can be.
+            self.practice_form.set_profile(held.payload)
             self.flush()
         if damaged:
             self.practice_status.setText(
@@ -196,7 +211,7 @@ class SettingsView(QWidget):
         if self._vault is None or fee == self._saved_fee:
             return True
         try:
-            fees.set_default_fee(self._vault.vault, fee)
+            self._vault.set_default_fee(fee)
         except SAVE_ERRORS as error:
             self.fee_status.setText(f"Not saved: {save_error_text(error)}")
             return False
@@ -213,9 +228,10 @@ class SettingsView(QWidget):
             return False
         profile = self.practice_form.profile()
         try:
-            practice.save_profile(self._vault.vault, profile)
+            self._vault.save_profile(profile)
         except SAVE_ERRORS as error:
-            self.practice_status.setText(f"Not saved: {save_error_text(error)}")
+            self._last_error = save_error_text(error)
+            self.practice_status.setText(f"Not saved: {self._last_error}")
             return False
         self._saved_profile = profile
         self.practice_status.setText("Saved.")
@@ -246,16 +262,34 @@ class SettingsView(QWidget):
             return
         category = TermCategory(self.category.currentData())
         try:
-            terms.add_term(self._vault.vault, category, self.term.text())
+            self._vault.add_term(category, self.term.text())
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The term was not added", save_error_text(error))
             return
         self.term.clear()
         self._show_terms()
 
+    def hand_over(self) -> None:
+        """Save the profile if it was changed; if it cannot be saved, hold it (the window
+        then stays open, and the next unlock shows it again)."""
+        if self.flush() or self._vault is None:
+            return
+        profile = self.practice_form.profile()
+        if profile == self._saved_profile:
+            return  # only the fee failed: it is a number on screen, not a text to lose
+        self._drafts.hold(
+            HeldDraft(
+                PROFILE_DRAFT,
+                profile,
+                lambda vault: vault.save_profile(profile),
+                "the practice profile",
+                self._last_error,
+            )
+        )
+        self._saved_profile = profile
+
     def clear(self) -> None:
-        if not self.flush():
-            self._unsaved_profile = self.practice_form.profile()  # memory only, until unlock
+        self.hand_over()
         self.practice_form.clear()
         self.practice_status.clear()
         self.default_fee.setValue(-1)

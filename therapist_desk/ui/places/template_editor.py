@@ -265,9 +265,7 @@ class TemplateEditor(QDialog):
 
     def save(self) -> bool:
         try:
-            saved = letters.save_template(
-                self._open_vault.vault, self._name, self.editor.toPlainText()
-            )
+            saved = self._open_vault.save_template(self._name, self.editor.toPlainText())
         except (TemplateProblem, InvalidInput) as error:
             self._show_problem(error)
             return False
@@ -290,7 +288,7 @@ class TemplateEditor(QDialog):
         ):
             return False
         try:
-            template = letters.reset_template(self._open_vault.vault, self._name)
+            template = self._open_vault.reset_template(self._name)
         except SAVE_ERRORS as error:
             self.problem.setText(f"Not reset: {save_error_text(error)}")
             return False

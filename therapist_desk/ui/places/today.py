@@ -36,8 +36,10 @@ from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.records import progress_notes, therapy_sessions
 from therapist_desk.records.progress_notes import NoteDue
 from therapist_desk.sharing import professionals, referrals
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import (
     empty_state,
     heading,
@@ -165,6 +167,21 @@ def _days_away(days: int) -> str:
     return f"in {days} days"
 
 
+#: What Today shows: sessions and notes due, measures and risk alerts, significant dates,
+#: referrals waiting for a reply, plans due for review, and the clients they belong to.
+SHOWN_ON_TODAY = (
+    Kind.SESSION,
+    Kind.NOTE,
+    Kind.MEASURE,
+    Kind.RISK,
+    Kind.SIGNIFICANT_DATE,
+    Kind.CLIENT,
+    Kind.REFERRAL,
+    Kind.PLAN,
+    Kind.PROFESSIONAL,
+)
+
+
 class TodayView(QWidget):
     """Emits `open_session(client_id, session_id)` when the therapist opens a session line,
     and `open_record(client_id, tab)` for a line about the record (a plan, a risk, a date)."""
@@ -178,6 +195,7 @@ class TodayView(QWidget):
         named(self, "Today")
         self._vault: OpenVault | None = None
         self._loading = False
+        self._reloads = ReloadWhenShown(self, self.refresh, shown_reloads=True)
         self._reload_again = False
         self.title = heading("Today")
         self.summary = named(label("", "muted", wrap=True), "Today summary")
@@ -275,21 +293,11 @@ class TodayView(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        # Reloaded when shown; while hidden, changes (every autosave) need no reload.
-        for signal in (
-            open_vault.sessions_changed,
-            open_vault.note_saved,
-            open_vault.measures_changed,
-            open_vault.risk_changed,
-            open_vault.significant_dates_changed,
-            open_vault.client_saved,
-            open_vault.referrals_changed,
-        ):
-            signal.connect(self._refresh_if_shown)
+        open_vault.changed.connect(self._changed)
 
-    def _refresh_if_shown(self, _changed: object = None) -> None:
-        if self.isVisible():
-            self.refresh()
+    def _changed(self, change: Change) -> None:
+        if change.touches(*SHOWN_ON_TODAY):
+            self._reloads.request()
 
     def refresh(self) -> None:
         """Reload in a worker thread; the window stays responsive on a full caseload."""

@@ -10,11 +10,12 @@ from PySide6.QtWidgets import QWidget
 
 from therapist_desk.errors import TherapistDeskError
 from therapist_desk.letters.rendering import PaperSize, PrintedDocument
+from therapist_desk.sharing.disclosures import Delivery, DocumentSent
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.printing.pages import pdf_target, save_pdf
 
-#: Called with what happened ("printed", "saved as PDF: name.pdf") once it has.
-Disclosed = Callable[[str], None]
+#: Called with how the document left the vault, once it has.
+Disclosed = Callable[[DocumentSent], None]
 
 
 def file_name_for(title: str) -> str:
@@ -33,7 +34,7 @@ def print_document(
     """The print preview; when it goes to the printer, the disclosure is recorded."""
     if not dialogs.print_document(parent, document, paper):
         return False
-    disclosed("printed")
+    disclosed(DocumentSent(Delivery.PRINTED))
     return True
 
 
@@ -61,7 +62,7 @@ def save_document_as_pdf(
         dialogs.warn(parent, "The PDF was not saved", error.message)
         return None
     try:
-        disclosed(f"saved as PDF: {target.name}")
+        disclosed(DocumentSent(Delivery.SAVED_AS_PDF, target.name))
     except BaseException:
         target.unlink(missing_ok=True)
         raise

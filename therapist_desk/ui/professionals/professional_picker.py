@@ -153,9 +153,7 @@ class ProfessionalPicker(QWidget):
         vault = self._vault
         if vault is None:
             return None
-        dialog = ProfessionalDialog(
-            lambda details: professionals.add_professional(vault.vault, details), parent=self
-        )
+        dialog = ProfessionalDialog(vault.add_professional, parent=self)
         dialog.name.setText(" ".join(self.filter.text().split()))
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None

@@ -21,6 +21,7 @@ from therapist_desk.clinical import measures, risk
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.records import clients, progress_notes
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.formatting import initials
@@ -33,7 +34,7 @@ from therapist_desk.ui.record.clinical.clinical_tab import ClinicalTab
 from therapist_desk.ui.record.clinical.measures_tab import MeasuresTab
 from therapist_desk.ui.record.clinical.risk_summary import banner_for
 from therapist_desk.ui.record.contacts_tab import ContactsTab
-from therapist_desk.ui.record.delete_client_dialog import DeleteClientDialog
+from therapist_desk.ui.record.delete_client_dialog import DeleteClientDialog, deletion_text
 from therapist_desk.ui.record.fees_tab import FeesTab
 from therapist_desk.ui.record.overview_tab import OverviewTab
 from therapist_desk.ui.record.plan.plan_tab import PlanTab
@@ -83,7 +84,6 @@ class RecordPart(Protocol):
 
 
 class ClientRecord(QWidget):
-    note_saved = Signal(object)
     audit_requested = Signal(str)  # client id
 
     def __init__(
@@ -133,14 +133,11 @@ class ClientRecord(QWidget):
         self.measures = MeasuresTab(dialogs)
         self.sessions = SessionsTab(dialogs, drafts)
         self.plan = PlanTab(dialogs, drafts)
-        self.plan.saved.connect(self.note_saved)
         self.clinical = ClinicalTab(dialogs, drafts)
         self.contacts = ContactsTab(dialogs)
         self.referrals = ReferralsTab(dialogs)
         self.fees = FeesTab(dialogs)
         self.process_notes = ProcessNotesTab(drafts)
-        self.process_notes.saved.connect(self.note_saved)
-        self.sessions.note_saved.connect(self._note_saved)
         self.schedule_button.clicked.connect(self._schedule)
         self.tabs = named(QTabWidget(), "Client record tabs")
         self.tabs.setUsesScrollButtons(True)
@@ -203,14 +200,14 @@ class ClientRecord(QWidget):
         self.sessions.attach(open_vault)
         for part in self._parts.values():
             part.attach(open_vault)
-        open_vault.contacts_changed.connect(self._contacts_changed)
-        open_vault.measures_changed.connect(self._risk_may_have_changed)
-        open_vault.risk_changed.connect(self._risk_may_have_changed)
+        open_vault.changed.connect(self._changed)
 
-    def _contacts_changed(self, client_id: str) -> None:
-        # The overview names the emergency contact and the guardian.
-        if self._client is not None and self._client.id == client_id:
-            self.overview.show_client(self._client)
+    def _changed(self, change: Change) -> None:
+        client = self._client
+        if client is None or change.removed:
+            return
+        if change.concerns(client.id, Kind.MEASURE, Kind.RISK, Kind.NOTE):
+            self._show_risk(client)  # the banner: risk level, item 9, a note's risk flag
 
     @property
     def client(self) -> Client | None:
@@ -284,10 +281,6 @@ class ClientRecord(QWidget):
         self.risk_banner.setText(banner.text)
         self.risk_banner.show()
 
-    def _risk_may_have_changed(self, client_id: str) -> None:
-        if self._client is not None and self._client.id == client_id:
-            self._show_risk(self._client)
-
     # -- actions ---------------------------------------------------------------------------
 
     def edit(self) -> None:
@@ -331,13 +324,9 @@ class ClientRecord(QWidget):
         dialog = DeleteClientDialog(vault, client, self._drafts, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        removed = dialog.sessions_removed or 0
-        self._dialogs.inform(
-            self,
-            "Client deleted",
-            f"The client and {removed} session{'s' if removed != 1 else ''} of their own were "
-            "deleted, and the vault was compacted.",
-        )
+        deleted = dialog.deleted
+        if deleted is not None:
+            self._dialogs.inform(self, "Client deleted", deletion_text(deleted))
 
     def _schedule(self) -> None:
         self.show_tab(SESSIONS)
@@ -346,11 +335,6 @@ class ClientRecord(QWidget):
     def _tab_changed(self, _index: int) -> None:
         # Leaving a tab saves whatever it was editing.
         self.flush()
-
-    def _note_saved(self, when: object) -> None:
-        if self._client is not None:
-            self._show_risk(self._client)
-        self.note_saved.emit(when)
 
     def flush(self) -> bool:
         # Every part, always: a failure in one must not leave another unsaved.

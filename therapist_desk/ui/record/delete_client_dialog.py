@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk.domain.records import Client
+from therapist_desk.records.retention import ClientDeleted
 from therapist_desk.ui.common.widgets import label, named
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
@@ -33,7 +34,7 @@ class DeleteClientDialog(QDialog):
         self._client = client
         self._drafts = drafts
         #: Sessions removed with the client, once deleted.
-        self.sessions_removed: int | None = None
+        self.deleted: ClientDeleted | None = None
         legal_name = client.details.legal_name
         self.setWindowTitle("Delete a client permanently")
         explain = label(
@@ -102,8 +103,8 @@ class DeleteClientDialog(QDialog):
             self._client.id, self.confirmation.text(), self._deleted, self._failed
         )
 
-    def _deleted(self, sessions: int) -> None:
-        self.sessions_removed = sessions
+    def _deleted(self, deleted: ClientDeleted) -> None:
+        self.deleted = deleted
         self.busy.hide()
         self.accept()
 
@@ -123,3 +124,18 @@ class DeleteClientDialog(QDialog):
         if self.busy.isVisible() and not self.property("closed_by_lock"):
             return  # the deletion is under way; it finishes in moments
         super().reject()
+
+
+def deletion_text(deleted: ClientDeleted) -> str:
+    """What the therapist is told once a client is deleted."""
+    removed = deleted.sessions_removed
+    said = (
+        f"The client and {removed} session{'s' if removed != 1 else ''} of their own were deleted"
+    )
+    if deleted.compaction_problem:
+        return (
+            f"{said}. The vault could not be compacted afterwards "
+            f"({deleted.compaction_problem}); their old data was overwritten as it was "
+            "deleted, and the rest is cleared when the vault is locked."
+        )
+    return f"{said}, and the vault was compacted."

@@ -28,6 +28,8 @@ from therapist_desk.domain.records import Payment
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.records import fees, practice
 from therapist_desk.records.fees import Statement
+from therapist_desk.sharing.disclosures import DocumentSent
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
@@ -231,10 +233,7 @@ class FeesTab(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        open_vault.payments_changed.connect(self._changed_for)
-        open_vault.sessions_changed.connect(
-            lambda ids: self._changed_for(self._client_id) if self._client_id in ids else None
-        )
+        open_vault.changed.connect(self._changed)
 
     def show_client(self, client_id: str | None) -> None:
         if client_id != self._client_id:
@@ -256,8 +255,9 @@ class FeesTab(QWidget):
     def _currency(self) -> str:
         return self._data.currency if self._data else ""
 
-    def _changed_for(self, client_id: str | None) -> None:
-        if client_id is not None and client_id == self._client_id:
+    def _changed(self, change: Change) -> None:
+        # Sessions are what is charged; the practice profile holds the currency and fee.
+        if change.concerns(self._client_id, Kind.PAYMENT, Kind.SESSION, Kind.PRACTICE):
             self.reload()
 
     def reload(self) -> None:
@@ -433,18 +433,19 @@ class FeesTab(QWidget):
             self._dialogs.warn(self, "The statement could not be made", save_error_text(error))
             return False
 
-        def disclosed(what: str) -> None:
+        def disclosed(sent: DocumentSent) -> None:
             try:
-                vault.record_disclosure(
+                vault.record_document_sent(
                     client_id,
-                    client_id,
-                    f"statement {start.isoformat()} to {end.isoformat()}: {what}",
+                    f"statement {start.isoformat()} to {end.isoformat()}",
+                    sent,
+                    record_id=client_id,
                 )
             except SAVE_ERRORS as error:
                 self._dialogs.warn(
                     self,
                     "The statement left the vault unrecorded",
-                    f"The statement was {what}, but the audit trail could not record it: "
+                    f"The statement was {sent.how}, but the audit trail could not record it: "
                     f"{save_error_text(error)}.",
                 )
 

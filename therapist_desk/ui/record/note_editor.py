@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Callable, Sequence
-from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk.clinical import treatment_plans
+from therapist_desk.clinical.session_notes import SessionNote
 from therapist_desk.domain.records import NoteContent, ProgressNote, TherapySession
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCategory
 from therapist_desk.records import progress_notes, terms
@@ -86,7 +86,8 @@ class AddendumDialog(QDialog):
 
 
 class NoteEditor(QWidget):
-    saved = Signal(object)  # the time the commit returned
+    #: The note on screen was saved, signed or given an addendum (after the commit).
+    saved = Signal()
 
     def __init__(
         self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
@@ -95,6 +96,7 @@ class NoteEditor(QWidget):
         named(self, "Progress note")
         self._dialogs = dialogs
         self._drafts = drafts
+        drafts.register(self)
         # An addendum typed but not saved when the vault locked, by note id: the
         # dialog opens with it again next time.
         self._addendum_drafts: dict[str, str] = {}
@@ -263,7 +265,7 @@ class NoteEditor(QWidget):
     def note(self) -> ProgressNote | None:
         return self._note
 
-    def _leave(self) -> None:
+    def hand_over(self) -> None:
         """Save what is on screen; if that fails, hand it to HeldDrafts, never drop it."""
         session = self._session
         if session is not None and self._autosave.dirty and not self._autosave.flush():
@@ -276,7 +278,7 @@ class NoteEditor(QWidget):
                 HeldDraft(
                     ("note", session.id),
                     (session, content, worked_on),
-                    lambda vault: _save_draft_and_objectives(vault, session, content, changed),
+                    lambda vault: vault.save_draft(session.id, content, changed),
                     f"the note of the session of {when}",
                     self.status.text().removeprefix("Not saved: "),
                 )
@@ -285,7 +287,7 @@ class NoteEditor(QWidget):
 
     def show_session(self, session: TherapySession | None) -> None:
         """Show the note of `session` (saving, or holding, the one on screen first)."""
-        self._leave()
+        self.hand_over()
         self._session = session
         self._note = None
         if session is None or self._vault is None:
@@ -377,7 +379,7 @@ class NoteEditor(QWidget):
 
         A draft that still cannot be saved is handed to HeldDrafts, never dropped.
         """
-        self._leave()
+        self.hand_over()
         self._session = None
         self._note = None
         self._loading = True
@@ -449,30 +451,36 @@ class NoteEditor(QWidget):
         """Save the draft now if it has changes; True when nothing is left unsaved."""
         return self._autosave.flush()
 
+    def _objectives_to_save(self) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+        """The objectives ticked, and those to write with the note (None: unchanged)."""
+        worked_on = self.objectives.checked_keys()
+        return worked_on, (worked_on if worked_on != self._stored_objectives else None)
+
+    def _saved(self, saved: SessionNote, worked_on: tuple[str, ...]) -> None:
+        self._stored_objectives = worked_on
+        self._note, self._session = saved.note, saved.session
+        self.saved.emit()
+
     def _save(self) -> bool:
+        """The draft and the objectives it worked on, in one commit."""
         vault, session = self._vault, self._session
         if vault is None or session is None:
             return True
+        worked_on, changed = self._objectives_to_save()
         try:
-            note = vault.save_draft(session, self.content())
-            worked_on = self.objectives.checked_keys()
-            if worked_on != self._stored_objectives:
-                treatment_plans.set_note_objectives(vault.vault, note.id, worked_on)
-                self._stored_objectives = worked_on
+            saved = vault.save_draft(session.id, self.content(), changed)
         except SAVE_ERRORS as error:
             self.status.setText(f"Not saved: {save_error_text(error)}")
             return False
-        self._note = note
-        committed = datetime.now()
-        self.status.setText(f"Draft · saved {committed:%H:%M}")
-        self.saved.emit(committed)
+        self.status.setText(f"Draft · saved {formatting.clock(saved.note.updated_at)}")
+        self._saved(saved, worked_on)
         return True
 
     def _add_term(self, pick_list: PickList, category: TermCategory, text: str) -> None:
         if self._vault is None:
             return
         try:
-            terms.add_term(self._vault.vault, category, text)
+            self._vault.add_term(category, text)
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The term was not added", save_error_text(error))
             return
@@ -494,18 +502,17 @@ class NoteEditor(QWidget):
             "Sign",
         ):
             return
-        if not self.flush():
-            return
-        if self._note is None and not self._save():
-            return
-        assert self._note is not None
+        worked_on, changed = self._objectives_to_save()
         try:
-            note = vault.sign_note(self._note.id, session)
+            # What is on screen is saved and signed in one commit: the signature vouches
+            # for exactly that, and a note that cannot be saved is not signed.
+            saved = vault.sign_draft(session.id, self.content(), changed)
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The note was not signed", save_error_text(error))
             return
-        self._note = note
-        self._show_signed(note)
+        self._autosave.forget()
+        self._saved(saved, worked_on)
+        self._show_signed(saved.note)
 
     def _add_addendum(self) -> None:
         vault, session, note = self._vault, self._session, self._note
@@ -524,25 +531,12 @@ class NoteEditor(QWidget):
         if vault is None or session is None or note is None:
             return "The vault is locked."
         try:
-            vault.add_addendum(note.id, text, session)
+            saved = vault.add_addendum(note.id, text)
         except SAVE_ERRORS as error:
             return save_error_text(error)
-        self._note = progress_notes.get_note(vault.vault, note.id)
-        self._show_signed(self._note)
-        self.saved.emit(datetime.now())
+        self._saved(saved, self._stored_objectives)
+        self._show_signed(saved.note)
         return None
-
-
-def _save_draft_and_objectives(
-    vault: OpenVault,
-    session: TherapySession,
-    content: NoteContent,
-    worked_on: tuple[str, ...] | None,
-) -> None:
-    """Save a held draft, and the objectives it worked on when they changed (None: they did not)."""
-    note = vault.save_draft(session, content)
-    if worked_on is not None:
-        treatment_plans.set_note_objectives(vault.vault, note.id, worked_on)
 
 
 def render_note_html(note: ProgressNote, worked_on: str = "") -> str:

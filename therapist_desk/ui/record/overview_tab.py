@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -35,10 +34,12 @@ from therapist_desk.domain.records import (
 from therapist_desk.domain.vocabulary import ContactRole, DiagnosisStatus, MeasureKind, RiskLevel
 from therapist_desk.records import contacts
 from therapist_desk.sharing import professionals
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import (
     empty_state,
     label,
@@ -134,13 +135,29 @@ def upcoming_for(
     return sorted(coming, key=lambda item: item.days_away)
 
 
+#: What the overview shows of a client's record, besides the client's own details.
+SHOWN_ON_OVERVIEW = (
+    Kind.CLIENT,
+    Kind.CONTACT,
+    Kind.MEASURE,
+    Kind.RISK,
+    Kind.SAFETY_PLAN,
+    Kind.DIAGNOSIS,
+    Kind.MEDICATION,
+    Kind.SIGNIFICANT_DATE,
+    Kind.REFERRAL,
+    Kind.PROFESSIONAL,
+    Kind.SESSION,
+)
+
+
 class OverviewTab(QWidget):
     def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         self._client: Client | None = None
-        self._stale = False
+        self._reloads = ReloadWhenShown(self, self.reload)
         self._fields: dict[str, QLabel] = {}
         # A date typed but not saved when the vault locked, by dialog key (memory only).
         self._unfinished = UnfinishedForms[SignificantDateDetails]()
@@ -268,33 +285,27 @@ class OverviewTab(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        open_vault.significant_dates_changed.connect(self._dates_changed)
+        open_vault.changed.connect(self._changed)
 
     def show_client(self, client: Client | None) -> None:
         self._client = client
         if client is None or self._vault is None:
             self.clear_fields()
-            self._stale = False
+            self._reloads.forget()
             return
         self.reload()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def hideEvent(self, event: QHideEvent) -> None:
-        super().hideEvent(event)
-        # Other tabs change measures, risk, diagnoses and medications: coming back reloads.
-        if self._client is not None:
-            self._stale = True
-
-    def _is_current(self, client_id: str) -> bool:
-        return self._client is not None and self._client.id == client_id
-
-    def _dates_changed(self, client_id: str) -> None:
-        if self._is_current(client_id) and self._vault is not None:
-            self._show_dates(client_id)
+    def _changed(self, change: Change) -> None:
+        client = self._client
+        if client is None or self._vault is None or change.removed:
+            return
+        if change.kinds == {Kind.SIGNIFICANT_DATE} and change.concerns(client.id, *change.kinds):
+            if self.isVisible():
+                self._show_dates(client.id)  # only the dates changed: no need to redraw charts
+            else:
+                self._reloads.request()
+        elif change.concerns(client.id, *SHOWN_ON_OVERVIEW):
+            self._reloads.request()
 
     def clear_fields(self) -> None:
         for value in self._fields.values():
@@ -316,13 +327,13 @@ class OverviewTab(QWidget):
     def clear(self) -> None:
         self.clear_fields()
         self._client = None
-        self._stale = False
+        self._reloads.forget()
         self._vault = None
 
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._stale = False
+        self._reloads.forget()
         client, vault = self._client, self._vault
         if client is None or vault is None:
             self.clear_fields()

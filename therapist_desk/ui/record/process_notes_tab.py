@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -39,11 +37,10 @@ def _first_line(note: PsychotherapyNote) -> str:
 
 
 class ProcessNotesTab(QWidget):
-    saved = Signal(object)  # the time the commit returned
-
     def __init__(self, drafts: HeldDrafts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._drafts = drafts
+        drafts.register(self)
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
         self._note_id: str | None = None
@@ -103,7 +100,7 @@ class ProcessNotesTab(QWidget):
     def _key(self) -> DraftKey:
         return ("process", self._note_id or f"new:{self._client_id}")
 
-    def _leave(self) -> None:
+    def hand_over(self) -> None:
         """Save what is typed; if that fails, hand it to HeldDrafts, never drop it."""
         client_id, note_id = self._client_id, self._note_id
         if client_id is not None and self._autosave.dirty and not self._autosave.flush():
@@ -120,7 +117,7 @@ class ProcessNotesTab(QWidget):
         self._autosave.forget()
 
     def show_client(self, client_id: str | None) -> None:
-        self._leave()
+        self.hand_over()
         self._client_id = client_id
         self._note_id = None
         self._set_text("", enabled=False)
@@ -156,7 +153,7 @@ class ProcessNotesTab(QWidget):
         self.editor.setEnabled(enabled)
 
     def new_note(self) -> None:
-        self._leave()
+        self.hand_over()
         self.list.clearSelection()
         self._note_id = None
         self._set_text("", enabled=self._client_id is not None)
@@ -171,7 +168,7 @@ class ProcessNotesTab(QWidget):
         note: PsychotherapyNote = self.model.record_at(rows[0].row())
         if note.id == self._note_id:
             return
-        self._leave()
+        self.hand_over()
         self._note_id = note.id
         if not self._resume_held():
             self._set_text(note.text, enabled=True)
@@ -198,16 +195,14 @@ class ProcessNotesTab(QWidget):
         self.list.setCurrentIndex(self.model.index(self.model.row_of(note.id), 0))
         self.list.selectionModel().blockSignals(False)
         self.empty.hide()
-        committed = datetime.now()
-        self.status.setText(f"Saved {committed:%H:%M}")
-        self.saved.emit(committed)
+        self.status.setText(f"Saved {formatting.clock(note.updated_at)}")
         return True
 
     def flush(self) -> bool:
         return self._autosave.flush()
 
     def clear(self) -> None:
-        self._leave()
+        self.hand_over()
         self._set_text("", enabled=False)
         self.model.clear()
         self.status.setText("")

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QItemSelection, QObject, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import TherapySession
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.records import progress_notes, therapy_sessions
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.models import AnyIndex, Column, RecordTableModel
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import empty_state, named, record_table
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
@@ -89,8 +91,6 @@ def _session_columns() -> list[Column]:
 
 
 class SessionsTab(QWidget):
-    note_saved = Signal(object)
-
     def __init__(
         self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
     ) -> None:
@@ -100,7 +100,7 @@ class SessionsTab(QWidget):
         self._client_id: str | None = None
         # Bookings typed but not saved when the vault locked, by client (memory only).
         self._unfinished = UnfinishedForms[UnfinishedSession]()
-        self._stale = False
+        self._reloads = ReloadWhenShown(self, self.reload)
         self.model = SessionListModel(self)
         self.table = record_table("Sessions")
         self.table.setModel(self.model)
@@ -166,23 +166,18 @@ class SessionsTab(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         self.editor.attach(open_vault)
-        open_vault.sessions_changed.connect(self._sessions_changed)
+        open_vault.changed.connect(self._changed)
 
-    def _sessions_changed(self, client_ids: tuple[str, ...]) -> None:
-        # Changed elsewhere (the calendar): reloaded when this tab is seen again.
-        if self._client_id in client_ids and not self.isVisible():
-            self._stale = True
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.reload()
+    def _changed(self, change: Change) -> None:
+        # Changed elsewhere (the calendar): reloaded when this tab is seen again. The
+        # tab's own changes reload it themselves, keeping the chosen session.
+        if change.concerns(self._client_id, Kind.SESSION) and not self.isVisible():
+            self._reloads.request()
 
     def show_client(self, client_id: str | None, session_id: str | None = None) -> None:
         self.editor.flush()
         self._client_id = client_id
-        self._stale = False
+        self._reloads.forget()
         self.reload(select_session=session_id)
 
     def reload(self, select_session: str | None = None) -> None:
@@ -290,7 +285,7 @@ class SessionsTab(QWidget):
             return
         self.reload(select_session=line.session.id)
 
-    def _note_saved(self, when: object) -> None:
+    def _note_saved(self) -> None:
         session, note = self.editor.session, self.editor.note
         if session is not None and note is not None:
             row = self.model.row_of(session.id)
@@ -304,7 +299,6 @@ class SessionsTab(QWidget):
                         "Signed" if note.is_signed else "Draft",
                     )
                 )
-        self.note_saved.emit(when)
 
     def flush(self) -> bool:
         return self.editor.flush()

@@ -17,8 +17,6 @@ from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.safekeeping.passphrase_fields import NewPassphraseFields, passphrase_field
 from therapist_desk.ui.safekeeping.recovery_key_sheet import RecoveryKeySheet
-from therapist_desk.vault import Secret, passphrases
-from therapist_desk.vault.opening import unlock_data_key
 
 
 class ChangePassphraseDialog(QDialog):
@@ -63,19 +61,10 @@ class ChangePassphraseDialog(QDialog):
         self._ask_current = ask_current
 
     def _change(self) -> None:
-        vault = self._vault.vault
-        current, new = self.current.text(), self.fields.value()
-        ask_current = self._ask_current
-
-        def work() -> None:
-            # Both steps derive a key (most of a second each): off the window's thread.
-            if ask_current:
-                unlock_data_key(vault.read_header(), Secret(passphrase=current))
-            passphrases.change_passphrase(vault, new)
-
+        current = self.current.text() if self._ask_current else None
         self.ok.setEnabled(False)
         self.problem.setText("Changing the passphrase…")
-        self._vault.in_background(work, self._changed, self._failed)
+        self._vault.change_passphrase(self.fields.value(), current, self._changed, self._failed)
 
     def _changed(self, _result: object) -> None:
         self.current.clear()
@@ -133,7 +122,7 @@ class NewRecoveryKeyDialog(QDialog):
             self.accept()
             return
         try:
-            self.key = passphrases.new_recovery_key(self._vault.vault)
+            self.key = self._vault.new_recovery_key()
         except SAVE_ERRORS as error:
             self.problem.setText(f"No new key was made: {save_error_text(error)}")
             return

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -42,8 +43,6 @@ def moment(value: datetime | None, today: date | None = None) -> str:
 
 
 class SafekeepingPanel(QWidget):
-    backup_state_changed = Signal()
-
     def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._dialogs = dialogs
@@ -151,19 +150,25 @@ class SafekeepingPanel(QWidget):
         folder = self._dialogs.choose_folder(self, "Choose where backups go")
         if folder is None:
             return
-        vault_settings.set_setting(vault.vault, vault_settings.BACKUP_FOLDER, str(folder))
+        self._saved_or_warned(lambda: vault.choose_backup_folder(folder))
         self.refresh()
-        self.backup_state_changed.emit()
 
     def _kept_changed(self, value: int) -> None:
-        if self._vault is not None:
-            vault_settings.set_setting(self._vault.vault, vault_settings.BACKUPS_KEPT, str(value))
+        vault = self._vault
+        if vault is not None:
+            self._saved_or_warned(lambda: vault.keep_backups(value))
 
     def _retention_changed(self, value: int) -> None:
-        if self._vault is not None:
-            vault_settings.set_setting(
-                self._vault.vault, vault_settings.RETENTION_YEARS, str(value)
-            )
+        vault = self._vault
+        if vault is not None:
+            self._saved_or_warned(lambda: vault.keep_records_for(value))
+
+    def _saved_or_warned(self, save: Callable[[], None]) -> None:
+        try:
+            save()
+        except SAVE_ERRORS as error:
+            self._dialogs.warn(self, "The setting was not saved", save_error_text(error))
+            self.refresh()  # back to what the vault holds
 
     def back_up_now(self) -> None:
         vault = self._vault
@@ -175,14 +180,12 @@ class SafekeepingPanel(QWidget):
             return
         self.back_up.setEnabled(False)
         self.backup_status.setText("Making a backup…")
-        store = vault.vault
 
-        def done(made: object) -> None:
+        def done(made: Path) -> None:
             self.backup_status.setText(f"Backed up to {made}.")
             self.refresh()
-            self.backup_state_changed.emit()
 
-        vault.in_background(lambda: backups.make_backup(store, folder), done, self._failed)
+        vault.back_up(folder, done, self._failed)
 
     def check_latest(self) -> None:
         vault = self._vault
@@ -205,10 +208,13 @@ class SafekeepingPanel(QWidget):
                     "now, and keep the older backups."
                 )
                 return
-            backups.record_verified(store, Path(latest))
+            try:
+                vault.record_backup_checked(Path(latest))
+            except SAVE_ERRORS as error:
+                self._failed(error)
+                return
             self.backup_status.setText(f"{latest.name} is whole: every value reads back.")
             self.refresh()
-            self.backup_state_changed.emit()
 
         vault.in_background(lambda: backups.verify_backup(latest, data_key=key), done, self._failed)
 

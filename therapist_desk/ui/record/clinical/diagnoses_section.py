@@ -65,14 +65,14 @@ class DiagnosesSection(RecordsSection):
 
     def _new_dialog(self, vault: OpenVault, client_id: str) -> DiagnosisDialog:
         return DiagnosisDialog(
-            lambda details: diagnoses.add_diagnosis(vault.vault, client_id, details),
+            lambda details: vault.add_diagnosis(client_id, details),
             vault.today(),
             parent=self,
         )
 
     def _edit_dialog(self, vault: OpenVault, record: Diagnosis) -> DiagnosisDialog:
         return DiagnosisDialog(
-            lambda details: diagnoses.update_diagnosis(vault.vault, record.id, details),
+            lambda details: vault.update_diagnosis(record.id, details),
             vault.today(),
             record,
             self,
@@ -87,5 +87,5 @@ class DiagnosesSection(RecordsSection):
             f"{record.details.code} {record.details.label} will be deleted from the "
             "record, as entered in error. A diagnosis that no longer applies is better "
             "resolved (Edit…, status Resolved), so its history stays.",
-            lambda: diagnoses.remove_diagnosis(vault.vault, record.id),
+            lambda: vault.remove_diagnosis(record),
         )

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 from therapist_desk.clinical import measures, scoring
 from therapist_desk.domain.records import Measure, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting, theme
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.models import AnyIndex, Column, RecordTableModel
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import empty_state, label, named, record_table, scrolling
 from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.open_vault import OpenVault
@@ -140,7 +142,7 @@ class MeasuresTab(QWidget):
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
-        self._stale = False
+        self._reloads = ReloadWhenShown(self, self.reload)
         # Measures typed but not saved when the vault locked, by dialog key (memory only).
         self._unfinished = UnfinishedForms[MeasureDetails]()
         self.model = MeasuresModel(self)
@@ -236,31 +238,23 @@ class MeasuresTab(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        open_vault.measures_changed.connect(self._measures_changed)
+        open_vault.changed.connect(self._changed)
 
     def show_client(self, client_id: str | None) -> None:
         self._client_id = client_id
-        self._stale = True
         if client_id is None:
             self.model.clear()
             self.charts.clear()
-            self._stale = False
-        elif self.isVisible():
-            self.reload()
+            self._reloads.forget()
+        else:
+            self._reloads.request()
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
-    def _measures_changed(self, client_id: str) -> None:
-        if client_id == self._client_id:
-            self._stale = True
-            if self.isVisible():
-                self.reload()
+    def _changed(self, change: Change) -> None:
+        if change.concerns(self._client_id, Kind.MEASURE):
+            self._reloads.request()
 
     def reload(self) -> None:
-        self._stale = False
+        self._reloads.forget()
         vault, client_id = self._vault, self._client_id
         if vault is None or client_id is None:
             self.model.clear()
@@ -285,7 +279,7 @@ class MeasuresTab(QWidget):
         self.charts.clear()
         self._client_id = None
         self._vault = None
-        self._stale = False
+        self._reloads.forget()
 
     # -- entering and correcting -----------------------------------------------------------
 

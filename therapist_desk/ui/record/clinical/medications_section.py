@@ -83,9 +83,7 @@ class MedicationsSection(RecordsSection):
 
     def _new_dialog(self, vault: OpenVault, client_id: str) -> MedicationDialog:
         return MedicationDialog(
-            lambda entry: medications.add_medication(
-                vault.vault, client_id, entry.details, prescriber_id=entry.prescriber_id
-            ),
+            lambda entry: vault.add_medication(client_id, entry.details, entry.prescriber_id),
             list(self._directory.values()),
             vault.today(),
             parent=self,
@@ -93,9 +91,7 @@ class MedicationsSection(RecordsSection):
 
     def _edit_dialog(self, vault: OpenVault, record: Medication) -> MedicationDialog:
         return MedicationDialog(
-            lambda entry: medications.update_medication(
-                vault.vault, record.id, entry.details, prescriber_id=entry.prescriber_id
-            ),
+            lambda entry: vault.update_medication(record.id, entry.details, entry.prescriber_id),
             list(self._directory.values()),
             vault.today(),
             record,
@@ -111,7 +107,7 @@ class MedicationsSection(RecordsSection):
         if vault is None or medication is None:
             return
         dialog = StopMedicationDialog(
-            lambda day: medications.stop_medication(vault.vault, medication.id, day),
+            lambda day: vault.stop_medication(medication.id, day),
             medication,
             vault.today(),
             self,
@@ -123,7 +119,7 @@ class MedicationsSection(RecordsSection):
         return (
             f"{record.details.name} will be deleted from the record, as entered in error. "
             "A medication no longer taken is better stopped (Stop…), so its history stays.",
-            lambda: medications.remove_medication(vault.vault, record.id),
+            lambda: vault.remove_medication(record),
         )
 
     def clear(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from therapist_desk.clinical import risk
 from therapist_desk.domain.records import RiskAssessment, RiskAssessmentDetails
 from therapist_desk.domain.vocabulary import RiskLevel
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
@@ -120,16 +121,15 @@ class RiskPanel(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         self.safety_plan.attach(open_vault)
-        open_vault.risk_changed.connect(self._risk_changed)
+        open_vault.changed.connect(self._changed)
 
     def show_client(self, client_id: str | None) -> None:
         self._client_id = client_id
         self.safety_plan.show_client(client_id)
         self.reload()
 
-    def _risk_changed(self, client_id: str) -> None:
-        # The safety plan's own saves come here too; the editor keeps what is typed.
-        if client_id == self._client_id:
+    def _changed(self, change: Change) -> None:
+        if change.concerns(self._client_id, Kind.RISK):
             self.reload()
 
     def reload(self) -> None:

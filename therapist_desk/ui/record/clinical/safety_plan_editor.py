@@ -39,6 +39,7 @@ from therapist_desk.letters.rendering import (
     shipped_template,
 )
 from therapist_desk.records import clients, practice
+from therapist_desk.sharing.disclosures import DocumentSent
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
@@ -143,6 +144,7 @@ class SafetyPlanEditor(QWidget):
         super().__init__(parent)
         self._dialogs = dialogs
         self._drafts = drafts
+        drafts.register(self)
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
         self._plan: SafetyPlan | None = None
@@ -200,7 +202,7 @@ class SafetyPlanEditor(QWidget):
         return ("safety plan", self._client_id or "")
 
     def show_client(self, client_id: str | None) -> None:
-        self._leave()
+        self.hand_over()
         self._client_id = client_id
         self._plan = None
         vault = self._vault
@@ -224,7 +226,7 @@ class SafetyPlanEditor(QWidget):
         return self._autosave.flush()
 
     def clear(self) -> None:
-        self._leave()
+        self.hand_over()
         self._fill(SafetyPlanDetails())
         self._set_enabled(False)
         self.status.setText("")
@@ -232,7 +234,7 @@ class SafetyPlanEditor(QWidget):
         self._plan = None
         self._vault = None
 
-    def _leave(self) -> None:
+    def hand_over(self) -> None:
         """Save what is typed; if that fails, hand it to HeldDrafts, never drop it."""
         client_id = self._client_id
         if client_id is not None and self._autosave.dirty and not self._autosave.flush():
@@ -351,12 +353,12 @@ class SafetyPlanEditor(QWidget):
             f"Print on {laid_out.pages} pages",
         )
 
-    def _disclosed(self, what: str) -> None:
+    def _disclosed(self, sent: DocumentSent) -> None:
         vault, client_id, plan = self._vault, self._client_id, self._plan
         if vault is None or client_id is None or plan is None:
             return
         try:
-            vault.record_disclosure(client_id, plan.id, f"safety plan {what}")
+            vault.record_document_sent(client_id, "safety plan", sent, record_id=plan.id)
         except SAVE_ERRORS as error:
             self._dialogs.warn(
                 self,

@@ -10,10 +10,9 @@ are shown read-only.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,11 +32,13 @@ from therapist_desk.domain.records import TreatmentPlan, TreatmentPlanDetails
 from therapist_desk.domain.vocabulary import TermCategory
 from therapist_desk.records import terms
 from therapist_desk.ui.autosave import AutosaveClock
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting, theme
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
 from therapist_desk.ui.common.pick_list import PickList
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import empty_state, label, named, scrolling, subheading
 from therapist_desk.ui.held_drafts import (
     SAVE_ERRORS,
@@ -54,16 +55,16 @@ EMPTY, EDITING, READING = range(3)
 
 
 class PlanTab(QWidget):
-    saved = Signal(object)  # the time the commit returned
-
     def __init__(
         self, dialogs: DialogService, drafts: HeldDrafts, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._dialogs = dialogs
         self._drafts = drafts
+        drafts.register(self)
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
+        self._counts = ReloadWhenShown(self, self._count_worked_on)
         #: Every version of the client's plan, newest (current) first.
         self._versions: list[TreatmentPlan] = []
         self._worked_on: dict[str, tuple[SessionWorkedOn, ...]] = {}
@@ -204,13 +205,14 @@ class PlanTab(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
+        open_vault.changed.connect(self._changed_elsewhere)
 
     def _key(self) -> DraftKey:
         return ("plan", self._client_id or "")
 
     def show_client(self, client_id: str | None) -> None:
         """Show the client's plan (saving, or holding, the one on screen first)."""
-        self._leave()
+        self.hand_over()
         self._client_id = client_id
         self.reload()
 
@@ -319,16 +321,19 @@ class PlanTab(QWidget):
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
 
-    def showEvent(self, event: QShowEvent) -> None:
-        # A note may have worked on an objective since the plan was shown.
-        super().showEvent(event)
+    def _changed_elsewhere(self, change: Change) -> None:
+        # A note may have worked on an objective: the counts follow, once the plan is seen.
+        if change.concerns(self._client_id, Kind.NOTE):
+            self._counts.request()
+
+    def _count_worked_on(self) -> None:
         vault, client_id = self._vault, self._client_id
         if vault is None or client_id is None or not self._versions:
             return
         try:
             self._worked_on = treatment_plans.objectives_worked_on(vault.vault, client_id)
         except SAVE_ERRORS:
-            return  # the counts shown stay; the next showing tries again
+            return  # the counts shown stay; the next change tries again
         self.goals.set_worked_on(self._worked_on)
 
     # -- versions --------------------------------------------------------------------------------
@@ -361,23 +366,21 @@ class PlanTab(QWidget):
             f"Start version {number + 1}",
         ):
             return
-        if not self.flush():
+        details = self.details()
+        unsaved = details if self._editing and details != self._saved_details else None
+        try:
+            # The changes to this version and the new version: one commit, or neither.
+            revised = vault.revise_plan(client_id, unsaved)
+        except SAVE_ERRORS as error:
             self._dialogs.warn(
                 self,
                 "The plan was not revised",
-                f"The changes to version {number} could not be saved first: "
-                f"{self._last_error}\n\nWhat you typed is still there.",
+                f"{save_error_text(error)}\n\nWhat you typed is still there.",
             )
             return
-        try:
-            treatment_plans.revise_plan(vault.vault, client_id)
-        except SAVE_ERRORS as error:
-            self._dialogs.warn(self, "The plan was not revised", save_error_text(error))
-            return
+        self._autosave.forget()
         self.reload()
-        committed = datetime.now()
-        self.status.setText(f"Version {number + 1} started {committed:%H:%M}")
-        self.saved.emit(committed)
+        self.status.setText(f"Version {number + 1} started {formatting.clock(revised.created_at)}")
 
     # -- editing ---------------------------------------------------------------------------------
 
@@ -415,7 +418,7 @@ class PlanTab(QWidget):
         if self._vault is None:
             return
         try:
-            terms.add_term(self._vault.vault, TermCategory.APPROACH, text)
+            self._vault.add_term(TermCategory.APPROACH, text)
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The approach was not added", save_error_text(error))
             return
@@ -445,7 +448,7 @@ class PlanTab(QWidget):
             self.status.setText(self._saved_text())
             return True
         try:
-            plan = treatment_plans.save_plan(vault.vault, client_id, details)
+            plan = vault.save_plan(client_id, details)
         except SAVE_ERRORS as error:
             self._last_error = save_error_text(error)
             self._show_problem(f"Not saved: {self._last_error} What you typed is still here.")
@@ -458,12 +461,10 @@ class PlanTab(QWidget):
             self._versions.insert(0, plan)
             self._fill_version_picker()
         self._show_problem("")
-        committed = datetime.now()
-        self.status.setText(f"Saved {committed:%H:%M}")
-        self.saved.emit(committed)
+        self.status.setText(f"Saved {formatting.clock(plan.updated_at)}")
         return True
 
-    def _leave(self) -> None:
+    def hand_over(self) -> None:
         """Save what is on screen; if that fails, hand it to HeldDrafts, never drop it."""
         client_id = self._client_id
         if client_id is not None and self._autosave.dirty and not self._autosave.flush():
@@ -472,7 +473,7 @@ class PlanTab(QWidget):
                 HeldDraft(
                     self._key(),
                     details,
-                    lambda vault: treatment_plans.save_plan(vault.vault, client_id, details),
+                    lambda vault: vault.save_plan(client_id, details),
                     "a treatment plan",
                     self._last_error,
                 )
@@ -481,7 +482,7 @@ class PlanTab(QWidget):
 
     def clear(self) -> None:
         """Forget everything on screen (the vault is locking); unsaved changes are held."""
-        self._leave()
+        self.hand_over()
         self._client_id = None
         self._versions = []
         self._worked_on = {}

@@ -39,7 +39,7 @@ from therapist_desk.letters.letters import LetterParties
 from therapist_desk.letters.referral_summary import Excerpt, Section, SectionText
 from therapist_desk.letters.rendering import PrintedDocument, TemplateProblem
 from therapist_desk.records.clients import get_client
-from therapist_desk.sharing import referrals
+from therapist_desk.sharing.disclosures import Delivery, DocumentSent
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.theme import risk_colours
@@ -332,7 +332,7 @@ class Composer(QDialog):
         dialog.exec()
         return dialog.given_reason()
 
-    def _send(self, output: Callable[[PrintedDocument, str], str | None]) -> None:
+    def _send(self, output: Callable[[PrintedDocument, str], DocumentSent | None]) -> None:
         self.refresh()  # what goes out is what the choices say now, not 400 ms ago
         document = self.preview.document
         if document is None:
@@ -341,17 +341,17 @@ class Composer(QDialog):
         if reason is None:
             self.status.setText("Nothing was printed or saved.")
             return
-        how = output(document, reason)
-        if how is not None:
+        sent = output(document, reason)
+        if sent is not None:
             # Only the first letter changes: capitalize() would write "saved as pdf".
-            said = how[:1].upper() + how[1:]
+            said = sent.how[:1].upper() + sent.how[1:]
             self.status.setText(f"{said}, and recorded in the client's disclosures.")
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
 
     def _recorder(self, document: PrintedDocument, reason: str) -> Disclosed:
-        return lambda how: self._record(how, reason, document_text(document))
+        return lambda sent: self._record(sent.how, reason, document_text(document))
 
-    def _print(self, document: PrintedDocument, reason: str) -> str | None:
+    def _print(self, document: PrintedDocument, reason: str) -> DocumentSent | None:
         paper = self.preview.paper
         try:
             printed = print_document(
@@ -365,9 +365,9 @@ class Composer(QDialog):
                 f"{save_error_text(error)} Note it on the client's record by hand.",
             )
             return None
-        return "printed" if printed else None
+        return DocumentSent(Delivery.PRINTED) if printed else None
 
-    def _save_pdf(self, document: PrintedDocument, reason: str) -> str | None:
+    def _save_pdf(self, document: PrintedDocument, reason: str) -> DocumentSent | None:
         paper = self.preview.paper
         try:
             target = save_document_as_pdf(
@@ -381,7 +381,7 @@ class Composer(QDialog):
                 f"{save_error_text(error)}",
             )
             return None
-        return None if target is None else f"saved as PDF: {target.name}"
+        return None if target is None else DocumentSent(Delivery.SAVED_AS_PDF, target.name)
 
 
 class LetterComposer(Composer):
@@ -531,32 +531,18 @@ class LetterComposer(Composer):
     # -- sending -------------------------------------------------------------------------
 
     def _record(self, how: str, reason: str, content: str) -> None:
-        """Log the disclosure with the printed text (a draft referral becomes sent) and keep
-        the letter's wording."""
-        open_vault = self._open_vault
-        status_before = referrals.get_referral(open_vault.vault, self._referral_id).details.status
-        letters.record_sent(
-            open_vault.vault,
+        """Log the disclosure with the printed text, mark a draft referral sent and keep the
+        letter's wording: all in one commit, or nothing."""
+        self._open_vault.record_sent(
             self._referral_parties,
             what="referral summary" if self.summary else "referral letter",
             how=how,
             on=self._today,
             sections=tuple(item.section.value for item in self._printed_sections()),
             without_consent_reason=reason,
+            letter_text=self.letter_text(),
             content=content,
         )
-        open_vault.disclosures_changed.emit(self._referral_parties.client.id)
-        referral = referrals.get_referral(open_vault.vault, self._referral_id)
-        wording = self.letter_text()
-        if wording is not None and wording != referral.details.letter_text:
-            open_vault.update_referral(
-                referral.id,
-                referral.professional_id,
-                replace(referral.details, letter_text=wording),
-            )
-        elif referral.details.status is not status_before:
-            # letters.record_sent marked the draft sent; the Referrals tab shows the status.
-            open_vault.referrals_changed.emit(referral.client_id)
 
     def _printed_sections(self) -> list[SectionText]:
         return referral_summary.check_sections(self.chosen_sections()) if self.summary else []
@@ -638,12 +624,10 @@ class GeneralLetterComposer(Composer):
         parties = self._parties
         if parties is None:  # the buttons are off until a recipient is chosen
             raise InvalidInput("Choose the recipient first.")
-        letters.record_letter_sent(
-            self._open_vault.vault,
+        self._open_vault.record_letter_sent(
             parties,
             how=how,
             on=self._today,
             without_consent_reason=reason,
             content=content,
         )
-        self._open_vault.disclosures_changed.emit(self._client_id)

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -32,10 +31,12 @@ from therapist_desk.domain.records import (
 from therapist_desk.domain.vocabulary import ReferralStatus
 from therapist_desk.errors import InvalidInput
 from therapist_desk.sharing import consents, disclosures, professionals, referrals
+from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.models import RECORD_ROLE, Column, RecordTableModel
+from therapist_desk.ui.common.reload import ReloadWhenShown
 from therapist_desk.ui.common.widgets import empty_state, named, subheading
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
@@ -166,6 +167,7 @@ class ReferralsTab(QWidget):
         self._dialogs = dialogs
         self._vault: OpenVault | None = None
         self._client_id: str | None = None
+        self._reloads = ReloadWhenShown(self, self.reload)
         self._shown: _Shown | None = None
         # Dialogs closed by the lock before they were saved, by key (memory only).
         self._unfinished_referrals = UnfinishedForms[ReferralDraft]()
@@ -315,12 +317,7 @@ class ReferralsTab(QWidget):
 
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
-        for signal in (
-            open_vault.referrals_changed,
-            open_vault.consents_changed,
-            open_vault.disclosures_changed,
-        ):
-            signal.connect(self._changed_for)
+        open_vault.changed.connect(self._changed)
 
     def show_client(self, client_id: str | None) -> None:
         if client_id != self._client_id:
@@ -347,16 +344,14 @@ class ReferralsTab(QWidget):
     def disclosed_to(self, disclosure: Disclosure) -> str:
         return disclosure.details.recipient or self.recipient_name(disclosure.professional_id)
 
-    def _changed_for(self, client_id: str) -> None:
-        if client_id == self._client_id:
-            self.reload()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        # A letter may have been logged by a part of the window that sends no signal.
-        super().showEvent(event)
-        self.reload()
+    def _changed(self, change: Change) -> None:
+        if change.concerns(
+            self._client_id, Kind.REFERRAL, Kind.CONSENT, Kind.DISCLOSURE, Kind.PROFESSIONAL
+        ):
+            self._reloads.request()
 
     def reload(self) -> None:
+        self._reloads.forget()
         vault, client_id = self._vault, self._client_id
         if vault is None or client_id is None or not vault.is_open:
             self._show(None)
@@ -538,7 +533,6 @@ class ReferralsTab(QWidget):
         from therapist_desk.ui.record.referrals import letter_composer
 
         letter_composer.open_composer(self, vault, self._dialogs, referral.id, summary)
-        self.reload()  # the composer may have logged a disclosure or changed the letter
 
     def write_general_letter(self) -> None:
         """A letter to a professional that is not a referral, in the composer."""
@@ -549,7 +543,6 @@ class ReferralsTab(QWidget):
         from therapist_desk.ui.record.referrals import letter_composer
 
         letter_composer.open_general_letter(self, vault, self._dialogs, client_id)
-        self.reload()  # the letter may have been logged as a disclosure
 
     # -- the disclosure log ----------------------------------------------------------------
 
