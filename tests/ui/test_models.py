@@ -15,10 +15,9 @@ from therapist_desk.ui.common.models import (
     CheckableListModel,
     ClientFilter,
     ClientListModel,
-    Column,
-    RecordTableModel,
     SearchResultsModel,
 )
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.navigation import NavigationModel
 from therapist_desk.ui.record.session_dialog import AttendeeModel
 
@@ -45,8 +44,7 @@ def test_client_list_and_filter(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(model)
     model.set_rows(CLIENTS)
     qtmodeltester.check(model)
-    proxy = ClientFilter()
-    proxy.setSourceModel(model)
+    proxy = ClientFilter(model)
     proxy.set_text("mar")
     qtmodeltester.check(proxy)
     assert proxy.rowCount() == 1
@@ -72,7 +70,7 @@ def test_privacy_mode_shows_initials_only(qtmodeltester: ModelTester) -> None:
 
 
 def test_record_table(qtmodeltester: ModelTester) -> None:
-    model = RecordTableModel(
+    model = TableModel[Client](
         [
             Column("Name", lambda c: c.details.legal_name),
             Column("Status", lambda c: c.details.status),

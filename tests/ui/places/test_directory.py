@@ -401,8 +401,7 @@ def test_the_directory_models_pass_qts_model_checks(qtmodeltester: ModelTester) 
     model.set_directory(people, {"id-0": 2})
     qtmodeltester.check(model)
     assert model.index(0, CLIENTS_REFERRED).data() == "2"
-    proxy = ProfessionalFilter()
-    proxy.setSourceModel(model)
+    proxy = ProfessionalFilter(model)
     proxy.set_text("surgery")
     qtmodeltester.check(proxy)
     assert proxy.rowCount() == 1

@@ -21,7 +21,6 @@ from therapist_desk.errors import InvalidInput
 from therapist_desk.sharing import professionals
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import RECORD_ROLE
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -59,8 +58,7 @@ class DirectoryView(QWidget):
         # What was typed in a dialog the lock closed (memory only), by entry id or _NEW.
         self._unfinished = UnfinishedForms[ProfessionalDetails]()
         self.model = ProfessionalTableModel(self)
-        self.proxy = ProfessionalFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = ProfessionalFilter(self.model, self)
 
         self.new_button = named(QPushButton(icon("add"), "New professional…"), "New professional")
         self.new_button.setToolTip("Add someone to the directory (Ctrl+N)")
@@ -194,11 +192,7 @@ class DirectoryView(QWidget):
         self.table.setFocus()
 
     def chosen(self) -> Professional | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not self.proxy.rowCount():
-            return None
-        professional = rows[0].data(RECORD_ROLE)
-        return professional if isinstance(professional, Professional) else None
+        return self.model.chosen_in(self.table) if self.proxy.rowCount() else None
 
     def chosen_id(self) -> str | None:
         professional = self.chosen()
@@ -228,8 +222,8 @@ class DirectoryView(QWidget):
         self.edit(self.chosen())
 
     def _edit_at(self, index: QModelIndex) -> None:
-        professional = index.data(RECORD_ROLE)
-        if isinstance(professional, Professional):
+        professional = self.model.record_of(index)
+        if professional is not None:
             self.edit(professional)
 
     def edit(self, professional: Professional | None) -> None:

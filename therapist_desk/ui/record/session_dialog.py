@@ -31,9 +31,9 @@ from therapist_desk.records import calendar, fees
 from therapist_desk.records.calendar import MAX_OCCURRENCES, Recurrence
 from therapist_desk.search.index import fold
 from therapist_desk.ui.common import formatting
-from therapist_desk.ui.common.models import AnyIndex
 from therapist_desk.ui.common.money import from_spin_box, spin_box_value
 from therapist_desk.ui.common.optional_date import qdate
+from therapist_desk.ui.common.table_model import AnyIndex
 from therapist_desk.ui.common.widgets import label, named
 from therapist_desk.ui.held_drafts import SAVE_ERRORS
 from therapist_desk.ui.open_vault import OpenVault
