@@ -12,14 +12,15 @@ from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.search.index import HitKind, SearchHit, SearchIndex
 from therapist_desk.ui.common.models import (
-    CheckableListModel,
+    AttendeeFilter,
     ClientFilter,
     ClientListModel,
     SearchResultsModel,
+    attendee_checklist,
 )
+from therapist_desk.ui.common.pick_list import offer_terms, pick_list
 from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.navigation import NavigationModel
-from therapist_desk.ui.record.session_dialog import AttendeeModel
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
@@ -85,15 +86,21 @@ def test_record_table(qtmodeltester: ModelTester) -> None:
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Status"
 
 
-def test_checkable_pick_list(qtmodeltester: ModelTester) -> None:
-    model = CheckableListModel()
-    model.set_terms(["Reflection", "Role play"], ["Role play", "An old custom term"])
+def test_checkable_pick_list(qtmodeltester: ModelTester, qapp: QApplication) -> None:
+    pick = pick_list("Techniques used", "technique")
+    changes: list[None] = []
+    pick.changed.connect(lambda: changes.append(None))
+    offer_terms(pick, ["Reflection", "Role play"], ["Role play", "An old custom term"])
+    model = pick.model
     qtmodeltester.check(model)
     assert model.rowCount(QModelIndex()) == 3  # a chosen term no longer offered stays visible
-    model.setData(model.index(0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
-    assert model.checked() == ("Reflection", "Role play", "An old custom term")
-    model.add_term("Graded exposure")
-    assert "Graded exposure" in model.checked()
+    assert not changes  # filling the list is not a change
+    model.setData(model.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert pick.ticked() == ("Reflection", "Role play", "An old custom term")
+    assert len(changes) == 1
+    model.add("Graded exposure")
+    assert "Graded exposure" in pick.ticked()
+    assert len(changes) == 2  # a new row is a change too
     qtmodeltester.check(model)
 
 
@@ -115,9 +122,16 @@ def test_search_results_tree(qtmodeltester: ModelTester) -> None:
 
 def test_navigation_and_attendees(qtmodeltester: ModelTester, qapp: QApplication) -> None:
     qtmodeltester.check(NavigationModel())
-    attendees = AttendeeModel(CLIENTS)
-    attendees.check("id-Amaya Okafor")
+    attendees = attendee_checklist(CLIENTS)
+    attendees.tick("id-Amaya Okafor")
     qtmodeltester.check(attendees)
-    attendees.filter("bart")
-    assert attendees.rowCount(QModelIndex()) == 2  # the match, and the one already ticked
-    qtmodeltester.check(attendees)
+    shown = AttendeeFilter(attendees)
+    shown.set_text("bart")
+    assert shown.rowCount(QModelIndex()) == 2  # the match, and the one already ticked
+    qtmodeltester.check(shown)
+    names = [shown.index(row, 0).data() for row in range(shown.rowCount())]
+    bart = names.index("Bartholomew Ng")
+    shown.setData(shown.index(bart, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert attendees.ticked() == ("id-Amaya Okafor", "id-Bartholomew Ng")  # in tick order
+    shown.set_text("zzz")
+    assert shown.rowCount() == 2  # the ticked stay in sight

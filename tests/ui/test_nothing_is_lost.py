@@ -203,8 +203,10 @@ def test_a_technique_added_on_the_spot_is_saved_with_the_note(
     window.workspace.open_session(two_sessions["client"], two_sessions["second"])
     editor.section_edit("subjective").setPlainText("text")
     assert editor.flush()
-    editor.techniques.adder.setText("Sandtray with figures")
-    editor.techniques.adder.returnPressed.emit()
+    adder = editor.techniques.adder
+    assert adder is not None
+    adder.setText("Sandtray with figures")
+    adder.returnPressed.emit()
     assert editor.has_unsaved_changes
     assert editor.flush()
     stored = _note(window, two_sessions["second"])

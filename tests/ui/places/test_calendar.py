@@ -455,8 +455,8 @@ def test_double_clicking_a_free_time_books_a_session_there(
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, SessionDialog)
         seen["start"] = dialog.starts_at()
-        assert dialog.attendees.checked() == []  # from the calendar, nobody is chosen yet
-        dialog.attendees.check(ids["jonas"])
+        assert dialog.attendees.ticked() == ()  # from the calendar, nobody is chosen yet
+        dialog.attendees.tick(ids["jonas"])
         dialog._try_save()
 
     answer_next_dialog(fill)

@@ -141,8 +141,10 @@ def test_declining_to_sign_leaves_a_draft(
 
 def test_a_new_technique_joins_the_pick_list_for_every_note(editor_window: MainWindow) -> None:
     editor = _editor(editor_window)
-    editor.techniques.adder.setText("  Compassion-focused   imagery ")
-    editor.techniques.adder.returnPressed.emit()
+    adder = editor.techniques.adder
+    assert adder is not None
+    adder.setText("  Compassion-focused   imagery ")
+    adder.returnPressed.emit()
     assert "Compassion-focused imagery" in editor.content().techniques
     assert editor_window.open_vault is not None
     vault = editor_window.open_vault.vault

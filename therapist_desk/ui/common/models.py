@@ -1,4 +1,4 @@
-"""The client list and its filter, and the search results: the window's own item models.
+"""The client list and its filters (by name, and of attendees), and the search results.
 
 The tables of records are `TableModel`s (table_model.py); the lists with a tick
 each are `ChecklistModel`s (checklist.py).
@@ -10,18 +10,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    Qt,
-)
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 
 from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.search.index import HitKind, SearchHit, fold
 from therapist_desk.ui.common import formatting
+from therapist_desk.ui.common.checklist import ChecklistModel
 from therapist_desk.ui.common.table_model import (
     ID_ROLE,
     RECORD_ROLE,
@@ -99,69 +94,35 @@ class ClientFilter(TypedFilter[Client]):
         return name_matches(self._words, row.details)
 
 
-class CheckableListModel(QAbstractListModel):
-    """A pick list: terms with a tick each (techniques, interventions)."""
+class AttendeeFilter(TypedFilter[Client]):
+    """The clients whose names begin with the words typed, and everyone already ticked.
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._terms: list[str] = []
-        self._checked: set[str] = set()
-        self.editable = True
+    It filters again only when the words change: someone unticked stays in sight (to be
+    ticked again) until the next word is typed.
+    """
 
-    def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self._terms)
+    def __init__(self, source: ChecklistModel[Client], parent: QObject | None = None) -> None:
+        super().__init__(source, parent)
+        self._attendees = source
+        self.setDynamicSortFilter(False)
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._terms):
-            return None
-        term = self._terms[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return term
-        if role == Qt.ItemDataRole.CheckStateRole:
-            return Qt.CheckState.Checked if term in self._checked else Qt.CheckState.Unchecked
-        return None
+    def accepts(self, row: Client) -> bool:
+        return self._attendees.is_ticked(row.id) or name_matches(self._words, row.details)
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or not self.editable:
-            return False
-        term = self._terms[index.row()]
-        state = Qt.CheckState(value) if isinstance(value, int) else value
-        if state == Qt.CheckState.Checked:
-            self._checked.add(term)
-        else:
-            self._checked.discard(term)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-        return True
-
-    def set_terms(self, terms: Sequence[str], checked: Sequence[str]) -> None:
-        """Offer `terms`; a checked term no longer on the list is kept and shown."""
-        self.beginResetModel()
-        self._terms = list(terms) + [term for term in checked if term not in terms]
-        self._checked = set(checked)
-        self.endResetModel()
-
-    def checked(self) -> tuple[str, ...]:
-        return tuple(term for term in self._terms if term in self._checked)
-
-    def add_term(self, term: str) -> None:
-        if term in self._terms:
-            self._checked.add(term)
-            row = self._terms.index(term)
-            self.dataChanged.emit(self.index(row), self.index(row))
-            return
-        row = len(self._terms)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._terms.append(term)
-        self._checked.add(term)
-        self.endInsertRows()
+def attendee_checklist(
+    clients: Sequence[Client], parent: QObject | None = None
+) -> ChecklistModel[Client]:
+    """Every client, by the name they go by, to tick those who attend; the first ticked
+    comes first."""
+    model = ChecklistModel[Client](
+        lambda client: client.id,
+        lambda client: client.details.display_name,
+        tick_order=True,
+        parent=parent,
+    )
+    model.set_items(sorted(clients, key=lambda client: client.details.display_name.casefold()), ())
+    return model
 
 
 # A group row's internal id; a hit's internal id is its group's row number.

@@ -36,16 +36,17 @@ from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCate
 from therapist_desk.records import progress_notes, terms
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
+from therapist_desk.ui.common.checklist import CheckList
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.pick_list import PickList
+from therapist_desk.ui.common.pick_list import offer_terms, pick_list
 from therapist_desk.ui.common.widgets import empty_state, label, named, scrolling, subheading
 from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.objectives_worked_on import (
-    ObjectivesWorkedOn,
     objective_choices,
     worked_on_html,
+    worked_on_list,
 )
 
 
@@ -148,20 +149,20 @@ class NoteEditor(QWidget):
         facts_row.addSpacing(24)
         facts_row.addWidget(self.risk)
         facts_row.addStretch(1)
-        self.techniques = PickList("Techniques used", "technique")
-        self.interventions = PickList("Interventions", "intervention")
-        for pick_list, category in (
+        self.techniques = pick_list("Techniques used", "technique")
+        self.interventions = pick_list("Interventions", "intervention")
+        for pick, category in (
             (self.techniques, TermCategory.TECHNIQUE),
             (self.interventions, TermCategory.INTERVENTION),
         ):
-            pick_list.changed.connect(self._changed)
-            pick_list.term_added.connect(
-                lambda text, pl=pick_list, cat=category: self._add_term(pl, cat, text)
+            pick.changed.connect(self._changed)
+            pick.term_added.connect(
+                lambda text, pl=pick, cat=category: self._add_term(pl, cat, text)
             )
         picks = QHBoxLayout()
         picks.addWidget(self.techniques)
         picks.addWidget(self.interventions)
-        self.objectives = ObjectivesWorkedOn()
+        self.objectives = worked_on_list()
         self.objectives.changed.connect(self._changed)
 
         body = QWidget()
@@ -236,11 +237,9 @@ class NoteEditor(QWidget):
         chain += [
             self.mood,
             self.risk,
-            self.techniques.view,
-            self.techniques.adder,
-            self.interventions.view,
-            self.interventions.adder,
-            self.objectives.view,
+            *self.techniques.tab_chain(),
+            *self.interventions.tab_chain(),
+            *self.objectives.tab_chain(),
             self.save_button,
             self.sign_button,
         ]
@@ -252,8 +251,8 @@ class NoteEditor(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         vault = open_vault.vault
-        self.techniques.model.set_terms(terms.terms(vault, TermCategory.TECHNIQUE), ())
-        self.interventions.model.set_terms(terms.terms(vault, TermCategory.INTERVENTION), ())
+        offer_terms(self.techniques, terms.terms(vault, TermCategory.TECHNIQUE), ())
+        offer_terms(self.interventions, terms.terms(vault, TermCategory.INTERVENTION), ())
 
     @property
     def session(self) -> TherapySession | None:
@@ -268,7 +267,7 @@ class NoteEditor(QWidget):
         session = self._session
         if session is not None and self._autosave.dirty and not self._autosave.flush():
             content = self.content()
-            worked_on = self.objectives.checked_keys()
+            worked_on = self.objectives.ticked()
             # The objectives are written with the note only if they changed.
             changed = worked_on if worked_on != self._stored_objectives else None
             when = formatting.when(session.starts_at)
@@ -337,15 +336,19 @@ class NoteEditor(QWidget):
             self.risk.setChecked(content.risk_flag)
             vault = self._vault
             assert vault is not None
-            self.techniques.model.set_terms(
-                terms.terms(vault.vault, TermCategory.TECHNIQUE), content.techniques
+            offer_terms(
+                self.techniques,
+                terms.terms(vault.vault, TermCategory.TECHNIQUE),
+                content.techniques,
             )
-            self.interventions.model.set_terms(
-                terms.terms(vault.vault, TermCategory.INTERVENTION), content.interventions
+            offer_terms(
+                self.interventions,
+                terms.terms(vault.vault, TermCategory.INTERVENTION),
+                content.interventions,
             )
             assert self._session is not None
             choices = objective_choices(vault.vault, self._session, worked_on, vault.name_of)
-            self.objectives.show_choices(choices, worked_on)
+            self.objectives.model.set_items(choices, worked_on)
         finally:
             self._loading = False
         if self._note is None:
@@ -385,8 +388,8 @@ class NoteEditor(QWidget):
             self._rebuild_sections(NoteFormat.SOAP, {})
             self.mood.setValue(-1)
             self.risk.setChecked(False)
-            self.techniques.model.set_terms((), ())
-            self.interventions.model.set_terms((), ())
+            self.techniques.model.set_items((), ())
+            self.interventions.model.set_items((), ())
             self.objectives.clear()
             self._stored_objectives = ()
         finally:
@@ -403,8 +406,8 @@ class NoteEditor(QWidget):
         return NoteContent(
             format=note_format,
             sections={name: edit.toPlainText() for name, edit in self._section_edits.items()},
-            techniques=self.techniques.model.checked(),
-            interventions=self.interventions.model.checked(),
+            techniques=self.techniques.ticked(),
+            interventions=self.interventions.ticked(),
             mood=None if self.mood.value() < 0 else self.mood.value(),
             risk_flag=self.risk.isChecked(),
         )
@@ -455,7 +458,7 @@ class NoteEditor(QWidget):
             return True
         try:
             note = vault.save_draft(session, self.content())
-            worked_on = self.objectives.checked_keys()
+            worked_on = self.objectives.ticked()
             if worked_on != self._stored_objectives:
                 treatment_plans.set_note_objectives(vault.vault, note.id, worked_on)
                 self._stored_objectives = worked_on
@@ -468,7 +471,7 @@ class NoteEditor(QWidget):
         self.saved.emit(committed)
         return True
 
-    def _add_term(self, pick_list: PickList, category: TermCategory, text: str) -> None:
+    def _add_term(self, pick: CheckList[str], category: TermCategory, text: str) -> None:
         if self._vault is None:
             return
         try:
@@ -476,8 +479,7 @@ class NoteEditor(QWidget):
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The term was not added", save_error_text(error))
             return
-        pick_list.model.add_term(text)
-        self._changed()  # a new row is not a dataChanged: say so, or it would not be saved
+        pick.model.add(text)
 
     def _sign(self) -> None:
         vault, session = self._vault, self._session
