@@ -24,7 +24,11 @@ DraftKey = tuple[str, str]
 
 
 def save_error_text(error: BaseException) -> str:
-    """Why a save failed, in words for the therapist (never a traceback)."""
+    """Why a save failed, in words for the therapist (never a traceback): what is wrong
+    with what was typed, one problem a line; else what stopped the vault."""
+    if isinstance(error, InvalidInput) and error.problems:
+        # The message repeats them after a heading ("… cannot be saved: "), run together.
+        return "\n".join(error.problems)
     if isinstance(error, TherapistDeskError):
         return error.message
     if isinstance(error, OSError) and error.strerror:
@@ -72,7 +76,7 @@ def saved_or_explained(
     try:
         return save()
     except InvalidInput as error:
-        explain("\n".join(error.problems) or error.message)
+        explain(save_error_text(error))
     except SAVE_ERRORS as error:
         explain(" ".join(filter(None, (f"Not saved: {save_error_text(error)}.", kept))))
     return None

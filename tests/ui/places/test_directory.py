@@ -19,6 +19,7 @@ from therapist_desk.domain.records import (
     ReferralDetails,
 )
 from therapist_desk.domain.vocabulary import ProfessionalRole
+from therapist_desk.errors import InvalidInput
 from therapist_desk.records import clients
 from therapist_desk.sharing import professionals, referrals
 from therapist_desk.ui.main_window import MainWindow
@@ -248,6 +249,27 @@ def test_removal_is_refused_while_a_referral_names_them_and_allowed_otherwise(
     assert window.open_vault is not None
     remaining = professionals.list_professionals(window.open_vault.vault)
     assert ids["lind"] not in [p.id for p in remaining]
+
+
+def test_a_refused_removal_lists_each_problem_on_its_own_line(
+    qtbot: QtBot,
+    make_window: WindowMaker,
+    existing_vault: VaultPaths,
+    dialogs: ScriptedDialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = _directory(existing_vault)
+    window = make_window(existing_vault)
+    view = _open_directory(qtbot, window)
+
+    def refused(_vault: object, _professional_id: str) -> None:
+        raise InvalidInput("Not removed", ["The first reason.", "The second reason."])
+
+    monkeypatch.setattr(professionals, "remove_professional", refused)
+    view.show_professional(ids["lind"])
+    view.remove_button.click()
+    assert dialogs.warnings() == ["Not removed: The first reason.\nThe second reason."]
+    assert "Tomas Lind" in _names(view)
 
 
 def test_privacy_mode_leaves_professionals_named_in_full(

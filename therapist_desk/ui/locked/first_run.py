@@ -12,9 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from therapist_desk.errors import InvalidInput
+from therapist_desk.records import practice
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.practice_form import PracticeForm
 from therapist_desk.ui.common.widgets import heading, label, named
+from therapist_desk.ui.held_drafts import save_error_text
 from therapist_desk.ui.safekeeping.passphrase_fields import NewPassphraseFields
 from therapist_desk.ui.safekeeping.recovery_key_sheet import RecoveryKeySheet
 from therapist_desk.vault.paths import VaultPaths
@@ -181,8 +184,16 @@ class FirstRunScreen(QStackedWidget):
     # -- page 3 ---------------------------------------------------------------------
 
     def _practice_done(self) -> None:
+        profile = self.practice_form.profile()
+        try:
+            # Checked here, where the problems can be listed one a line; the window then only
+            # meets what the vault itself refuses.
+            practice.check_profile(profile)
+        except InvalidInput as error:
+            self.practice_error.setText(save_error_text(error))
+            return
         self.practice_error.setText("")
-        self.practice_saved.emit(self.practice_form.profile())
+        self.practice_saved.emit(profile)
 
     def practice_failed(self, message: str) -> None:
         self.practice_error.setText(message)

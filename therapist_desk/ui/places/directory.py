@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk.domain.records import Professional, ProfessionalDetails
-from therapist_desk.errors import InvalidInput
 from therapist_desk.sharing import professionals
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
@@ -267,9 +266,6 @@ class DirectoryView(QWidget):
             return
         try:
             professionals.remove_professional(vault.vault, professional.id)
-        except InvalidInput as error:
-            self._dialogs.warn(self, "Not removed", " ".join(error.problems) or error.message)
-            return
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "Not removed", save_error_text(error))
             return

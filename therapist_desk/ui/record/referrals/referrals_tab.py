@@ -31,7 +31,6 @@ from therapist_desk.domain.records import (
     SharingConsentDetails,
 )
 from therapist_desk.domain.vocabulary import ReferralStatus
-from therapist_desk.errors import InvalidInput
 from therapist_desk.sharing import consents, disclosures, professionals, referrals
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
@@ -489,12 +488,6 @@ class ReferralsTab(QWidget):
         details = advanced(referral.details, step, vault.today())
         try:
             vault.update_referral(referral.id, referral.professional_id, details)
-        except InvalidInput as error:
-            self._dialogs.warn(
-                self,
-                "The referral was not changed",
-                "\n".join(error.problems) or error.message,
-            )
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The referral was not changed", save_error_text(error))
 
@@ -574,10 +567,6 @@ class ReferralsTab(QWidget):
         details: SharingConsentDetails = replace(consent.details, withdrawn_on=today)
         try:
             vault.update_consent(consent.id, details)
-        except InvalidInput as error:
-            self._dialogs.warn(
-                self, "The consent was not changed", "\n".join(error.problems) or error.message
-            )
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The consent was not changed", save_error_text(error))
 
