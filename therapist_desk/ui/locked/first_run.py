@@ -16,8 +16,8 @@ from therapist_desk.errors import InvalidInput
 from therapist_desk.records import practice
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.practice_form import PracticeForm
+from therapist_desk.ui.common.saving import save_error_text
 from therapist_desk.ui.common.widgets import heading, label, named
-from therapist_desk.ui.held_drafts import save_error_text
 from therapist_desk.ui.safekeeping.passphrase_fields import NewPassphraseFields
 from therapist_desk.ui.safekeeping.recovery_key_sheet import RecoveryKeySheet
 from therapist_desk.vault.paths import VaultPaths

@@ -20,6 +20,7 @@ from therapist_desk.domain.records import Professional, ProfessionalDetails
 from therapist_desk.sharing import professionals
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -30,7 +31,6 @@ from therapist_desk.ui.common.widgets import (
     record_table,
     select_row,
 )
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.professionals.professional_dialog import ProfessionalDialog
 from therapist_desk.ui.professionals.professional_list import (

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import Professional, ProfessionalDetails
 from therapist_desk.domain.vocabulary import ProfessionalRole
 from therapist_desk.ui.common.formatting import PROFESSIONAL_ROLE_LABELS
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 
 class ProfessionalDialog(QDialog):

@@ -31,8 +31,8 @@ from therapist_desk.records import calendar
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.optional_date import qdate
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text, saved_or_explained
 from therapist_desk.ui.common.widgets import label, named, scrolling
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text, saved_or_explained
 from therapist_desk.ui.open_vault import OpenVault
 
 #: A proposed time and the bookings it clashes with.

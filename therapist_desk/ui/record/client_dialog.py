@@ -17,8 +17,8 @@ from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 
 class ClientDialog(QDialog):

@@ -31,9 +31,10 @@ from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.money import METHOD_LABELS, balance_text, money
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.table_model import RIGHT, Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, label, named, record_table, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, removed_after_confirming, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.printing import print_actions
 from therapist_desk.ui.printing.statement_document import statement_document

@@ -40,8 +40,9 @@ from therapist_desk.ui.common.checklist import CheckList
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.pick_list import offer_terms, pick_list
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import empty_state, label, named, scrolling, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.objectives_worked_on import (
     objective_choices,

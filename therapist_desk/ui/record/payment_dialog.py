@@ -22,8 +22,8 @@ from therapist_desk.domain.vocabulary import PaymentMethod
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.money import METHOD_LABELS, SIGNS, money
 from therapist_desk.ui.common.optional_date import qdate
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 #: Saves the details, for the session id given (None: towards the account).
 SavePayment = Callable[[PaymentDetails, str | None], Payment]

@@ -21,15 +21,10 @@ from therapist_desk.records import psychotherapy_notes
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, label, named
-from therapist_desk.ui.held_drafts import (
-    SAVE_ERRORS,
-    DraftKey,
-    HeldDraft,
-    HeldDrafts,
-    save_error_text,
-)
+from therapist_desk.ui.held_drafts import DraftKey, HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 
 

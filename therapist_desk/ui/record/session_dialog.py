@@ -31,8 +31,8 @@ from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.models import AttendeeFilter, attendee_checklist
 from therapist_desk.ui.common.money import from_spin_box, spin_box_value
 from therapist_desk.ui.common.optional_date import qdate
+from therapist_desk.ui.common.saving import SAVE_ERRORS
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import SAVE_ERRORS
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.booking_changes import (
     Clash,

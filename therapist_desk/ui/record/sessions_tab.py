@@ -24,9 +24,10 @@ from therapist_desk.records import progress_notes, therapy_sessions
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, named, record_table
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.booking_changes import BookingChanges
 from therapist_desk.ui.record.note_editor import NoteEditor

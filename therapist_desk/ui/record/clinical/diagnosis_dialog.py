@@ -33,8 +33,8 @@ from therapist_desk.clinical.icd10 import Icd10Code
 from therapist_desk.domain.records import Diagnosis, DiagnosisDetails
 from therapist_desk.domain.vocabulary import DiagnosisStatus
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import FieldAboveList, label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()

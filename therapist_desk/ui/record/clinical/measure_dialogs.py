@@ -38,8 +38,8 @@ from therapist_desk.domain.records import Measure, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
 from therapist_desk.ui.common import formatting, theme
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, qdate
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, named, scrolling
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 SaveMeasure = Callable[[MeasureDetails], Measure]
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import Medication, MedicationDetails, Professional
 from therapist_desk.ui.common.formatting import professional_text
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 
 @dataclass(frozen=True)

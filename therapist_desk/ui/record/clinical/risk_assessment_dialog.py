@@ -28,8 +28,8 @@ from therapist_desk.domain.records import RiskAssessment, RiskAssessmentDetails
 from therapist_desk.domain.vocabulary import Ideation, RiskLevel
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, qdate
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, named, scrolling
-from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.record.clinical.risk_summary import IDEATION_SHORT, RISK_LEVEL_LABELS
 
 IDEATION_CHOICES = {

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from therapist_desk.clinical.significant_dates import MAX_REMIND_DAYS
 from therapist_desk.domain.records import SignificantDate, SignificantDateDetails
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, qdate
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 
 class SignificantDateDialog(QDialog):

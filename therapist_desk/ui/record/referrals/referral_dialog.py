@@ -18,8 +18,8 @@ from therapist_desk.domain.records import Referral, ReferralDetails
 from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
 from therapist_desk.ui.common.formatting import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
+from therapist_desk.ui.common.saving import saved_or_explained
 from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.professionals.professional_picker import ProfessionalPicker
 

@@ -35,9 +35,9 @@ from therapist_desk.sharing import consents, disclosures, professionals, referra
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, named, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.referrals.consent_dialog import ConsentDialog, ConsentDraft
 from therapist_desk.ui.record.referrals.referral_dialog import ReferralDialog, ReferralDraft
