@@ -233,8 +233,8 @@ def test_a_refused_addendum_keeps_its_text_and_a_lock_keeps_it_for_later(
     def refused_then_locked(dialog: QDialog) -> None:
         assert isinstance(dialog, AddendumDialog)
         dialog.text.setPlainText("The correction I typed")
-        dialog._try_save()
-        seen.append(dialog.problem.text())
+        dialog.try_save()
+        seen.append(dialog.problems.text())
         assert dialog.isVisible()  # still open, text still there
         window.lock()  # the idle lock strikes with the dialog open
 
@@ -249,7 +249,7 @@ def test_a_refused_addendum_keeps_its_text_and_a_lock_keeps_it_for_later(
     def look(dialog: QDialog) -> None:
         assert isinstance(dialog, AddendumDialog)
         offered.append(dialog.text.toPlainText())
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(look)
     editor.addendum_button.click()

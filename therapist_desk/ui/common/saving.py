@@ -43,5 +43,6 @@ def saved_or_explained(
     except InvalidInput as error:
         explain(save_error_text(error))
     except SAVE_ERRORS as error:
-        explain(" ".join(filter(None, (f"Not saved: {save_error_text(error)}.", kept))))
+        reason = save_error_text(error).rstrip(".")  # some messages end a sentence already
+        explain(" ".join(filter(None, (f"Not saved: {reason}.", kept))))
     return None

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -31,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk.clinical import treatment_plans
-from therapist_desk.domain.records import NoteContent, ProgressNote, TherapySession
+from therapist_desk.domain.records import Addendum, NoteContent, ProgressNote, TherapySession
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCategory
+from therapist_desk.errors import TherapistDeskError
 from therapist_desk.records import progress_notes, terms
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
@@ -40,6 +40,7 @@ from therapist_desk.ui.common.checklist import CheckList
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.pick_list import offer_terms, pick_list
+from therapist_desk.ui.common.record_dialog import RecordDialog
 from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import empty_state, label, named, scrolling, subheading
 from therapist_desk.ui.held_drafts import HeldDraft, HeldDrafts
@@ -51,40 +52,27 @@ from therapist_desk.ui.record.objectives_worked_on import (
 )
 
 
-class AddendumDialog(QDialog):
+class AddendumDialog(RecordDialog[Addendum]):
     """Calls `save(text)` on Save; stays open, with the text, if it is refused."""
 
-    def __init__(self, save: Callable[[str], str | None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, save: Callable[[str], Addendum], parent: QWidget | None = None) -> None:
+        super().__init__("addendum", parent)
         self._save = save
         self.setWindowTitle("Add an addendum")
         self.text = named(QPlainTextEdit(), "Addendum text")
         self.text.setTabChangesFocus(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        self.problem = named(label("", wrap=True), "Problem with the addendum")
-        layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.lay_out(
             label(
                 "An addendum is dated and added below the signed note; the note itself "
                 "stays as it was signed.",
                 wrap=True,
-            )
+            ),
+            self.text,
         )
-        layout.addWidget(self.text)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
         self.resize(520, 300)
 
-    def _try_save(self) -> None:
-        problem = self._save(self.text.toPlainText())
-        if problem is None:
-            self.accept()
-        else:
-            self.problem.setText(f"Not saved: {problem}")
+    def store(self) -> Addendum:
+        return self._save(self.text.toPlainText())
 
 
 class NoteEditor(QWidget):
@@ -514,26 +502,24 @@ class NoteEditor(QWidget):
         vault, session, note = self._vault, self._session, self._note
         if vault is None or session is None or note is None:
             return
-        dialog = AddendumDialog(lambda text: self.add_addendum(text), self)
+        dialog = AddendumDialog(self.add_addendum, self)
         dialog.text.setPlainText(self._addendum_drafts.pop(note.id, ""))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             typed = dialog.text.toPlainText()
             if typed.strip() and dialog.property("closed_by_lock"):
                 self._addendum_drafts[note.id] = typed  # offered again next time
 
-    def add_addendum(self, text: str) -> str | None:
-        """Save an addendum below the signed note; returns why not, or None when saved."""
+    def add_addendum(self, text: str) -> Addendum:
+        """Save an addendum below the signed note, and show it; raises if it is refused or
+        cannot be written."""
         vault, session, note = self._vault, self._session, self._note
         if vault is None or session is None or note is None:
-            return "The vault is locked."
-        try:
-            vault.add_addendum(note.id, text, session)
-        except SAVE_ERRORS as error:
-            return save_error_text(error)
+            raise TherapistDeskError("the vault is locked")
+        addendum = vault.add_addendum(note.id, text, session)
         self._note = progress_notes.get_note(vault.vault, note.id)
         self._show_signed(self._note)
         self.saved.emit(datetime.now())
-        return None
+        return addendum
 
 
 def _save_draft_and_objectives(
