@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from therapist_desk.domain.records import PracticeProfile
 from therapist_desk.errors import InvalidInput
 from therapist_desk.records import practice
 from therapist_desk.ui.common.dialogs import DialogService
@@ -53,7 +54,7 @@ class FirstRunScreen(QStackedWidget):
     passphrase_chosen = Signal(str)
     restore_requested = Signal()
     recovery_key_stored = Signal()
-    practice_saved = Signal(object)
+    practice_saved = Signal(PracticeProfile)
 
     def __init__(
         self, paths: VaultPaths, dialogs: DialogService, parent: QWidget | None = None
