@@ -21,6 +21,7 @@ from therapist_desk.ui.common.models import (
 from therapist_desk.ui.common.pick_list import offer_terms, pick_list
 from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.navigation import NavigationModel
+from therapist_desk.ui.record.objectives_worked_on import ObjectiveChoice, worked_on_list
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
@@ -102,6 +103,26 @@ def test_checkable_pick_list(qtmodeltester: ModelTester, qapp: QApplication) -> 
     assert "Graded exposure" in pick.ticked()
     assert len(changes) == 2  # a new row is a change too
     qtmodeltester.check(model)
+
+
+def test_the_objectives_worked_on(qtmodeltester: ModelTester, qapp: QApplication) -> None:
+    worked_on = worked_on_list()
+    assert worked_on.isHidden()  # no attendee has a plan yet
+    qtmodeltester.check(worked_on.model)
+    choices = [
+        ObjectiveChoice("o1", "Amira Haddad: rides two bus stops", "Travel again"),
+        ObjectiveChoice("o2", "Bram Okafor: says no once a week (from plan version 1)", ""),
+    ]
+    worked_on.model.set_items(choices, ["o2"])
+    assert not worked_on.isHidden()
+    qtmodeltester.check(worked_on.model)
+    model = worked_on.model
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Goal: Travel again"
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+    model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert worked_on.ticked() == ("o1", "o2")  # in the list's order
+    worked_on.clear()
+    assert worked_on.isHidden()
 
 
 def test_search_results_tree(qtmodeltester: ModelTester) -> None:
