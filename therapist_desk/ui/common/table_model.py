@@ -64,7 +64,8 @@ class Column(Generic[RowT]):
     bold: Callable[[RowT], bool] | None = None
     header_tooltip: str = ""
 
-    def key(self) -> Callable[[RowT], SupportsRichComparison]:
+    def sort_by(self) -> Callable[[RowT], SupportsRichComparison]:
+        """What the column sorts by: its sort key, or else its text, case-folded."""
         if self.sort_key is not None:
             return self.sort_key
         text = self.text
@@ -120,7 +121,7 @@ class TableModel(QAbstractTableModel, Generic[RowT]):
         if role == ID_ROLE:
             return self.key(row)
         if role == SORT_ROLE:
-            return column.key()(row)
+            return column.sort_by()(row)
         return None
 
     def headerData(
@@ -154,7 +155,7 @@ class TableModel(QAbstractTableModel, Generic[RowT]):
     def _sort_rows(self) -> None:
         if self._sorted_by is not None:
             column, order = self._sorted_by
-            key = self._columns[column].key()
+            key = self._columns[column].sort_by()
             self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     # Our interface -------------------------------------------------------------------

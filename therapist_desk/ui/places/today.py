@@ -248,8 +248,7 @@ class TodayView(QWidget):
             attention_section.table.activated.connect(
                 lambda index, s=attention_section: self._open_record(s.model.record_of(index))
             )
-        for section in self._attention_sections():
-            section.hide()
+            attention_section.hide()
 
         # Two columns of about the same height: the day on the left (sessions, notes, then the
         # referrals to chase), the week and the clients needing attention on the right.
