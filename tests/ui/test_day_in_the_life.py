@@ -116,7 +116,7 @@ def test_first_run_to_search(
         dialog.legal_name.setText(CLIENT)
         dialog.preferred_name.setText("Mari")
         dialog.pronouns.setText("she/her")
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(fill_client)
     workspace.clients.new_client()
@@ -134,7 +134,7 @@ def test_first_run_to_search(
         dialog.relationship.setText("brother")
         dialog.consent.setChecked(True)
         dialog.scope.setText("Emergencies only")
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(fill_contact)
     record.contacts.add()
@@ -189,7 +189,7 @@ def test_first_run_to_search(
         progress_notes.save_draft(vault, editor.session.id, signed.content)
 
     # A correction goes in a dated addendum below the note.
-    assert editor.add_addendum("Correction: the walks were on three days, not four.") is None
+    editor.add_addendum("Correction: the walks were on three days, not four.")
     assert "three days, not four" in editor.document.toPlainText()
     assert "Addendum" in editor.document.toPlainText()
 

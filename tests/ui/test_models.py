@@ -12,15 +12,16 @@ from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.search.index import HitKind, SearchHit, SearchIndex
 from therapist_desk.ui.common.models import (
-    CheckableListModel,
+    AttendeeFilter,
     ClientFilter,
     ClientListModel,
-    Column,
-    RecordTableModel,
     SearchResultsModel,
+    attendee_checklist,
 )
+from therapist_desk.ui.common.pick_list import offer_terms, pick_list
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.navigation import NavigationModel
-from therapist_desk.ui.record.session_dialog import AttendeeModel
+from therapist_desk.ui.record.objectives_worked_on import ObjectiveChoice, worked_on_list
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
@@ -45,8 +46,7 @@ def test_client_list_and_filter(qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(model)
     model.set_rows(CLIENTS)
     qtmodeltester.check(model)
-    proxy = ClientFilter()
-    proxy.setSourceModel(model)
+    proxy = ClientFilter(model)
     proxy.set_text("mar")
     qtmodeltester.check(proxy)
     assert proxy.rowCount() == 1
@@ -72,7 +72,7 @@ def test_privacy_mode_shows_initials_only(qtmodeltester: ModelTester) -> None:
 
 
 def test_record_table(qtmodeltester: ModelTester) -> None:
-    model = RecordTableModel(
+    model = TableModel[Client](
         [
             Column("Name", lambda c: c.details.legal_name),
             Column("Status", lambda c: c.details.status),
@@ -87,16 +87,42 @@ def test_record_table(qtmodeltester: ModelTester) -> None:
     assert model.headerData(1, Qt.Orientation.Horizontal) == "Status"
 
 
-def test_checkable_pick_list(qtmodeltester: ModelTester) -> None:
-    model = CheckableListModel()
-    model.set_terms(["Reflection", "Role play"], ["Role play", "An old custom term"])
+def test_checkable_pick_list(qtmodeltester: ModelTester, qapp: QApplication) -> None:
+    pick = pick_list("Techniques used", "technique")
+    changes: list[None] = []
+    pick.changed.connect(lambda: changes.append(None))
+    offer_terms(pick, ["Reflection", "Role play"], ["Role play", "An old custom term"])
+    model = pick.model
     qtmodeltester.check(model)
     assert model.rowCount(QModelIndex()) == 3  # a chosen term no longer offered stays visible
-    model.setData(model.index(0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
-    assert model.checked() == ("Reflection", "Role play", "An old custom term")
-    model.add_term("Graded exposure")
-    assert "Graded exposure" in model.checked()
+    assert not changes  # filling the list is not a change
+    model.setData(model.index(0, 0), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert pick.ticked() == ("Reflection", "Role play", "An old custom term")
+    assert len(changes) == 1
+    model.add("Graded exposure")
+    assert "Graded exposure" in pick.ticked()
+    assert len(changes) == 2  # a new row is a change too
     qtmodeltester.check(model)
+
+
+def test_the_objectives_worked_on(qtmodeltester: ModelTester, qapp: QApplication) -> None:
+    worked_on = worked_on_list()
+    assert worked_on.isHidden()  # no attendee has a plan yet
+    qtmodeltester.check(worked_on.model)
+    choices = [
+        ObjectiveChoice("o1", "Amira Haddad: rides two bus stops", "Travel again"),
+        ObjectiveChoice("o2", "Bram Okafor: says no once a week (from plan version 1)", ""),
+    ]
+    worked_on.model.set_items(choices, ["o2"])
+    assert not worked_on.isHidden()
+    qtmodeltester.check(worked_on.model)
+    model = worked_on.model
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "Goal: Travel again"
+    assert model.index(1, 0).data(Qt.ItemDataRole.ToolTipRole) is None
+    model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert worked_on.ticked() == ("o1", "o2")  # in the list's order
+    worked_on.clear()
+    assert worked_on.isHidden()
 
 
 def test_search_results_tree(qtmodeltester: ModelTester) -> None:
@@ -117,9 +143,16 @@ def test_search_results_tree(qtmodeltester: ModelTester) -> None:
 
 def test_navigation_and_attendees(qtmodeltester: ModelTester, qapp: QApplication) -> None:
     qtmodeltester.check(NavigationModel())
-    attendees = AttendeeModel(CLIENTS)
-    attendees.check("id-Amaya Okafor")
+    attendees = attendee_checklist(CLIENTS)
+    attendees.tick("id-Amaya Okafor")
     qtmodeltester.check(attendees)
-    attendees.filter("bart")
-    assert attendees.rowCount(QModelIndex()) == 2  # the match, and the one already ticked
-    qtmodeltester.check(attendees)
+    shown = AttendeeFilter(attendees)
+    shown.set_text("bart")
+    assert shown.rowCount(QModelIndex()) == 2  # the match, and the one already ticked
+    qtmodeltester.check(shown)
+    names = [shown.index(row, 0).data() for row in range(shown.rowCount())]
+    bart = names.index("Bartholomew Ng")
+    shown.setData(shown.index(bart, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert attendees.ticked() == ("id-Amaya Okafor", "id-Bartholomew Ng")  # in tick order
+    shown.set_text("zzz")
+    assert shown.rowCount() == 2  # the ticked stay in sight

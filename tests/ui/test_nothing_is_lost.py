@@ -203,8 +203,10 @@ def test_a_technique_added_on_the_spot_is_saved_with_the_note(
     window.workspace.open_session(two_sessions["client"], two_sessions["second"])
     editor.section_edit("subjective").setPlainText("text")
     assert editor.flush()
-    editor.techniques.adder.setText("Sandtray with figures")
-    editor.techniques.adder.returnPressed.emit()
+    adder = editor.techniques.adder
+    assert adder is not None
+    adder.setText("Sandtray with figures")
+    adder.returnPressed.emit()
     assert editor.has_unsaved_changes
     assert editor.flush()
     stored = _note(window, two_sessions["second"])
@@ -231,8 +233,8 @@ def test_a_refused_addendum_keeps_its_text_and_a_lock_keeps_it_for_later(
     def refused_then_locked(dialog: QDialog) -> None:
         assert isinstance(dialog, AddendumDialog)
         dialog.text.setPlainText("The correction I typed")
-        dialog._try_save()
-        seen.append(dialog.problem.text())
+        dialog.try_save()
+        seen.append(dialog.problems.text())
         assert dialog.isVisible()  # still open, text still there
         window.lock()  # the idle lock strikes with the dialog open
 
@@ -247,7 +249,7 @@ def test_a_refused_addendum_keeps_its_text_and_a_lock_keeps_it_for_later(
     def look(dialog: QDialog) -> None:
         assert isinstance(dialog, AddendumDialog)
         offered.append(dialog.text.toPlainText())
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(look)
     editor.addendum_button.click()

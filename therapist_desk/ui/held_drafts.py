@@ -10,34 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
-from sqlalchemy.exc import SQLAlchemyError
 
-from therapist_desk.errors import InvalidInput, TherapistDeskError
 from therapist_desk.ui.common.dialogs import DialogService
+
+# Moved to common.saving, below the record dialogs that use them; named here still for
+# the window, which imports them from here.
+from therapist_desk.ui.common.saving import SAVE_ERRORS as SAVE_ERRORS
+from therapist_desk.ui.common.saving import save_error_text as save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 
 DraftKey = tuple[str, str]
-
-
-def save_error_text(error: BaseException) -> str:
-    """Why a save failed, in words for the therapist (never a traceback)."""
-    if isinstance(error, TherapistDeskError):
-        return error.message
-    if isinstance(error, OSError) and error.strerror:
-        return f"{error.strerror}"
-    if isinstance(error, SQLAlchemyError) and "full" in str(error).lower():
-        return "the disk is full"
-    return f"the vault could not be written ({type(error).__name__})"
-
-
-#: The errors an autosave can meet and survive.
-SAVE_ERRORS = (TherapistDeskError, SQLAlchemyError, OSError)
-
-SavedT = TypeVar("SavedT")
 
 
 def removed_after_confirming(
@@ -59,23 +45,6 @@ def removed_after_confirming(
         dialogs.warn(parent, f"The {what} was not removed", save_error_text(error))
         return False
     return True
-
-
-def saved_or_explained(
-    save: Callable[[], SavedT],
-    explain: Callable[[str], None],
-    kept: str = "What you typed is still here.",
-) -> SavedT | None:
-    """What `save()` returns; or None once `explain` has said, in words, why the vault
-    refused it or could not write it (then, after a failed write, `kept`). A dialog then
-    stays open with what was typed."""
-    try:
-        return save()
-    except InvalidInput as error:
-        explain("\n".join(error.problems) or error.message)
-    except SAVE_ERRORS as error:
-        explain(" ".join(filter(None, (f"Not saved: {save_error_text(error)}.", kept))))
-    return None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt
 
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import AnyIndex
+from therapist_desk.ui.common.table_model import AnyIndex
 
 _INVALID = QModelIndex()
 

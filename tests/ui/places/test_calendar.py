@@ -31,7 +31,7 @@ from therapist_desk.ui.places.calendar_grid import BlockState, lay_out
 from therapist_desk.ui.record import client_record
 from therapist_desk.ui.record.booking_changes import MoveSessionDialog, SeriesTimeDialog
 from therapist_desk.ui.record.session_dialog import SessionDialog
-from therapist_desk.ui.record.sessions_tab import SessionLine, SessionListModel, SessionsTab
+from therapist_desk.ui.record.sessions_tab import SessionLine, SessionsTab, session_list_model
 from therapist_desk.vault import Secret, Vault, unlock_vault
 from therapist_desk.vault.paths import VaultPaths
 
@@ -455,8 +455,8 @@ def test_double_clicking_a_free_time_books_a_session_there(
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, SessionDialog)
         seen["start"] = dialog.starts_at()
-        assert dialog.attendees.checked() == []  # from the calendar, nobody is chosen yet
-        dialog.attendees.check(ids["jonas"])
+        assert dialog.attendees.ticked() == ()  # from the calendar, nobody is chosen yet
+        dialog.attendees.tick(ids["jonas"])
         dialog._try_save()
 
     answer_next_dialog(fill)
@@ -490,7 +490,7 @@ def test_the_calendar_follows_privacy_mode_and_forgets_everything_on_lock(
 def test_the_session_list_model_passes_the_model_tester(
     qtmodeltester: ModelTester, qtbot: QtBot
 ) -> None:
-    model = SessionListModel()
+    model = session_list_model()
     qtmodeltester.check(model)
     start = _at(date(2026, 11, 23), 10)
     model.set_rows(

@@ -19,6 +19,7 @@ from therapist_desk.domain.records import (
     ReferralDetails,
 )
 from therapist_desk.domain.vocabulary import ProfessionalRole
+from therapist_desk.errors import InvalidInput
 from therapist_desk.records import clients
 from therapist_desk.sharing import professionals, referrals
 from therapist_desk.ui.main_window import MainWindow
@@ -250,6 +251,27 @@ def test_removal_is_refused_while_a_referral_names_them_and_allowed_otherwise(
     assert ids["lind"] not in [p.id for p in remaining]
 
 
+def test_a_refused_removal_lists_each_problem_on_its_own_line(
+    qtbot: QtBot,
+    make_window: WindowMaker,
+    existing_vault: VaultPaths,
+    dialogs: ScriptedDialogs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ids = _directory(existing_vault)
+    window = make_window(existing_vault)
+    view = _open_directory(qtbot, window)
+
+    def refused(_vault: object, _professional_id: str) -> None:
+        raise InvalidInput("Not removed", ["The first reason.", "The second reason."])
+
+    monkeypatch.setattr(professionals, "remove_professional", refused)
+    view.show_professional(ids["lind"])
+    view.remove_button.click()
+    assert dialogs.warnings() == ["Not removed: The first reason.\nThe second reason."]
+    assert "Tomas Lind" in _names(view)
+
+
 def test_privacy_mode_leaves_professionals_named_in_full(
     qtbot: QtBot, make_window: WindowMaker, existing_vault: VaultPaths
 ) -> None:
@@ -401,8 +423,7 @@ def test_the_directory_models_pass_qts_model_checks(qtmodeltester: ModelTester) 
     model.set_directory(people, {"id-0": 2})
     qtmodeltester.check(model)
     assert model.index(0, CLIENTS_REFERRED).data() == "2"
-    proxy = ProfessionalFilter()
-    proxy.setSourceModel(model)
+    proxy = ProfessionalFilter(model)
     proxy.set_text("surgery")
     qtmodeltester.check(proxy)
     assert proxy.rowCount() == 1

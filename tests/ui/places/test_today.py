@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
@@ -110,7 +110,7 @@ def _today(
     return window, today
 
 
-def _lines(section: _Section) -> list[AttentionLine]:
+def _lines(section: _Section[AttentionLine]) -> list[AttentionLine]:
     return list(section.model.rows())
 
 
@@ -286,7 +286,7 @@ def test_every_section_heading_is_in_sight_on_a_laptop_screen(
     scroll = today.findChild(QScrollArea)
     assert scroll is not None
     viewport = scroll.viewport()
-    sections = [
+    sections: list[QWidget] = [
         today.today,
         today.upcoming,
         today.notes_due,
@@ -298,6 +298,7 @@ def test_every_section_heading_is_in_sight_on_a_laptop_screen(
     shown = [section for section in sections if section.isVisible()]
     assert len(shown) >= 6
     for section in shown:
+        assert isinstance(section, _Section)
         heading = section.title
         bottom = heading.mapTo(viewport, heading.rect().bottomLeft()).y()
         assert bottom <= viewport.height(), (heading.text(), bottom, viewport.height())

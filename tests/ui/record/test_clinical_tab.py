@@ -110,7 +110,7 @@ def test_add_a_diagnosis_by_typing_a_code_and_pressing_enter(
         seen["focus"] = dialog.focusWidget() is dialog.label_edit
         seen["label"] = dialog.label_edit.text()
         dialog.status.setCurrentIndex(dialog.status.findData(DiagnosisStatus.CONFIRMED))
-        dialog._try_save()
+        dialog.try_save()
 
     problems = _in_dialog(DiagnosisDialog, pick)
     section.add_button.click()
@@ -163,7 +163,7 @@ def test_edit_and_then_resolve_a_diagnosis(
         assert isinstance(dialog, DiagnosisDialog)
         assert dialog.code == "F32.1"
         dialog.label_edit.setText("Moderate depression after redundancy")
-        dialog._try_save()
+        dialog.try_save()
 
     assert _in_dialog(DiagnosisDialog, relabel) == []
     section.edit_button.click()
@@ -177,7 +177,7 @@ def test_edit_and_then_resolve_a_diagnosis(
         assert not dialog.resolved_on.isEnabled()
         dialog.status.setCurrentIndex(dialog.status.findData(DiagnosisStatus.RESOLVED))
         assert dialog.resolved_on.value() == today  # offered as today
-        dialog._try_save()
+        dialog.try_save()
 
     assert section.lists.choose(made.id)
     assert _in_dialog(DiagnosisDialog, resolve) == []
@@ -202,7 +202,7 @@ def test_a_refused_diagnosis_says_why_and_keeps_what_was_typed(
         assert isinstance(dialog, DiagnosisDialog)
         qtbot.keyClicks(dialog.search, "F40.0")
         dialog.diagnosed_on.set_value(date.today() + timedelta(days=30))
-        dialog._try_save()
+        dialog.try_save()
         seen.append(dialog.problems.text())
         seen.append(dialog.code)
 
@@ -274,7 +274,7 @@ def test_add_stop_and_list_medications(
             dialog.prescriber.findText("Dr Amal Rahman (Psychiatrist, Eastside)")
         )
         dialog.started_on.set_value(started)
-        dialog._try_save()
+        dialog.try_save()
 
     assert _in_dialog(MedicationDialog, from_directory) == []
     section.add_button.click()
@@ -285,7 +285,7 @@ def test_add_stop_and_list_medications(
         dialog.dose.setText("10 mg")
         dialog.frequency.setText("as needed before flights")
         dialog.prescriber.setEditText("Dr Jonas Berg, private clinic")
-        dialog._try_save()
+        dialog.try_save()
 
     assert _in_dialog(MedicationDialog, typed_prescriber) == []
     section.add_button.click()
@@ -306,7 +306,7 @@ def test_add_stop_and_list_medications(
     def stop_yesterday(dialog: QDialog) -> None:
         assert isinstance(dialog, StopMedicationDialog)
         dialog.day.setDate(qdate(today - timedelta(days=1)))
-        dialog._try_stop()
+        dialog.try_save()
 
     assert _in_dialog(StopMedicationDialog, stop_yesterday) == []
     section.stop_button.click()

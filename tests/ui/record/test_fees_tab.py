@@ -135,7 +135,7 @@ def test_charged_sessions_a_payment_and_the_balance(
         assert dialog.amount.value() == 60
         dialog.method.setCurrentIndex(dialog.method.findData(PaymentMethod.CASH))
         dialog.reference.setText("receipt 17")
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(fill)
     tab.record_payment()
@@ -168,7 +168,7 @@ def test_correcting_and_removing_a_payment(
         assert dialog.session_id() is None and dialog.amount.value() == 50  # as recorded
         dialog.for_session.setCurrentIndex(dialog.for_session.findData(ids["attended"]))
         dialog.amount.setValue(90)
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(correct)
     tab.edit_payment()
@@ -212,7 +212,7 @@ def test_a_joint_session_paid_by_one_partner_is_still_owed_by_the_other(
         assert dialog.session_id() == ids["couple"]
         assert dialog.amount.value() == 60
         dialog.amount.setValue(20)
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(fill)
     tab.record_payment()
@@ -225,7 +225,7 @@ def test_a_joint_session_paid_by_one_partner_is_still_owed_by_the_other(
         assert dialog.session_id() == ids["couple"]
         assert "£40.00 still owed" in dialog.for_session.currentText()
         assert dialog.amount.value() == 40
-        dialog._try_save()
+        dialog.try_save()
 
     answer_next_dialog(rest)
     tab.record_payment()
@@ -245,7 +245,7 @@ def test_a_payment_the_service_refuses_stays_typed_with_the_reason(
         assert isinstance(dialog, PaymentDialog)
         dialog.amount.setValue(0)
         dialog.reference.setText("kept as typed")
-        dialog._try_save()
+        dialog.try_save()
         seen["problems"] = dialog.problems.text()
         seen["open"] = dialog.isVisible()
         seen["reference"] = dialog.reference.text()

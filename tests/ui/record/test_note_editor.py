@@ -8,16 +8,17 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import PASSPHRASE
-from tests.ui.conftest import ScriptedDialogs, unlock
+from tests.ui.conftest import ScriptedDialogs, answer_next_dialog, unlock
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import NoteFormat, TermCategory
 from therapist_desk.records import clients, progress_notes, terms, therapy_sessions
 from therapist_desk.ui.main_window import MainWindow
 from therapist_desk.ui.open_vault import OpenVault
-from therapist_desk.ui.record.note_editor import NoteEditor
+from therapist_desk.ui.record.note_editor import AddendumDialog, NoteEditor
 from therapist_desk.vault import Secret, unlock_vault
 from therapist_desk.vault.paths import VaultPaths
 
@@ -141,9 +142,33 @@ def test_declining_to_sign_leaves_a_draft(
 
 def test_a_new_technique_joins_the_pick_list_for_every_note(editor_window: MainWindow) -> None:
     editor = _editor(editor_window)
-    editor.techniques.adder.setText("  Compassion-focused   imagery ")
-    editor.techniques.adder.returnPressed.emit()
+    adder = editor.techniques.adder
+    assert adder is not None
+    adder.setText("  Compassion-focused   imagery ")
+    adder.returnPressed.emit()
     assert "Compassion-focused imagery" in editor.content().techniques
     assert editor_window.open_vault is not None
     vault = editor_window.open_vault.vault
     assert "Compassion-focused imagery" in terms.terms(vault, TermCategory.TECHNIQUE)
+
+
+def test_a_refused_addendum_says_what_is_wrong_with_it(
+    editor_window: MainWindow, dialogs: ScriptedDialogs
+) -> None:
+    editor = _editor(editor_window)
+    editor.section_edit("subjective").setPlainText("Walked to the harbour twice.")
+    editor.sign_button.click()
+    assert editor.pages.currentIndex() == 2  # signed
+    seen: list[str] = []
+
+    def blank_then_cancel(dialog: QDialog) -> None:
+        assert isinstance(dialog, AddendumDialog)
+        dialog.text.setPlainText("   ")
+        dialog.try_save()
+        seen.append(dialog.problems.text())
+        assert dialog.isVisible()
+        dialog.reject()
+
+    answer_next_dialog(blank_then_cancel)
+    editor.addendum_button.click()
+    assert seen == ["The addendum is required."]

@@ -97,8 +97,8 @@ def _open_plan(window: MainWindow, client_id: str) -> PlanTab:
 
 def _check_approach(tab: PlanTab, approach: str) -> None:
     model = tab.approaches.model
-    row = next(row for row in range(model.rowCount()) if model.index(row).data() == approach)
-    model.setData(model.index(row), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    row = next(row for row in range(model.rowCount()) if model.index(row, 0).data() == approach)
+    model.setData(model.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
 
 
 def _shown(tab: PlanTab, key: str, column: int) -> str:
@@ -155,7 +155,7 @@ def test_start_a_plan_with_a_goal_and_an_objective_save_and_reopen(
     tab = _open_plan(window, practice["amira"])
     assert tab.pages.currentIndex() == EDITING
     assert tab.presenting_problems.toPlainText() == "Panic on buses since the spring."
-    assert tab.approaches.model.checked() == ("Cognitive behavioural therapy (CBT)",)
+    assert tab.approaches.ticked() == ("Cognitive behavioural therapy (CBT)",)
     assert _shown(tab, goal.key, 0) == "Goal 1: Travel again"
     assert _shown(tab, objective.key, 0) == "1.1  Rides two bus stops with SUDS below 40"
     assert _shown(tab, objective.key, TARGET) == short_day(target)
@@ -219,8 +219,8 @@ def test_an_objective_worked_on_in_a_note_is_counted_and_fixed_once_the_note_is_
     workspace.open_session(practice["amira"], practice["session"])
     assert editor.objectives.isVisible()
     model = editor.objectives.model
-    assert [choice.text for choice in model.choices()] == [BUS.text, WALKS.text]
-    model.setData(model.index(0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert [choice.text for choice in model.rows()] == [BUS.text, WALKS.text]
+    model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     editor.section_edit("subjective").setPlainText("Rode one stop with her sister.")
     assert editor.flush()
     note = progress_notes.get_note_for_session(_vault(window), practice["session"])
@@ -254,7 +254,7 @@ def test_a_note_held_after_a_failed_save_keeps_the_objectives_it_worked_on(
     editor = window.workspace.clients.record.sessions.editor
     monkeypatch.setattr(OpenVault, "save_draft", _disk_full)
     model = editor.objectives.model
-    model.setData(model.index(1), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    model.setData(model.index(1, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     editor.section_edit("plan").setPlainText("Walk to the shop on Tuesday.")
     window.workspace.open_session(practice["bram"], practice["other"])  # moving on holds it
     assert len(window.drafts) == 1
@@ -282,7 +282,7 @@ def test_a_joint_sessions_note_names_whose_objective_is_whose(
         vault, vault.now() - timedelta(hours=1), 60, SessionDetails(SessionKind.COUPLE), both
     )
     window.workspace.open_session(practice["amira"], joint.id)
-    choices = window.workspace.clients.record.sessions.editor.objectives.model.choices()
+    choices = window.workspace.clients.record.sessions.editor.objectives.model.rows()
     assert [choice.text for choice in choices] == [
         f"Amira Haddad: {BUS.text}",
         f"Amira Haddad: {WALKS.text}",
@@ -414,8 +414,10 @@ def test_an_approach_added_here_joins_the_pick_list(
 ) -> None:
     tab = _open_plan(window, practice["amira"])
     tab.start_button.click()
-    tab.approaches.adder.setText("Compassion-focused therapy")
-    tab.approaches.adder.returnPressed.emit()
+    adder = tab.approaches.adder
+    assert adder is not None
+    adder.setText("Compassion-focused therapy")
+    adder.returnPressed.emit()
     assert tab.flush()
     assert "Compassion-focused therapy" in terms.terms(_vault(window), TermCategory.APPROACH)
     stored = treatment_plans.current_plan(_vault(window), practice["amira"])

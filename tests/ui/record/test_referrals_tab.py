@@ -88,9 +88,9 @@ def _row(tab: ReferralsTab, row: int = 0) -> dict[str, str]:
 
 
 def _cells(model: object, row: int = 0) -> list[str]:
-    from therapist_desk.ui.common.models import RecordTableModel
+    from therapist_desk.ui.common.table_model import TableModel
 
-    assert isinstance(model, RecordTableModel)
+    assert isinstance(model, TableModel)
     return [model.data(model.index(row, column)) for column in range(model.columnCount())]
 
 

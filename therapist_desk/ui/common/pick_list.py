@@ -1,46 +1,25 @@
-"""A pick list the therapist can extend: checkable terms, with a field to add one."""
+"""A pick list of the therapist's own terms (techniques, interventions, approaches).
+
+A `CheckList` of strings, each term its own key, with a field to add a term.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QListView, QVBoxLayout, QWidget
+from collections.abc import Sequence
 
-from therapist_desk.ui.common.models import CheckableListModel
-from therapist_desk.ui.common.widgets import named, subheading
+from therapist_desk.ui.common.checklist import CheckList, ChecklistModel
 
 
-class PickList(QWidget):
-    """A checkable list of terms with a field to add one (techniques, approaches…)."""
-
-    changed = Signal()
-    term_added = Signal(str)
-
-    def __init__(self, title: str, noun: str) -> None:
-        super().__init__()
-        self.model = CheckableListModel(self)
-        self.view = named(QListView(), title)
-        self.view.setModel(self.model)
-        self.view.setMinimumHeight(120)
-        self.adder = named(QLineEdit(), f"Add {_article(noun)} {noun}")
-        self.adder.setPlaceholderText(f"Add {_article(noun)} {noun}…")
-        self.adder.returnPressed.connect(self._add)
-        self.model.dataChanged.connect(lambda *_: self.changed.emit())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(subheading(title))
-        layout.addWidget(self.view)
-        layout.addWidget(self.adder)
-
-    def _add(self) -> None:
-        text = " ".join(self.adder.text().split())
-        if text:
-            self.adder.clear()
-            self.term_added.emit(text)
-
-    def set_editable(self, editable: bool) -> None:
-        self.model.editable = editable
-        self.adder.setEnabled(editable)
+def _term(term: str) -> str:
+    return term
 
 
-def _article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" else "a"
+def pick_list(title: str, noun: str) -> CheckList[str]:
+    """The terms under `title`, with a field to add one (`noun`: "technique")."""
+    return CheckList(ChecklistModel[str](_term, _term), title, adder_noun=noun)
+
+
+def offer_terms(pick: CheckList[str], terms: Sequence[str], ticked: Sequence[str]) -> None:
+    """Offer `terms`, `ticked` ticked; a ticked term no longer offered is kept and shown,
+    so that saving never drops it."""
+    pick.model.set_items([*terms, *(term for term in ticked if term not in terms)], ticked)

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QScrollArea,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -127,23 +121,3 @@ def focus_list(table: QTableView) -> None:
     table.setFocus()
     if table.model().rowCount() and not table.selectionModel().hasSelection():
         table.selectRow(0)
-
-
-def lay_out_record_dialog(
-    dialog: QDialog, form: QFormLayout, problems: QLabel, save: Callable[[], None], what: str
-) -> QPushButton:
-    """The form, the line that says what is wrong with it, and Save and Cancel, for a
-    dialog that edits one record (`what`: "diagnosis"). `save` closes the dialog only
-    once the record is stored. Returns the Save button."""
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-    )
-    save_button = named(buttons.button(QDialogButtonBox.StandardButton.Save), f"Save the {what}")
-    named(buttons.button(QDialogButtonBox.StandardButton.Cancel), f"Cancel the {what}")
-    buttons.accepted.connect(save)
-    buttons.rejected.connect(dialog.reject)
-    layout = QVBoxLayout(dialog)
-    layout.addLayout(form)
-    layout.addWidget(problems)
-    layout.addWidget(buttons)
-    return save_button

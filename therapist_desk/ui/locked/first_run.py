@@ -12,8 +12,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from therapist_desk.domain.records import PracticeProfile
+from therapist_desk.errors import InvalidInput
+from therapist_desk.records import practice
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.practice_form import PracticeForm
+from therapist_desk.ui.common.saving import save_error_text
 from therapist_desk.ui.common.widgets import heading, label, named
 from therapist_desk.ui.safekeeping.passphrase_fields import NewPassphraseFields
 from therapist_desk.ui.safekeeping.recovery_key_sheet import RecoveryKeySheet
@@ -50,7 +54,7 @@ class FirstRunScreen(QStackedWidget):
     passphrase_chosen = Signal(str)
     restore_requested = Signal()
     recovery_key_stored = Signal()
-    practice_saved = Signal(object)
+    practice_saved = Signal(PracticeProfile)
 
     def __init__(
         self, paths: VaultPaths, dialogs: DialogService, parent: QWidget | None = None
@@ -181,8 +185,16 @@ class FirstRunScreen(QStackedWidget):
     # -- page 3 ---------------------------------------------------------------------
 
     def _practice_done(self) -> None:
+        profile = self.practice_form.profile()
+        try:
+            # Checked here, where the problems can be listed one a line; the window then only
+            # meets what the vault itself refuses.
+            practice.check_profile(profile)
+        except InvalidInput as error:
+            self.practice_error.setText(save_error_text(error))
+            return
         self.practice_error.setText("")
-        self.practice_saved.emit(self.practice_form.profile())
+        self.practice_saved.emit(profile)
 
     def practice_failed(self, message: str) -> None:
         self.practice_error.setText(message)

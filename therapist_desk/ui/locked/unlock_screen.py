@@ -22,7 +22,7 @@ from therapist_desk.vault.paths import VaultPaths
 class UnlockScreen(QWidget):
     """Emits `unlock_requested(Secret)`; the window does the unlocking off the GUI thread."""
 
-    unlock_requested = Signal(object)
+    unlock_requested = Signal(Secret)
     restore_requested = Signal()
 
     def __init__(self, paths: VaultPaths, parent: QWidget | None = None) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import AuditEvent
 from therapist_desk.domain.vocabulary import AuditKind
 from therapist_desk.ui.common import formatting
-from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, heading, label, named, record_table
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.vault import audit
@@ -47,7 +47,7 @@ def _moment(value: datetime) -> str:
     return f"{formatting.day(local.date())} {local:%H:%M:%S}"
 
 
-class AuditTrailModel(RecordTableModel):
+class AuditTrailModel(TableModel[AuditEvent]):
     def __init__(self, parent: QObject | None = None) -> None:
         #: Client id → how the trail names them (full name, or initials in privacy mode).
         self.names: dict[str, str] = {}

@@ -167,11 +167,11 @@ def lay_out(
 class CalendarGrid(QWidget):
     """The painted grid of one day or one week."""
 
-    session_opened = Signal(object)  # TherapySession
-    slot_chosen = Signal(object)  # datetime: a double click on an empty time
-    day_chosen = Signal(object)  # date: a click on a day's heading
+    session_opened = Signal(TherapySession)
+    slot_chosen = Signal(datetime)  # a double click on an empty time
+    day_chosen = Signal(date)  # a click on a day's heading
     step_requested = Signal(int)  # -1 or +1: Page Up, Page Down
-    menu_requested = Signal(object, QPoint)  # TherapySession, global position
+    menu_requested = Signal(TherapySession, QPoint)  # the global position
     selection_moved = Signal(QRect)  # the chosen block, to scroll into view
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -23,7 +23,7 @@ from therapist_desk.ui.changes import Change
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import ID_ROLE, ClientFilter, ClientListModel
+from therapist_desk.ui.common.models import ClientFilter, ClientListModel
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -52,8 +52,7 @@ class ClientsView(QWidget):
         # A new client typed but not saved when the vault locked (memory only).
         self._unfinished_client: ClientDetails | None = None
         self.model = ClientListModel(self._today, self)
-        self.proxy = ClientFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = ClientFilter(self.model, self)
         self.filter = named(FieldAboveList(), "Filter clients")
         self.filter.setPlaceholderText("Filter by name…")
         self.filter.setClearButtonEnabled(True)
@@ -195,9 +194,9 @@ class ClientsView(QWidget):
             self._open(self.proxy.index(0, 0))
 
     def _open(self, index: QModelIndex) -> None:
-        client_id = index.data(ID_ROLE)
-        if isinstance(client_id, str):
-            self.open_client(client_id, keep_filter=True)
+        client = self.model.record_of(index)
+        if client is not None:
+            self.open_client(client.id, keep_filter=True)
 
     def open_client(
         self,

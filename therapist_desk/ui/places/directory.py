@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from therapist_desk.domain.records import Professional, ProfessionalDetails
-from therapist_desk.errors import InvalidInput
 from therapist_desk.sharing import professionals
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import RECORD_ROLE
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -32,7 +31,6 @@ from therapist_desk.ui.common.widgets import (
     record_table,
     select_row,
 )
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.professionals.professional_dialog import ProfessionalDialog
 from therapist_desk.ui.professionals.professional_list import (
@@ -59,8 +57,7 @@ class DirectoryView(QWidget):
         # What was typed in a dialog the lock closed (memory only), by entry id or _NEW.
         self._unfinished = UnfinishedForms[ProfessionalDetails]()
         self.model = ProfessionalTableModel(self)
-        self.proxy = ProfessionalFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = ProfessionalFilter(self.model, self)
 
         self.new_button = named(QPushButton(icon("add"), "New professional…"), "New professional")
         self.new_button.setToolTip("Add someone to the directory (Ctrl+N)")
@@ -194,11 +191,7 @@ class DirectoryView(QWidget):
         self.table.setFocus()
 
     def chosen(self) -> Professional | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not self.proxy.rowCount():
-            return None
-        professional = rows[0].data(RECORD_ROLE)
-        return professional if isinstance(professional, Professional) else None
+        return self.model.chosen_in(self.table) if self.proxy.rowCount() else None
 
     def chosen_id(self) -> str | None:
         professional = self.chosen()
@@ -226,8 +219,8 @@ class DirectoryView(QWidget):
         self.edit(self.chosen())
 
     def _edit_at(self, index: QModelIndex) -> None:
-        professional = index.data(RECORD_ROLE)
-        if isinstance(professional, Professional):
+        professional = self.model.record_of(index)
+        if professional is not None:
             self.edit(professional)
 
     def edit(self, professional: Professional | None) -> None:
@@ -269,9 +262,6 @@ class DirectoryView(QWidget):
             return
         try:
             vault.remove_professional(professional.id)
-        except InvalidInput as error:
-            self._dialogs.warn(self, "Not removed", " ".join(error.problems) or error.message)
-            return
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "Not removed", save_error_text(error))
             return

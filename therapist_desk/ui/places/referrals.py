@@ -24,8 +24,8 @@ from therapist_desk.sharing import professionals, referrals
 from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common.formatting import REFERRAL_STATUS_LABELS, initials
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import RECORD_ROLE, AnyIndex, Column, TypedFilter
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.table_model import Column, TypedFilter, begins_words
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -143,11 +143,12 @@ class ReferralsPlaceModel(ReferralTableModel):
         return text
 
 
-class ReferralFilter(TypedFilter):
+class ReferralFilter(TypedFilter[Referral]):
     """By status (open ones by default) and by words typed: each word begins a word shown."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, source: ReferralsPlaceModel, parent: QObject | None = None) -> None:
+        super().__init__(source, parent)
+        self._referrals = source
         self._status = OPEN
 
     def set_status(self, key: str) -> None:
@@ -163,17 +164,11 @@ class ReferralFilter(TypedFilter):
             return follow_up_overdue(referral, today)
         return self._status == ALL or status.value == self._status
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, ReferralsPlaceModel):
+    def accepts(self, row: Referral) -> bool:
+        model = self._referrals
+        if not self._status_fits(row, model.today):
             return False
-        referral = model.data(model.index(source_row, 0, source_parent), RECORD_ROLE)
-        if not isinstance(referral, Referral) or not self._status_fits(referral, model.today):
-            return False
-        if not self._words:
-            return True
-        haystack = model.searchable(referral).split()
-        return all(any(word.startswith(term) for word in haystack) for term in self._words)
+        return not self._words or begins_words(self._words, model.searchable(row))
 
 
 class ReferralsPlace(QWidget):
@@ -191,8 +186,7 @@ class ReferralsPlace(QWidget):
         self._reload_again = False
         self._loaded_once = False
         self.model = ReferralsPlaceModel(self._privacy, self)
-        self.proxy = ReferralFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = ReferralFilter(self.model, self)
 
         self.title = heading("Referrals")
         self.status = named(QComboBox(), "Show referrals that are")
@@ -356,11 +350,7 @@ class ReferralsPlace(QWidget):
         return select_row(self.table, self.proxy.index_of(referral_id))
 
     def chosen(self) -> Referral | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or not self.proxy.rowCount():
-            return None
-        referral = rows[0].data(RECORD_ROLE)
-        return referral if isinstance(referral, Referral) else None
+        return self.model.chosen_in(self.table) if self.proxy.rowCount() else None
 
     def _chosen_changed(self, *_args: Any) -> None:
         referral = self.chosen()
@@ -391,8 +381,8 @@ class ReferralsPlace(QWidget):
     # -- opening ------------------------------------------------------------------------
 
     def _open_at(self, index: QModelIndex) -> None:
-        referral = index.data(RECORD_ROLE)
-        if isinstance(referral, Referral):
+        referral = self.model.record_of(index)
+        if referral is not None:
             self.open_referral.emit(referral.client_id, referral.id)
 
     def open_chosen(self) -> None:

@@ -21,7 +21,7 @@ from therapist_desk.ui.changes import Change
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import RECORD_ROLE, Column, RecordTableModel
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, heading, label, named, record_table
 from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
@@ -29,7 +29,7 @@ from therapist_desk.ui.record.delete_client_dialog import DeleteClientDialog, de
 from therapist_desk.vault import settings as vault_settings
 
 
-class RetentionModel(RecordTableModel):
+class RetentionModel(TableModel[Retention]):
     def __init__(self, vault: OpenVault | None = None, parent: QObject | None = None) -> None:
         self.vault = vault
         super().__init__(
@@ -167,11 +167,7 @@ class RetentionView(QWidget):
         return self._vault.today() if self._vault is not None else date.today()
 
     def _chosen(self) -> Retention | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        item = rows[0].data(RECORD_ROLE)
-        return item if isinstance(item, Retention) else None
+        return self.model.chosen_in(self.table)
 
     def _selection_changed(self) -> None:
         chosen = self._chosen() is not None

@@ -16,7 +16,7 @@ from therapist_desk.ui.open_vault import OpenVault
 class SearchView(QWidget):
     """Emits `open_hit(SearchHit)` when a result is opened (Enter or double-click)."""
 
-    open_hit = Signal(object)
+    open_hit = Signal(SearchHit)
 
     def __init__(self, field: FieldAboveList, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +82,7 @@ class SearchView(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         hit = self.model.hit_at(index)
-        if isinstance(hit, SearchHit):
+        if hit is not None:
             self.open_hit.emit(hit)
 
     def _focus_results(self) -> None:

@@ -25,14 +25,9 @@ from therapist_desk.records import fees, practice, terms
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.money import from_spin_box, spin_box_value
 from therapist_desk.ui.common.practice_form import PracticeForm
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import heading, label, named, scrolling, subheading
-from therapist_desk.ui.held_drafts import (
-    SAVE_ERRORS,
-    DraftKey,
-    HeldDraft,
-    HeldDrafts,
-    save_error_text,
-)
+from therapist_desk.ui.held_drafts import DraftKey, HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.places.template_editor import open_template_editor
 from therapist_desk.ui.safekeeping.safekeeping_panel import SafekeepingPanel

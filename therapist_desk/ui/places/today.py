@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -38,8 +39,8 @@ from therapist_desk.records.progress_notes import NoteDue
 from therapist_desk.sharing import professionals, referrals
 from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
-from therapist_desk.ui.common.models import Column, RecordTableModel
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import (
     empty_state,
     heading,
@@ -85,13 +86,16 @@ class AttentionLine:
     when: str
 
 
-class _Section(QWidget):
+LineT = TypeVar("LineT", TodayLine, AttentionLine)
+
+
+class _Section(QWidget, Generic[LineT]):
     """A titled table with a count, and a sentence when it is empty (or nothing at all)."""
 
     def __init__(
         self,
         title: str,
-        columns: list[Column],
+        columns: list[Column[LineT]],
         empty: str,
         stretch: int,
         parent: QWidget | None = None,
@@ -102,7 +106,7 @@ class _Section(QWidget):
         self._title = title
         self._rows = rows
         self.title = subheading(title)
-        self.model = RecordTableModel(columns, lambda line: line.id, self)
+        self.model: TableModel[LineT] = TableModel(columns, lambda line: line.id, self)
         self.table = record_table(title)
         self.table.setModel(self.model)
         # Half the page wide: the longest column gives way (elided) rather than scroll sideways.
@@ -117,7 +121,7 @@ class _Section(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.empty)
 
-    def set_lines(self, lines: list[TodayLine] | list[AttentionLine]) -> None:
+    def set_lines(self, lines: list[LineT]) -> None:
         self.model.set_rows(lines)
         self.title.setText(f"{self._title} ({len(lines)})")
         self.table.setVisible(bool(lines))
@@ -132,11 +136,16 @@ class _Section(QWidget):
         self.set_lines([])
 
 
+def _attention(title: str) -> _Section[AttentionLine]:
+    """A section of what needs attention; hidden, not explained, when there is nothing."""
+    return _Section[AttentionLine](title, _attention_columns(), "", stretch=1)
+
+
 def _when(line: TodayLine) -> str:
     return formatting.span(line.session.starts_at, line.session.duration_minutes)
 
 
-def _attention_columns() -> list[Column]:
+def _attention_columns() -> list[Column[AttentionLine]]:
     return [
         Column("Client", lambda line: line.names),
         Column("What", lambda line: line.what),
@@ -199,7 +208,7 @@ class TodayView(QWidget):
         self._reload_again = False
         self.title = heading("Today")
         self.summary = named(label("", "muted", wrap=True), "Today summary")
-        self.today = _Section(
+        self.today = _Section[TodayLine](
             "Today's sessions",
             [
                 Column("Time", _when),
@@ -211,7 +220,7 @@ class TodayView(QWidget):
             stretch=3,
             rows=SECTION_ROWS,
         )
-        self.upcoming = _Section(
+        self.upcoming = _Section[TodayLine](
             "The week ahead",
             [
                 Column(
@@ -226,7 +235,7 @@ class TodayView(QWidget):
             stretch=2,
             rows=WEEK_AND_NOTES_ROWS,
         )
-        self.notes_due = _Section(
+        self.notes_due = _Section[TodayLine](
             "Notes to write",
             [
                 Column("Session", lambda line: formatting.when(line.session.starts_at)),
@@ -237,10 +246,10 @@ class TodayView(QWidget):
             stretch=1,
             rows=WEEK_AND_NOTES_ROWS,
         )
-        self.risk = _Section("Risk and self-harm alerts", _attention_columns(), "", stretch=1)
-        self.reviews = _Section("Treatment plans due for review", _attention_columns(), "", 1)
-        self.dates = _Section("Significant dates coming up", _attention_columns(), "", stretch=1)
-        self.follow_ups = _Section("Referral follow-ups due", _attention_columns(), "", 1)
+        self.risk = _attention("Risk and self-harm alerts")
+        self.reviews = _attention("Treatment plans due for review")
+        self.dates = _attention("Significant dates coming up")
+        self.follow_ups = _attention("Referral follow-ups due")
         self.all_calm = named(
             empty_state(
                 "Nothing else needs attention: no risk alerts, no plans due for review, "
@@ -249,19 +258,15 @@ class TodayView(QWidget):
             "Nothing needs attention",
         )
         self.all_calm.hide()
-        sections = (
-            self.today,
-            self.upcoming,
-            self.notes_due,
-            self.risk,
-            self.reviews,
-            self.dates,
-            self.follow_ups,
-        )
-        for section in sections:
-            section.table.activated.connect(lambda index, s=section: self._activated(s, index))
-        for section in self._attention_sections():
-            section.hide()
+        for session_section in (self.today, self.upcoming, self.notes_due):
+            session_section.table.activated.connect(
+                lambda index, s=session_section: self._open_session(s.model.record_of(index))
+            )
+        for attention_section in self._attention_sections():
+            attention_section.table.activated.connect(
+                lambda index, s=attention_section: self._open_record(s.model.record_of(index))
+            )
+            attention_section.hide()
 
         # Two columns of about the same height: the day on the left (sessions, notes, then the
         # referrals to chase), the week and the clients needing attention on the right.
@@ -287,7 +292,10 @@ class TodayView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        order = [section.table for section in sections]
+        order = [
+            *(section.table for section in (self.today, self.upcoming, self.notes_due)),
+            *(section.table for section in self._attention_sections()),
+        ]
         for first, second in pairwise(order):
             QWidget.setTabOrder(first, second)
 
@@ -468,22 +476,23 @@ class TodayView(QWidget):
         self.all_calm.setVisible(count == 0 and not follow_up_lines)
         return count  # the follow-ups have their own count in the summary
 
-    def _activated(self, section: _Section, index: QModelIndex) -> None:
-        line = section.model.record_at(index.row())
-        if isinstance(line, TodayLine) and line.session.client_ids:
+    def _open_session(self, line: TodayLine | None) -> None:
+        if line is not None and line.session.client_ids:
             self.open_session.emit(line.session.client_ids[0], line.session.id)
-        elif isinstance(line, AttentionLine):
+
+    def _open_record(self, line: AttentionLine | None) -> None:
+        if line is not None:
             self.open_record.emit(line.client_id, line.tab)
 
-    def _attention_sections(self) -> tuple[_Section, ...]:
+    def _attention_sections(self) -> tuple[_Section[AttentionLine], ...]:
         return (self.risk, self.reviews, self.dates, self.follow_ups)
 
     def clear(self) -> None:
         for section in (self.today, self.upcoming, self.notes_due):
             section.clear()
-        for section in self._attention_sections():
-            section.clear()
-            section.hide()
+        for attention in self._attention_sections():
+            attention.clear()
+            attention.hide()
         self.all_calm.hide()
         self.summary.clear()
         self.title.setText("Today")

@@ -7,23 +7,20 @@ from itertools import pairwise
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from therapist_desk.domain.records import Professional, ProfessionalDetails
 from therapist_desk.domain.vocabulary import ProfessionalRole
 from therapist_desk.ui.common.formatting import PROFESSIONAL_ROLE_LABELS
-from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named
 
 
-class ProfessionalDialog(QDialog):
+class ProfessionalDialog(RecordDialog[Professional]):
     """Calls `save(details)` on Save; stays open, with everything typed, if it is refused.
 
     The saved entry is in `saved` once the dialog is accepted.
@@ -35,9 +32,8 @@ class ProfessionalDialog(QDialog):
         professional: Professional | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("professional", parent, cancel_name="Cancel")
         self._save = save
-        self.saved: Professional | None = None
         editing = professional is not None
         self.setWindowTitle("Edit professional" if editing else "New professional")
         self.name = named(QLineEdit(), "Professional's name")
@@ -57,7 +53,6 @@ class ProfessionalDialog(QDialog):
         self.notes.setPlaceholderText("How they like to receive referrals, opening hours…")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(72)
-        self.problems = named(label("", wrap=True), "Problems with the professional")
         self.problems.setProperty("role", "error")
         self.problems.hide()
 
@@ -69,19 +64,7 @@ class ProfessionalDialog(QDialog):
         form.addRow("Phone", self.phone)
         form.addRow("Email", self.email)
         form.addRow("Notes", self.notes)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = named(
-            buttons.button(QDialogButtonBox.StandardButton.Save), "Save the professional"
-        )
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self.setMinimumWidth(480)
         # Reading order: the form top to bottom, then Save, then Cancel.
         chain: list[QWidget] = [
@@ -92,7 +75,7 @@ class ProfessionalDialog(QDialog):
             self.phone,
             self.email,
             self.notes,
-            *buttons.buttons(),
+            *self.buttons.buttons(),
         ]
         for before, after in pairwise(chain):
             QWidget.setTabOrder(before, after)
@@ -120,7 +103,7 @@ class ProfessionalDialog(QDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def _show_problems(self, text: str) -> None:
+    def explain(self, text: str) -> None:
         self.problems.setText(text)
         self.problems.show()
         # The cursor goes where the first problem is, so it can be fixed at once.
@@ -129,7 +112,5 @@ class ProfessionalDialog(QDialog):
         elif text.startswith("The professional's name"):
             self.name.setFocus()
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self._show_problems)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Professional:
+        return self._save(self.details())

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 
 from therapist_desk.domain.records import Professional
 from therapist_desk.search.index import fold
 from therapist_desk.ui.common.formatting import PROFESSIONAL_ROLE_LABELS
-from therapist_desk.ui.common.models import (
-    RECORD_ROLE,
-    AnyIndex,
-    Column,
-    RecordTableModel,
-    TypedFilter,
-)
+from therapist_desk.ui.common.table_model import RIGHT, Column, TableModel, TypedFilter
 
 #: Columns of ProfessionalTableModel.
 NAME, ROLE, ORGANISATION, PHONE, EMAIL, CLIENTS_REFERRED, ADDRESS = range(7)
@@ -31,10 +24,16 @@ def role_label(professional: Professional) -> str:
     return PROFESSIONAL_ROLE_LABELS[professional.details.role]
 
 
-class ProfessionalTableModel(RecordTableModel):
+def _address(professional: Professional) -> str:
+    return one_line(professional.details.address)
+
+
+class ProfessionalTableModel(TableModel[Professional]):
     """Professionals, one a row, with how many clients' referrals name each.
 
-    Professionals are not clients: privacy mode leaves their names as they are.
+    Professionals are not clients: privacy mode leaves their names as they are. Long
+    organisations, emails and addresses are cut short in their cells; their tooltips
+    show them whole.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -43,11 +42,21 @@ class ProfessionalTableModel(RecordTableModel):
             (
                 Column("Name", lambda p: p.details.name),
                 Column("Role", role_label),
-                Column("Organisation", lambda p: p.details.organisation),
+                Column(
+                    "Organisation",
+                    lambda p: p.details.organisation,
+                    tooltip=lambda p: p.details.organisation,
+                ),
                 Column("Phone", lambda p: p.details.phone),
-                Column("Email", lambda p: p.details.email),
-                Column("Referred", self._count_text, self._count),
-                Column("Address", lambda p: one_line(p.details.address)),
+                Column("Email", lambda p: p.details.email, tooltip=lambda p: p.details.email),
+                Column(
+                    "Referred",
+                    self._count_text,
+                    self._count,
+                    align=RIGHT,
+                    header_tooltip="How many clients have a referral to them",
+                ),
+                Column("Address", _address, tooltip=_address),
             ),
             lambda professional: professional.id,
             parent,
@@ -73,29 +82,6 @@ class ProfessionalTableModel(RecordTableModel):
         self._counts = {}
         super().clear()
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and orientation == Qt.Orientation.Horizontal
-            and section == CLIENTS_REFERRED
-        ):
-            return "How many clients have a referral to them"
-        return super().headerData(section, orientation, role)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid():
-            if index.column() == CLIENTS_REFERRED:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
-            # Long organisations and addresses are cut short in their cells.
-            if index.column() in (ORGANISATION, EMAIL, ADDRESS):
-                return super().data(index, Qt.ItemDataRole.DisplayRole) or None
-            return None
-        return super().data(index, role)
-
 
 def searchable_text(professional: Professional) -> str:
     """Every field the filter looks in, folded: name, role, organisation, address, phone, email."""
@@ -118,19 +104,15 @@ def _digits(text: str) -> str:
     return "".join(char for char in text if char.isdigit())
 
 
-class ProfessionalFilter(TypedFilter):
+class ProfessionalFilter(TypedFilter[Professional]):
     """Filters as you type: every word must appear somewhere in the entry.
 
     A word of digits also matches the phone number with its spaces left out.
     """
 
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
+    def accepts(self, row: Professional) -> bool:
         if not self._words:
             return True
-        model = self.sourceModel()
-        professional = model.data(model.index(source_row, 0, source_parent), RECORD_ROLE)
-        if not isinstance(professional, Professional):
-            return False
-        text = searchable_text(professional)
-        phone = _digits(professional.details.phone)
+        text = searchable_text(row)
+        phone = _digits(row.details.phone)
         return all(term in text or (term.isdigit() and term in phone) for term in self._words)

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import Professional
 from therapist_desk.sharing import professionals
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import RECORD_ROLE
 from therapist_desk.ui.common.widgets import (
     FieldAboveList,
     empty_state,
@@ -88,8 +87,7 @@ class ProfessionalPicker(QWidget):
         self._vault = open_vault
         self._chosen_id: str | None = None
         self.model = ProfessionalTableModel(self)
-        self.proxy = ProfessionalFilter(self)
-        self.proxy.setSourceModel(self.model)
+        self.proxy = ProfessionalFilter(self.model, self)
         self.filter = named(_PickerField(), f"{name}: filter the directory")
         self.filter.setPlaceholderText("Type a name, role or organisation…")
         self.filter.setClearButtonEnabled(True)
@@ -215,9 +213,8 @@ class ProfessionalPicker(QWidget):
     def _selection_changed(
         self, _selected: QItemSelection | None = None, _deselected: QItemSelection | None = None
     ) -> None:
-        rows = self.list.selectionModel().selectedRows()
-        professional = rows[0].data(RECORD_ROLE) if rows else None
-        chosen = professional.id if isinstance(professional, Professional) else None
+        professional = self.model.chosen_in(self.list)
+        chosen = professional.id if professional is not None else None
         if chosen != self._chosen_id:
             self._chosen_id = chosen
             self.changed.emit(chosen)

@@ -27,13 +27,12 @@ from PySide6.QtWidgets import (
 from therapist_desk.domain.records import TherapySession
 from therapist_desk.domain.vocabulary import Attendance
 from therapist_desk.domain.wall_clock import at_wall_clock
-from therapist_desk.errors import InvalidInput
 from therapist_desk.records import calendar
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.optional_date import qdate
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text, saved_or_explained
 from therapist_desk.ui.common.widgets import label, named, scrolling
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 
 #: A proposed time and the bookings it clashes with.
@@ -149,7 +148,8 @@ class ClashGuard:
     ) -> bool:
         """True once saved; False with the clashes or the problems shown."""
         self._problems.clear()
-        try:
+
+        def saved_unless_it_clashes() -> bool:
             if proposal != self._accepted:
                 clashes = find_clashes()
                 if clashes:
@@ -158,15 +158,9 @@ class ClashGuard:
                     self._button.setText(f"{self._action} anyway")
                     return False
             save()
-        except InvalidInput as error:
-            self._problems.setText("\n".join(error.problems) or error.message)
-            return False
-        except SAVE_ERRORS as error:
-            self._problems.setText(
-                f"Not saved: {save_error_text(error)}. What you typed is still here."
-            )
-            return False
-        return True
+            return True
+
+        return saved_or_explained(saved_unless_it_clashes, self._problems.setText) is True
 
 
 def _one_time(clashes: list[Clash]) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -17,12 +16,12 @@ from therapist_desk.domain.records import Client, ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
-from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named
 
 
-class ClientDialog(QDialog):
-    """Calls `save(details)` on OK; stays open, with everything typed, if it is refused."""
+class ClientDialog(RecordDialog[Client]):
+    """Calls `save(details)` on Save; stays open, with everything typed, if it is refused."""
 
     def __init__(
         self,
@@ -30,9 +29,8 @@ class ClientDialog(QDialog):
         client: Client | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("client", parent)
         self._save = save
-        self.saved: Client | None = None
         self.setWindowTitle("Edit client" if client else "New client")
         self.legal_name = named(QLineEdit(), "Legal name")
         self.preferred_name = named(QLineEdit(), "Preferred name")
@@ -52,7 +50,6 @@ class ClientDialog(QDialog):
         self.referral_source = named(QLineEdit(), "Referral source")
         self.intake_date = OptionalDateEdit("Intake date")
         self.discharge_date = OptionalDateEdit("Discharge date")
-        self.problems = named(label("", wrap=True), "Problems with the client")
 
         form = QFormLayout()
         form.addRow("Legal name *", self.legal_name)
@@ -67,9 +64,7 @@ class ClientDialog(QDialog):
         form.addRow("Referred by", self.referral_source)
         form.addRow("Intake date", self.intake_date)
         form.addRow("Discharge date", self.discharge_date)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "client"
-        )
+        self.lay_out(form)
         if client is not None:
             self.fill(client.details)
         else:
@@ -106,7 +101,5 @@ class ClientDialog(QDialog):
             discharge_date=self.discharge_date.value(),
         )
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Client:
+        return self._save(self.details())

@@ -26,8 +26,9 @@ from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.formatting import initials
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import empty_state, heading, label, named
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.client_dialog import ClientDialog
 from therapist_desk.ui.record.clinical.clinical_tab import ClinicalTab

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -18,20 +17,19 @@ from therapist_desk.domain.records import Contact, ContactDetails
 from therapist_desk.domain.vocabulary import ContactRole
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
-from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named
 
 
-class ContactDialog(QDialog):
+class ContactDialog(RecordDialog[Contact]):
     def __init__(
         self,
         save: Callable[[ContactDetails], Contact],
         contact: Contact | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("contact", parent)
         self._save = save
-        self.saved: Contact | None = None
         self.setWindowTitle("Edit contact" if contact else "New contact")
         self.role = named(QComboBox(), "Role")
         for role, text in formatting.ROLE_LABELS.items():
@@ -54,7 +52,6 @@ class ContactDialog(QDialog):
         self.notes = named(QPlainTextEdit(), "Contact notes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(56)
-        self.problems = named(label("", wrap=True), "Problems with the contact")
         self.consent.toggled.connect(self._consent_changed)
 
         form = QFormLayout()
@@ -69,9 +66,7 @@ class ContactDialog(QDialog):
         form.addRow("Scope", self.scope)
         form.addRow("Expires", self.expires)
         form.addRow("Notes", self.notes)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "contact"
-        )
+        self.lay_out(form)
         if contact is not None:
             self.fill(contact.details)
         self._consent_changed(self.consent.isChecked())
@@ -112,7 +107,5 @@ class ContactDialog(QDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Contact:
+        return self._save(self.details())

@@ -15,7 +15,7 @@ from therapist_desk.records import contacts
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, named, record_table
 from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.open_vault import OpenVault
@@ -35,7 +35,7 @@ def consent_text(contact: Contact) -> str:
     return text
 
 
-CONTACT_COLUMNS = (
+CONTACT_COLUMNS: tuple[Column[Contact], ...] = (
     Column("Name", lambda contact: contact.details.name),
     Column("Role", lambda contact: formatting.ROLE_LABELS[contact.details.role]),
     Column("Relationship", lambda contact: contact.details.relationship),
@@ -52,7 +52,7 @@ class ContactsTab(QWidget):
         self._client_id: str | None = None
         # Contacts typed but not saved when the vault locked (memory only).
         self._unfinished = UnfinishedForms[ContactDetails]()
-        self.model = RecordTableModel(CONTACT_COLUMNS, lambda contact: contact.id, self)
+        self.model = TableModel[Contact](CONTACT_COLUMNS, lambda contact: contact.id, self)
         self.table = record_table("Contacts")
         self.table.setModel(self.model)
         self.table.doubleClicked.connect(self._edit_at)
@@ -119,7 +119,7 @@ class ContactsTab(QWidget):
         vault, index = self._vault, self.table.currentIndex()
         if vault is None or not index.isValid():
             return
-        contact: Contact = self.model.record_at(index.row())
+        contact = self.model.record_at(index.row())
         if not removed_after_confirming(
             self,
             self._dialogs,

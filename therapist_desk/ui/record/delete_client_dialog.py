@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import Client
 from therapist_desk.records.retention import ClientDeleted
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 
 

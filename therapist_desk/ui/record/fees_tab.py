@@ -8,13 +8,12 @@ the one print path, and each is recorded as a disclosure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -33,10 +32,11 @@ from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.common.money import METHOD_LABELS, balance_text, money
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.common.table_model import RIGHT, Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, label, named, record_table, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, removed_after_confirming, save_error_text
+from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.printing import print_actions
 from therapist_desk.ui.printing.statement_document import statement_document
@@ -76,25 +76,6 @@ class _FeesData:
     payments: list[Payment]
     currency: str
     default_fee: Decimal | None
-
-
-class _MoneyTableModel(RecordTableModel):
-    """A record table whose money columns line up on the right."""
-
-    def __init__(
-        self,
-        columns: list[Column],
-        money_columns: set[int],
-        record_id: Callable[[Any], str],
-        parent: QObject | None = None,
-    ) -> None:
-        super().__init__(columns, record_id, parent)
-        self._money_columns = money_columns
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self._money_columns:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return super().data(index, role)
 
 
 def _load(store: Any, client_id: str, today: date) -> _FeesData:
@@ -154,16 +135,15 @@ class FeesTab(QWidget):
         self.remove_button.clicked.connect(self.remove_payment)
         self.statement_button.clicked.connect(self.statement)
 
-        self.charges = _MoneyTableModel(
+        self.charges = TableModel[ChargeLine](
             [
                 Column("When", lambda line: formatting.when(line.starts_at)),
                 Column("Session", lambda line: line.kind),
                 Column("Attendance", lambda line: formatting.ATTENDANCE_LABELS[line.attendance]),
-                Column("Fee", lambda line: money(line.fee, self._currency())),
-                Column("Share", lambda line: money(line.share, self._currency())),
+                Column("Fee", lambda line: money(line.fee, self._currency()), align=RIGHT),
+                Column("Share", lambda line: money(line.share, self._currency()), align=RIGHT),
                 Column("Paid", self._paid_text),
             ],
-            {3, 4},
             lambda line: line.id,
             self,
         )
@@ -175,15 +155,14 @@ class FeesTab(QWidget):
             "No sessions charged yet. A session is charged once it has been attended, "
             "cancelled at short notice or missed, and has a fee."
         )
-        self.payments = _MoneyTableModel(
+        self.payments = TableModel[Payment](
             [
                 Column("Paid on", lambda p: formatting.optional_date(p.details.paid_on)),
-                Column("Amount", lambda p: money(p.details.amount, self._currency())),
+                Column("Amount", lambda p: money(p.details.amount, self._currency()), align=RIGHT),
                 Column("Method", lambda p: METHOD_LABELS[p.details.method]),
                 Column("For", self._paid_for),
                 Column("Reference", lambda p: p.details.reference),
             ],
-            {1},
             lambda payment: payment.id,
             self,
         )
@@ -341,11 +320,7 @@ class FeesTab(QWidget):
         return formatting.day(formatting.local(line.starts_at).date()) if line else "A session"
 
     def _selected_payment(self) -> Payment | None:
-        rows = self.payment_table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= self.payments.rowCount():
-            return None
-        payment = self.payments.record_at(rows[0].row())
-        return payment if isinstance(payment, Payment) else None
+        return self.payments.chosen_in(self.payment_table)
 
     def _payment_chosen(self, *_args: object) -> None:
         chosen = self._selected_payment() is not None

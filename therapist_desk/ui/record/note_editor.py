@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -31,58 +30,49 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.clinical import treatment_plans
 from therapist_desk.clinical.session_notes import SessionNote
-from therapist_desk.domain.records import NoteContent, ProgressNote, TherapySession
+from therapist_desk.domain.records import Addendum, NoteContent, ProgressNote, TherapySession
 from therapist_desk.domain.vocabulary import NOTE_SECTIONS, NoteFormat, TermCategory
+from therapist_desk.errors import TherapistDeskError
 from therapist_desk.records import progress_notes, terms
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
+from therapist_desk.ui.common.checklist import CheckList
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.pick_list import PickList
+from therapist_desk.ui.common.pick_list import offer_terms, pick_list
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import empty_state, label, named, scrolling, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.objectives_worked_on import (
-    ObjectivesWorkedOn,
     objective_choices,
     worked_on_html,
+    worked_on_list,
 )
 
 
-class AddendumDialog(QDialog):
+class AddendumDialog(RecordDialog[Addendum]):
     """Calls `save(text)` on Save; stays open, with the text, if it is refused."""
 
-    def __init__(self, save: Callable[[str], str | None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, save: Callable[[str], Addendum], parent: QWidget | None = None) -> None:
+        super().__init__("addendum", parent)
         self._save = save
         self.setWindowTitle("Add an addendum")
         self.text = named(QPlainTextEdit(), "Addendum text")
         self.text.setTabChangesFocus(True)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._try_save)
-        buttons.rejected.connect(self.reject)
-        self.problem = named(label("", wrap=True), "Problem with the addendum")
-        layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.lay_out(
             label(
                 "An addendum is dated and added below the signed note; the note itself "
                 "stays as it was signed.",
                 wrap=True,
-            )
+            ),
+            self.text,
         )
-        layout.addWidget(self.text)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
         self.resize(520, 300)
 
-    def _try_save(self) -> None:
-        problem = self._save(self.text.toPlainText())
-        if problem is None:
-            self.accept()
-        else:
-            self.problem.setText(f"Not saved: {problem}")
+    def store(self) -> Addendum:
+        return self._save(self.text.toPlainText())
 
 
 class NoteEditor(QWidget):
@@ -150,20 +140,20 @@ class NoteEditor(QWidget):
         facts_row.addSpacing(24)
         facts_row.addWidget(self.risk)
         facts_row.addStretch(1)
-        self.techniques = PickList("Techniques used", "technique")
-        self.interventions = PickList("Interventions", "intervention")
-        for pick_list, category in (
+        self.techniques = pick_list("Techniques used", "technique")
+        self.interventions = pick_list("Interventions", "intervention")
+        for pick, category in (
             (self.techniques, TermCategory.TECHNIQUE),
             (self.interventions, TermCategory.INTERVENTION),
         ):
-            pick_list.changed.connect(self._changed)
-            pick_list.term_added.connect(
-                lambda text, pl=pick_list, cat=category: self._add_term(pl, cat, text)
+            pick.changed.connect(self._changed)
+            pick.term_added.connect(
+                lambda text, pl=pick, cat=category: self._add_term(pl, cat, text)
             )
         picks = QHBoxLayout()
         picks.addWidget(self.techniques)
         picks.addWidget(self.interventions)
-        self.objectives = ObjectivesWorkedOn()
+        self.objectives = worked_on_list()
         self.objectives.changed.connect(self._changed)
 
         body = QWidget()
@@ -238,11 +228,9 @@ class NoteEditor(QWidget):
         chain += [
             self.mood,
             self.risk,
-            self.techniques.view,
-            self.techniques.adder,
-            self.interventions.view,
-            self.interventions.adder,
-            self.objectives.view,
+            *self.techniques.tab_chain(),
+            *self.interventions.tab_chain(),
+            *self.objectives.tab_chain(),
             self.save_button,
             self.sign_button,
         ]
@@ -254,8 +242,8 @@ class NoteEditor(QWidget):
     def attach(self, open_vault: OpenVault) -> None:
         self._vault = open_vault
         vault = open_vault.vault
-        self.techniques.model.set_terms(terms.terms(vault, TermCategory.TECHNIQUE), ())
-        self.interventions.model.set_terms(terms.terms(vault, TermCategory.INTERVENTION), ())
+        offer_terms(self.techniques, terms.terms(vault, TermCategory.TECHNIQUE), ())
+        offer_terms(self.interventions, terms.terms(vault, TermCategory.INTERVENTION), ())
 
     @property
     def session(self) -> TherapySession | None:
@@ -270,7 +258,7 @@ class NoteEditor(QWidget):
         session = self._session
         if session is not None and self._autosave.dirty and not self._autosave.flush():
             content = self.content()
-            worked_on = self.objectives.checked_keys()
+            worked_on = self.objectives.ticked()
             # The objectives are written with the note only if they changed.
             changed = worked_on if worked_on != self._stored_objectives else None
             when = formatting.when(session.starts_at)
@@ -339,15 +327,19 @@ class NoteEditor(QWidget):
             self.risk.setChecked(content.risk_flag)
             vault = self._vault
             assert vault is not None
-            self.techniques.model.set_terms(
-                terms.terms(vault.vault, TermCategory.TECHNIQUE), content.techniques
+            offer_terms(
+                self.techniques,
+                terms.terms(vault.vault, TermCategory.TECHNIQUE),
+                content.techniques,
             )
-            self.interventions.model.set_terms(
-                terms.terms(vault.vault, TermCategory.INTERVENTION), content.interventions
+            offer_terms(
+                self.interventions,
+                terms.terms(vault.vault, TermCategory.INTERVENTION),
+                content.interventions,
             )
             assert self._session is not None
             choices = objective_choices(vault.vault, self._session, worked_on, vault.name_of)
-            self.objectives.show_choices(choices, worked_on)
+            self.objectives.model.set_items(choices, worked_on)
         finally:
             self._loading = False
         if self._note is None:
@@ -387,8 +379,8 @@ class NoteEditor(QWidget):
             self._rebuild_sections(NoteFormat.SOAP, {})
             self.mood.setValue(-1)
             self.risk.setChecked(False)
-            self.techniques.model.set_terms((), ())
-            self.interventions.model.set_terms((), ())
+            self.techniques.model.set_items((), ())
+            self.interventions.model.set_items((), ())
             self.objectives.clear()
             self._stored_objectives = ()
         finally:
@@ -405,8 +397,8 @@ class NoteEditor(QWidget):
         return NoteContent(
             format=note_format,
             sections={name: edit.toPlainText() for name, edit in self._section_edits.items()},
-            techniques=self.techniques.model.checked(),
-            interventions=self.interventions.model.checked(),
+            techniques=self.techniques.ticked(),
+            interventions=self.interventions.ticked(),
             mood=None if self.mood.value() < 0 else self.mood.value(),
             risk_flag=self.risk.isChecked(),
         )
@@ -453,7 +445,7 @@ class NoteEditor(QWidget):
 
     def _objectives_to_save(self) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
         """The objectives ticked, and those to write with the note (None: unchanged)."""
-        worked_on = self.objectives.checked_keys()
+        worked_on = self.objectives.ticked()
         return worked_on, (worked_on if worked_on != self._stored_objectives else None)
 
     def _saved(self, saved: SessionNote, worked_on: tuple[str, ...]) -> None:
@@ -476,7 +468,7 @@ class NoteEditor(QWidget):
         self._saved(saved, worked_on)
         return True
 
-    def _add_term(self, pick_list: PickList, category: TermCategory, text: str) -> None:
+    def _add_term(self, pick: CheckList[str], category: TermCategory, text: str) -> None:
         if self._vault is None:
             return
         try:
@@ -484,8 +476,7 @@ class NoteEditor(QWidget):
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The term was not added", save_error_text(error))
             return
-        pick_list.model.add_term(text)
-        self._changed()  # a new row is not a dataChanged: say so, or it would not be saved
+        pick.model.add(text)
 
     def _sign(self) -> None:
         vault, session = self._vault, self._session
@@ -518,25 +509,23 @@ class NoteEditor(QWidget):
         vault, session, note = self._vault, self._session, self._note
         if vault is None or session is None or note is None:
             return
-        dialog = AddendumDialog(lambda text: self.add_addendum(text), self)
+        dialog = AddendumDialog(self.add_addendum, self)
         dialog.text.setPlainText(self._addendum_drafts.pop(note.id, ""))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             typed = dialog.text.toPlainText()
             if typed.strip() and dialog.property("closed_by_lock"):
                 self._addendum_drafts[note.id] = typed  # offered again next time
 
-    def add_addendum(self, text: str) -> str | None:
-        """Save an addendum below the signed note; returns why not, or None when saved."""
+    def add_addendum(self, text: str) -> Addendum:
+        """Save an addendum below the signed note, and show it; raises if it is refused or
+        cannot be written."""
         vault, session, note = self._vault, self._session, self._note
         if vault is None or session is None or note is None:
-            return "The vault is locked."
-        try:
-            saved = vault.add_addendum(note.id, text)
-        except SAVE_ERRORS as error:
-            return save_error_text(error)
+            raise TherapistDeskError("the vault is locked")
+        saved = vault.add_addendum(note.id, text)
         self._saved(saved, self._stored_objectives)
         self._show_signed(saved.note)
-        return None
+        return saved.note.addenda[-1]
 
 
 def render_note_html(note: ProgressNote, worked_on: str = "") -> str:

@@ -5,26 +5,13 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtWidgets import QListView, QVBoxLayout, QWidget
 
 from therapist_desk.clinical import treatment_plans
 from therapist_desk.domain.records import TherapySession
 from therapist_desk.domain.vocabulary import ObjectiveStatus
-from therapist_desk.ui.common.widgets import named, subheading
+from therapist_desk.ui.common.checklist import CheckList, ChecklistModel
 from therapist_desk.vault import Vault
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-_INVALID = QModelIndex()
 #: Objectives no longer pursued are offered only if the note already names them.
 _SET_ASIDE = (ObjectiveStatus.DROPPED, ObjectiveStatus.REVISED)
 
@@ -89,90 +76,20 @@ def worked_on_html(choices: Sequence[ObjectiveChoice], chosen: Sequence[str]) ->
     return f"<h3>Plan objectives worked on</h3><ul>{items}</ul>"
 
 
-class ObjectiveChecklistModel(QAbstractListModel):
-    """Objectives with a tick each; ticked ones are those the session worked on."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._choices: list[ObjectiveChoice] = []
-        self._checked: set[str] = set()
-        self.editable = True
-
-    def set_choices(self, choices: Sequence[ObjectiveChoice], checked: Sequence[str]) -> None:
-        self.beginResetModel()
-        self._choices = list(choices)
-        self._checked = set(checked)
-        self.endResetModel()
-
-    def choices(self) -> list[ObjectiveChoice]:
-        return list(self._choices)
-
-    def checked_keys(self) -> tuple[str, ...]:
-        """The keys ticked, in the list's order."""
-        return tuple(choice.key for choice in self._choices if choice.key in self._checked)
-
-    def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self._choices)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._choices):
-            return None
-        choice = self._choices[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return choice.text
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Goal: {choice.goal}" if choice.goal else None
-        if role == Qt.ItemDataRole.CheckStateRole:
-            checked = choice.key in self._checked
-            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole or not self.editable:
-            return False
-        key = self._choices[index.row()].key
-        state = Qt.CheckState(value) if isinstance(value, int) else value
-        if state == Qt.CheckState.Checked:
-            self._checked.add(key)
-        else:
-            self._checked.discard(key)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-        return True
+def _goal_tip(choice: ObjectiveChoice) -> str | None:
+    return f"Goal: {choice.goal}" if choice.goal else None
 
 
-class ObjectivesWorkedOn(QWidget):
-    """The "Worked on" list of a draft note; hidden when no attendee has a plan."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.model = ObjectiveChecklistModel(self)
-        self.view = named(QListView(), "Plan objectives worked on")
-        self.view.setModel(self.model)
-        self.view.setMinimumHeight(90)
-        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.model.dataChanged.connect(lambda *_: self.changed.emit())
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(subheading("Worked on (treatment plan objectives)"))
-        layout.addWidget(self.view)
-        self.hide()
-
-    def show_choices(self, choices: Sequence[ObjectiveChoice], checked: Sequence[str]) -> None:
-        self.model.set_choices(choices, checked)
-        self.setVisible(bool(choices))
-
-    def checked_keys(self) -> tuple[str, ...]:
-        return self.model.checked_keys()
-
-    def clear(self) -> None:
-        self.show_choices((), ())
+def worked_on_list() -> CheckList[ObjectiveChoice]:
+    """The "Worked on" list of a draft note: the objectives with a tick each, ticked those the
+    session worked on; hidden when no attendee has a plan."""
+    model = ChecklistModel[ObjectiveChoice](
+        lambda choice: choice.key, lambda choice: choice.text, tooltip=_goal_tip
+    )
+    return CheckList(
+        model,
+        "Plan objectives worked on",
+        "Worked on (treatment plan objectives)",
+        hide_when_empty=True,
+        minimum_height=90,
+    )

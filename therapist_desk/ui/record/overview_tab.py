@@ -38,8 +38,8 @@ from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column, RecordTableModel
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import (
     empty_state,
     label,
@@ -221,7 +221,7 @@ class OverviewTab(QWidget):
         right.addWidget(subheading("Significant dates"))
         self.upcoming = named(label("", wrap=True, selectable=True), "Significant dates coming up")
         right.addWidget(self.upcoming)
-        self.dates_model = RecordTableModel(
+        self.dates_model = TableModel[SignificantDate](
             (
                 Column("What", lambda entry: entry.details.label),
                 Column("Date", lambda entry: formatting.optional_date(entry.details.falls_on)),
@@ -471,7 +471,7 @@ class OverviewTab(QWidget):
         vault = self._vault
         if vault is None or not index.isValid():
             return
-        entry: SignificantDate = self.dates_model.record_at(index.row())
+        entry = self.dates_model.record_at(index.row())
         dialog = SignificantDateDialog(
             lambda details: vault.update_significant_date(entry.id, details),
             vault.today(),
@@ -490,7 +490,7 @@ class OverviewTab(QWidget):
         vault, index = self._vault, self.dates_table.currentIndex()
         if vault is None or not index.isValid():
             return
-        entry: SignificantDate = self.dates_model.record_at(index.row())
+        entry = self.dates_model.record_at(index.row())
         removed_after_confirming(
             self,
             self._dialogs,

@@ -10,7 +10,6 @@ from decimal import Decimal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QLineEdit,
@@ -22,8 +21,8 @@ from therapist_desk.domain.vocabulary import PaymentMethod
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.money import METHOD_LABELS, SIGNS, money
 from therapist_desk.ui.common.optional_date import qdate
-from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named
 
 #: Saves the details, for the session id given (None: towards the account).
 SavePayment = Callable[[PaymentDetails, str | None], Payment]
@@ -61,7 +60,7 @@ class SessionChoice:
         return f"{formatting.when(self.starts_at)} — {money(self.share, currency)}{state}"
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(RecordDialog[Payment]):
     def __init__(
         self,
         save: SavePayment,
@@ -73,10 +72,9 @@ class PaymentDialog(QDialog):
         *,
         owed: Decimal = Decimal("0"),
     ) -> None:
-        super().__init__(parent)
+        super().__init__("payment", parent)
         self._save = save
         self._sessions = list(sessions)
-        self.saved: Payment | None = None
         self.setWindowTitle("Correct a payment" if payment else "Record a payment")
         code = currency.strip().upper()
         self.amount = named(QDoubleSpinBox(), "Amount paid")
@@ -99,7 +97,6 @@ class PaymentDialog(QDialog):
         for choice in self._sessions:
             self.for_session.addItem(choice.text(currency), choice.session_id)
         self.for_session.activated.connect(self._session_chosen)
-        self.problems = named(label("", wrap=True), "Problems with the payment")
 
         form = QFormLayout()
         form.addRow("For", self.for_session)
@@ -107,9 +104,7 @@ class PaymentDialog(QDialog):
         form.addRow("Paid on", self.paid_on)
         form.addRow("Method", self.method)
         form.addRow("Reference", self.reference)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "payment"
-        )
+        self.lay_out(form)
         self.setMinimumWidth(480)
 
         if payment is not None:
@@ -155,7 +150,5 @@ class PaymentDialog(QDialog):
     def entry(self) -> PaymentEntry:
         return self.details(), self.session_id()
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(*self.entry()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Payment:
+        return self._save(*self.entry())

@@ -19,15 +19,10 @@ from therapist_desk.records import psychotherapy_notes
 from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, label, named
-from therapist_desk.ui.held_drafts import (
-    SAVE_ERRORS,
-    DraftKey,
-    HeldDraft,
-    HeldDrafts,
-    save_error_text,
-)
+from therapist_desk.ui.held_drafts import DraftKey, HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 
 
@@ -55,7 +50,9 @@ class ProcessNotesTab(QWidget):
             "About process notes",
         )
         banner.setStyleSheet("padding: 8px; border: 1px dashed palette(mid); border-radius: 4px;")
-        self.model = RecordTableModel([Column("Note", _first_line)], lambda note: note.id, self)
+        self.model = TableModel[PsychotherapyNote](
+            [Column("Note", _first_line)], lambda note: note.id, self
+        )
         self.list = named(QListView(), "Process notes")
         self.list.setModel(self.model)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -162,11 +159,8 @@ class ProcessNotesTab(QWidget):
         self.editor.setFocus()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        rows = self.list.selectionModel().selectedRows()
-        if not rows:
-            return
-        note: PsychotherapyNote = self.model.record_at(rows[0].row())
-        if note.id == self._note_id:
+        note = self.model.chosen_in(self.list)
+        if note is None or note.id == self._note_id:
             return
         self.hand_over()
         self._note_id = note.id

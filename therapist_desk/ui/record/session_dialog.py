@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, Qt, QTime
+from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,18 +22,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from therapist_desk.domain.records import Client, SessionDetails, TherapySession
+from therapist_desk.domain.records import SessionDetails, TherapySession
 from therapist_desk.domain.vocabulary import SessionKind
 from therapist_desk.errors import InvalidInput
 from therapist_desk.records import calendar, fees
 from therapist_desk.records.calendar import MAX_OCCURRENCES, Recurrence
-from therapist_desk.search.index import fold
 from therapist_desk.ui.common import formatting
-from therapist_desk.ui.common.models import AnyIndex
+from therapist_desk.ui.common.models import AttendeeFilter, attendee_checklist
 from therapist_desk.ui.common.money import from_spin_box, spin_box_value
 from therapist_desk.ui.common.optional_date import qdate
+from therapist_desk.ui.common.saving import SAVE_ERRORS
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import SAVE_ERRORS
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.booking_changes import (
     Clash,
@@ -48,7 +45,6 @@ from therapist_desk.ui.record.booking_changes import (
     time_field,
 )
 
-_INVALID = QModelIndex()
 #: How often a series repeats, in weeks, as the Repeat list offers it (0: once).
 REPEAT_CHOICES = (
     ("Does not repeat", 0),
@@ -68,78 +64,6 @@ class UnfinishedSession:
     details: SessionDetails
     attendees: tuple[str, ...]
     recurrence: Recurrence | None = None
-
-
-class AttendeeModel(QAbstractListModel):
-    """Clients with a tick for those who attend; filtered by a typed name."""
-
-    def __init__(self, clients: Sequence[Client], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._all = sorted(clients, key=lambda client: client.details.display_name.casefold())
-        self._shown = list(self._all)
-        self._checked: list[str] = []
-
-    def rowCount(self, parent: AnyIndex = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self._shown)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._shown):
-            return None
-        client = self._shown[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return client.details.display_name
-        if role == Qt.ItemDataRole.CheckStateRole:
-            checked = client.id in self._checked
-            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsUserCheckable
-        )
-
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.CheckStateRole:
-            return False
-        client_id = self._shown[index.row()].id
-        state = Qt.CheckState(value) if isinstance(value, int) else value
-        if state == Qt.CheckState.Checked and client_id not in self._checked:
-            self._checked.append(client_id)
-        elif state != Qt.CheckState.Checked and client_id in self._checked:
-            self._checked.remove(client_id)
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.CheckStateRole])
-        return True
-
-    def check(self, client_id: str) -> None:
-        if client_id not in self._checked:
-            self._checked.append(client_id)
-            self.filter("")
-
-    def checked(self) -> list[str]:
-        return list(self._checked)
-
-    def filter(self, text: str) -> None:
-        terms = fold(text).split()
-        self.beginResetModel()
-        self._shown = [
-            client
-            for client in self._all
-            if client.id in self._checked
-            or all(
-                any(
-                    word.startswith(term)
-                    for word in fold(
-                        client.details.legal_name + " " + client.details.preferred_name
-                    ).split()
-                )
-                for term in terms
-            )
-        ]
-        self.endResetModel()
 
 
 class SessionDialog(QDialog):
@@ -179,14 +103,15 @@ class SessionDialog(QDialog):
             self.kind.addItem(text, kind)
         self.title = named(QLineEdit(), "Session title")
         self.title.setPlaceholderText("Optional, e.g. the name of a group")
-        self.attendees = AttendeeModel(open_vault.clients, self)
+        self.attendees = attendee_checklist(open_vault.clients, self)
         if first_client_id is not None:
-            self.attendees.check(first_client_id)
+            self.attendees.tick(first_client_id)
+        self.attendee_filter = AttendeeFilter(self.attendees, self)
         self.attendee_search = named(QLineEdit(), "Find an attendee")
         self.attendee_search.setPlaceholderText("Type a name to add someone…")
-        self.attendee_search.textChanged.connect(self.attendees.filter)
+        self.attendee_search.textChanged.connect(self.attendee_filter.set_text)
         self.attendee_view = named(QListView(), "Attendees")
-        self.attendee_view.setModel(self.attendees)
+        self.attendee_view.setModel(self.attendee_filter)
         self.attendee_view.setMinimumHeight(120)
         self.fee = named(QDoubleSpinBox(), "Fee")
         self.fee.setRange(-1, 100_000)
@@ -264,14 +189,14 @@ class SessionDialog(QDialog):
                 self.ends_after.setChecked(True)
                 self.count.setValue(recurrence.count)
         for client_id in unfinished.attendees:
-            self.attendees.check(client_id)
+            self.attendees.tick(client_id)
 
     def unfinished(self) -> UnfinishedSession:
         return UnfinishedSession(
             self.starts_at(),
             self.duration.value(),
             self.details(),
-            tuple(self.attendees.checked()),
+            self.attendees.ticked(),
             self.recurrence(),
         )
 
@@ -339,7 +264,7 @@ class SessionDialog(QDialog):
 
     def _save(self) -> None:
         starts, minutes, details = self.starts_at(), self.duration.value(), self.details()
-        attendees = self.attendees.checked()
+        attendees = self.attendees.ticked()
         recurrence = self.recurrence()
         if recurrence is None:
             self.booked = (self._vault.schedule_session(starts, minutes, details, attendees),)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QItemSelection, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,10 +25,11 @@ from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, named, record_table
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.booking_changes import BookingChanges
 from therapist_desk.ui.record.note_editor import NoteEditor
@@ -56,38 +56,39 @@ def _kind(line: SessionLine) -> str:
     return f"{kind} with {line.others}" if line.others else kind
 
 
-class SessionListModel(RecordTableModel):
+def _in_series(line: SessionLine) -> bool:
+    return line.session.series_id is not None
+
+
+def _kind_said(line: SessionLine) -> str:
+    """The kind, and for a screen reader (or a hover) what the repeat mark means."""
+    kind = _kind(line)
+    return f"{kind}, part of a recurring series" if _in_series(line) else kind
+
+
+def session_list_model(parent: QObject | None = None) -> TableModel[SessionLine]:
     """The sessions, with a repeat mark beside those booked as part of a series."""
-
-    SESSION_COLUMN = 1
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(_session_columns(), lambda line: line.id, parent)
-        self._repeat = icon("repeat")
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and index.column() == self.SESSION_COLUMN:
-            line = self.record_at(index.row()) if index.row() < self.rowCount() else None
-            in_series = isinstance(line, SessionLine) and line.session.series_id is not None
-            if role == Qt.ItemDataRole.DecorationRole:
-                return self._repeat if in_series else None
-            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-                text = super().data(index, Qt.ItemDataRole.DisplayRole)
-                return f"{text}, part of a recurring series" if in_series else text
-        return super().data(index, role)
-
-
-def _session_columns() -> list[Column]:
-    return [
-        Column(
-            "When",
-            lambda line: formatting.when(line.session.starts_at),
-            lambda line: line.session.starts_at,
-        ),
-        Column("Session", _kind),
-        Column("Attendance", lambda line: formatting.ATTENDANCE_LABELS[line.attendance]),
-        Column("Note", lambda line: line.note or "—"),
-    ]
+    repeat = icon("repeat")
+    return TableModel[SessionLine](
+        [
+            Column(
+                "When",
+                lambda line: formatting.when(line.session.starts_at),
+                lambda line: line.session.starts_at,
+            ),
+            Column(
+                "Session",
+                _kind,
+                tooltip=_kind_said,
+                accessible=_kind_said,
+                icon=lambda line: repeat if _in_series(line) else None,
+            ),
+            Column("Attendance", lambda line: formatting.ATTENDANCE_LABELS[line.attendance]),
+            Column("Note", lambda line: line.note or "—"),
+        ],
+        lambda line: line.id,
+        parent,
+    )
 
 
 class SessionsTab(QWidget):
@@ -101,7 +102,7 @@ class SessionsTab(QWidget):
         # Bookings typed but not saved when the vault locked, by client (memory only).
         self._unfinished = UnfinishedForms[UnfinishedSession]()
         self._reloads = ReloadWhenShown(self, self.reload)
-        self.model = SessionListModel(self)
+        self.model = session_list_model(self)
         self.table = record_table("Sessions")
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
@@ -218,11 +219,7 @@ class SessionsTab(QWidget):
         return -1
 
     def _selected(self) -> SessionLine | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        line = self.model.record_at(rows[0].row())
-        return line if isinstance(line, SessionLine) else None
+        return self.model.chosen_in(self.table)
 
     def _enable_changes(self, line: SessionLine | None) -> None:
         self.attendance.setEnabled(line is not None)

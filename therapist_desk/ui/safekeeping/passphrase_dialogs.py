@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.errors import WrongPassphrase
 from therapist_desk.ui.common.dialogs import DialogService
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.safekeeping.passphrase_fields import NewPassphraseFields, passphrase_field
 from therapist_desk.ui.safekeeping.recovery_key_sheet import RecoveryKeySheet

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import label, named, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.safekeeping.passphrase_dialogs import (
     ChangePassphraseDialog,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, label, named, record_table, subheading
 from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.open_vault import OpenVault
@@ -26,6 +26,14 @@ from therapist_desk.ui.unfinished_forms import UnfinishedForms
 
 #: Rows a list grows to before it scrolls within the page.
 MOST_ROWS_SHOWN = 8
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+RecordT = TypeVar("RecordT", bound=Identified)
 
 
 def fit_to_rows(table: QTableView, rows: int) -> None:
@@ -39,25 +47,25 @@ def fit_to_rows(table: QTableView, rows: int) -> None:
     table.setFixedHeight(height)
 
 
-class CurrentAndPast(QWidget):
+class CurrentAndPast(QWidget, Generic[RecordT]):
     """Two tables of records, current above past; one chosen row between them."""
 
     chosen_changed = Signal()
-    activated = Signal(object)  # the record, on Enter or a double-click
+    activated = Signal(object)  # the record (a RecordT), on Enter or a double-click
 
     def __init__(
         self,
         noun: str,
         past_title: str,
-        current_columns: Sequence[Column],
-        past_columns: Sequence[Column],
+        current_columns: Sequence[Column[RecordT]],
+        past_columns: Sequence[Column[RecordT]],
         stretch_column: int | None,
         empty_text: str,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.current_model = RecordTableModel(current_columns, lambda record: record.id, self)
-        self.past_model = RecordTableModel(past_columns, lambda record: record.id, self)
+        self.current_model = TableModel(current_columns, _id_of, self)
+        self.past_model = TableModel(past_columns, _id_of, self)
         self.current = self._table(f"Current {noun}", self.current_model, stretch_column)
         self.past = self._table(f"{past_title} {noun}", self.past_model, stretch_column)
         self.past_title = label(past_title, "muted")
@@ -69,7 +77,9 @@ class CurrentAndPast(QWidget):
         layout.addWidget(self.past_title)
         layout.addWidget(self.past)
 
-    def _table(self, name: str, model: RecordTableModel, stretch_column: int | None) -> QTableView:
+    def _table(
+        self, name: str, model: TableModel[RecordT], stretch_column: int | None
+    ) -> QTableView:
         table = record_table(name)
         table.setModel(model)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -94,7 +104,7 @@ class CurrentAndPast(QWidget):
             other.clearSelection()
         self.chosen_changed.emit()
 
-    def set_records(self, current: Sequence[Any], past: Sequence[Any]) -> None:
+    def set_records(self, current: Sequence[RecordT], past: Sequence[RecordT]) -> None:
         self.current_model.set_rows(current)
         self.past_model.set_rows(past)
         fit_to_rows(self.current, len(current))
@@ -105,13 +115,10 @@ class CurrentAndPast(QWidget):
         self.past.setVisible(bool(past))
         self.chosen_changed.emit()
 
-    def chosen(self) -> Any | None:
+    def chosen(self) -> RecordT | None:
         """The record whose row is chosen in either table."""
-        for table, model in ((self.current, self.current_model), (self.past, self.past_model)):
-            rows = table.selectionModel().selectedRows()
-            if rows:
-                return model.record_at(rows[0].row())
-        return None
+        chosen = self.current_model.chosen_in(self.current)
+        return chosen if chosen is not None else self.past_model.chosen_in(self.past)
 
     def choose(self, record_id: str) -> bool:
         for table, model in ((self.current, self.current_model), (self.past, self.past_model)):
@@ -129,7 +136,11 @@ class CurrentAndPast(QWidget):
         self.set_records((), ())
 
 
-class RecordsSection(QWidget):
+def _id_of(record: Identified) -> str:
+    return record.id
+
+
+class RecordsSection(QWidget, Generic[RecordT]):
     """A heading with Add, Edit and Remove over the current and past records of one kind
     (a ClinicalSection). Each record is saved by its own dialog, so nothing is edited in
     the lists; a subclass says how records are listed, opened and removed."""
@@ -138,7 +149,7 @@ class RecordsSection(QWidget):
         self,
         dialogs: DialogService,
         noun: str,
-        lists: CurrentAndPast,
+        lists: CurrentAndPast[RecordT],
         remove_tip: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -176,7 +187,9 @@ class RecordsSection(QWidget):
 
     # -- what a subclass says ---------------------------------------------------------------
 
-    def _records(self, vault: OpenVault, client_id: str) -> tuple[Sequence[Any], Sequence[Any]]:
+    def _records(
+        self, vault: OpenVault, client_id: str
+    ) -> tuple[Sequence[RecordT], Sequence[RecordT]]:
         """The client's current and past records."""
         raise NotImplementedError
 
@@ -184,7 +197,7 @@ class RecordsSection(QWidget):
         """The dialog that adds a record: a RefillableDialog with `saved` once it has."""
         raise NotImplementedError
 
-    def _edit_dialog(self, vault: OpenVault, record: Any) -> Any:
+    def _edit_dialog(self, vault: OpenVault, record: RecordT) -> Any:
         raise NotImplementedError
 
     @staticmethod
@@ -192,7 +205,7 @@ class RecordsSection(QWidget):
         """What `dialog` hands over to be offered again if the lock closes it."""
         raise NotImplementedError
 
-    def _removal(self, vault: OpenVault, record: Any) -> tuple[str, Callable[[], object]]:
+    def _removal(self, vault: OpenVault, record: RecordT) -> tuple[str, Callable[[], object]]:
         """What removing `record` means, in words, and what removes it."""
         raise NotImplementedError
 
@@ -224,7 +237,7 @@ class RecordsSection(QWidget):
         if vault is not None and client_id is not None:
             self._run(self._new_dialog(vault, client_id), f"new:{client_id}")
 
-    def edit(self, record: Any | None) -> None:
+    def edit(self, record: RecordT | None) -> None:
         vault = self._vault
         if vault is not None and record is not None:
             self._run(self._edit_dialog(vault, record), record.id)

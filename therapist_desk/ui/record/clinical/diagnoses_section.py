@@ -10,7 +10,7 @@ from therapist_desk.clinical import diagnoses
 from therapist_desk.domain.records import Diagnosis
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
-from therapist_desk.ui.common.models import Column
+from therapist_desk.ui.common.table_model import Column
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.clinical.clinical_lists import CurrentAndPast, RecordsSection
 from therapist_desk.ui.record.clinical.diagnosis_dialog import (
@@ -24,13 +24,13 @@ def _diagnosed(diagnosis: Diagnosis) -> str:
     return formatting.optional_date(diagnosis.details.diagnosed_on)
 
 
-CURRENT_COLUMNS = (
+CURRENT_COLUMNS: tuple[Column[Diagnosis], ...] = (
     Column("Code", lambda d: d.details.code),
     Column("Diagnosis", lambda d: d.details.label),
     Column("Status", lambda d: DIAGNOSIS_STATUS_LABELS[d.details.status]),
     Column("Diagnosed", _diagnosed),
 )
-RESOLVED_COLUMNS = (
+RESOLVED_COLUMNS: tuple[Column[Diagnosis], ...] = (
     Column("Code", lambda d: d.details.code),
     Column("Diagnosis", lambda d: d.details.label),
     Column("Diagnosed", _diagnosed),
@@ -38,9 +38,9 @@ RESOLVED_COLUMNS = (
 )
 
 
-class DiagnosesSection(RecordsSection):
+class DiagnosesSection(RecordsSection[Diagnosis]):
     def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
-        lists = CurrentAndPast(
+        lists = CurrentAndPast[Diagnosis](
             "diagnoses",
             "Resolved",
             CURRENT_COLUMNS,

@@ -20,7 +20,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QListView,
@@ -33,8 +32,8 @@ from therapist_desk.clinical.icd10 import Icd10Code
 from therapist_desk.domain.records import Diagnosis, DiagnosisDetails
 from therapist_desk.domain.vocabulary import DiagnosisStatus
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
-from therapist_desk.ui.common.widgets import FieldAboveList, label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import FieldAboveList, label, named
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _INVALID = QModelIndex()
@@ -83,7 +82,7 @@ class UnfinishedDiagnosis:
     details: DiagnosisDetails
 
 
-class DiagnosisDialog(QDialog):
+class DiagnosisDialog(RecordDialog[Diagnosis]):
     """Calls `save(details)` on Save; stays open, with everything typed, if it is refused."""
 
     def __init__(
@@ -93,10 +92,9 @@ class DiagnosisDialog(QDialog):
         diagnosis: Diagnosis | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("diagnosis", parent)
         self._save = save
         self._today = today
-        self.saved: Diagnosis | None = None
         self._code = ""
         self.setWindowTitle("Edit diagnosis" if diagnosis else "New diagnosis")
         self.search = named(FieldAboveList(), "Search ICD-10 codes")
@@ -121,7 +119,6 @@ class DiagnosisDialog(QDialog):
         self.notes = named(QPlainTextEdit(), "Diagnosis notes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
-        self.problems = named(label("", wrap=True), "Problems with the diagnosis")
         # Enter in the search or the list picks the code, not the dialog's Save button.
         for picker in (self.search, self.matches):
             picker.installEventFilter(self)
@@ -135,9 +132,7 @@ class DiagnosisDialog(QDialog):
         form.addRow("Diagnosed", self.diagnosed_on)
         form.addRow("Resolved", self.resolved_on)
         form.addRow("Notes", self.notes)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "diagnosis"
-        )
+        self.lay_out(form)
         self.setMinimumWidth(620)
         if diagnosis is not None:
             self.fill(UnfinishedDiagnosis(diagnosis.details.code, diagnosis.details))
@@ -227,7 +222,5 @@ class DiagnosisDialog(QDialog):
     def unfinished(self) -> UnfinishedDiagnosis:
         return UnfinishedDiagnosis(self.search.text(), self.details())
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Diagnosis:
+        return self._save(self.details())

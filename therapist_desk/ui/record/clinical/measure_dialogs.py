@@ -18,8 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -28,7 +26,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSlider,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,8 +35,8 @@ from therapist_desk.domain.records import Measure, MeasureDetails
 from therapist_desk.domain.vocabulary import MeasureKind
 from therapist_desk.ui.common import formatting, theme
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, qdate
+from therapist_desk.ui.common.record_dialog import RecordDialog
 from therapist_desk.ui.common.widgets import label, named, scrolling
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 SaveMeasure = Callable[[MeasureDetails], Measure]
 
@@ -92,8 +89,10 @@ def _notes_field(name: str) -> QPlainTextEdit:
     return notes
 
 
-class QuestionnaireDialog(QDialog):
+class QuestionnaireDialog(RecordDialog[Measure]):
     """A PHQ-9 or GAD-7, answered item by item."""
+
+    kept = "The answers are still here."
 
     def __init__(
         self,
@@ -103,11 +102,10 @@ class QuestionnaireDialog(QDialog):
         measure: Measure | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        name = questionnaire.name
+        super().__init__(name, parent, cancel_name="Cancel")
         self.questionnaire = questionnaire
         self._save = save
-        self.saved: Measure | None = None
-        name = questionnaire.name
         self.setWindowTitle(
             f"{name} of {formatting.day(measure.details.taken_on)}"
             if measure is not None and measure.details.taken_on
@@ -157,30 +155,23 @@ class QuestionnaireDialog(QDialog):
         self.alert = named(label("", wrap=True), "Self-harm alert")
         self.alert.hide()
         self.notes = _notes_field(f"{name} notes")
-        self.problems = named(label("", wrap=True), f"Problems with the {name}")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        named(self.save_button, f"Save the {name}")
-        buttons.accepted.connect(self._try_save)
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.rejected.connect(self.reject)
 
         top = QFormLayout()
         top.addRow("Date taken", self.taken_on)
         notes_row = QFormLayout()
         notes_row.addRow("Notes", self.notes)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(stem)
-        layout.addWidget(scrolling(items), 1)
-        layout.addWidget(self.total)
-        layout.addWidget(self.alert)
-        layout.addLayout(notes_row)
-        layout.addWidget(self.problems)
-        layout.addWidget(label(scoring.ATTRIBUTION, "muted", wrap=True))
-        layout.addWidget(buttons)
+        answers = scrolling(items)
+        self.lay_out(
+            top,
+            stem,
+            answers,
+            self.total,
+            self.alert,
+            notes_row,
+            self.problems,
+            label(scoring.ATTRIBUTION, "muted", wrap=True),
+            stretch=answers,
+        )
         self.resize(900, 700)
         if measure is not None:
             self.fill(measure.details)
@@ -314,28 +305,25 @@ class QuestionnaireDialog(QDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def _try_save(self) -> None:
+    def precheck(self) -> bool:
         missing = [
             str(index + 1) for index, answer in enumerate(self.item_answers()) if answer is None
         ]
         if missing:
             which = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
-            self.problems.setText(
+            self.explain(
                 f"Item{'s' if len(missing) > 1 else ''} {which} "
                 f"{'are' if len(missing) > 1 else 'is'} not answered yet."
             )
             self._first_radio(int(missing[0]) - 1).setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.saved = saved_or_explained(
-            lambda: self._save(self.details()),
-            self.problems.setText,
-            kept="The answers are still here.",
-        )
-        if self.saved is not None:
-            self.accept()
+            return False
+        return True
+
+    def store(self) -> Measure:
+        return self._save(self.details())
 
 
-class RatingDialog(QDialog):
+class RatingDialog(RecordDialog[Measure]):
     """A 0–10 scaling question or a SUDS rating of one exposure step."""
 
     def __init__(
@@ -347,12 +335,11 @@ class RatingDialog(QDialog):
         measure: Measure | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.scale = scale
-        self._save = save
-        self.saved: Measure | None = None
         suds = scale.kind is MeasureKind.SUDS
         what = "SUDS rating" if suds else "scale rating"
+        super().__init__(what, parent, cancel_name="Cancel")
+        self.scale = scale
+        self._save = save
         self.setWindowTitle(f"Edit {what}" if measure is not None else f"New {what}")
         self.taken_on = _date_field(f"Date of the {what}", today)
         self.name = named(QComboBox(), "Exposure step" if suds else "Scale name")
@@ -392,25 +379,13 @@ class RatingDialog(QDialog):
         value_row.addWidget(self.value)
         value_row.addWidget(self.slider, 1)
         self.notes = _notes_field(f"{what.capitalize()} notes")
-        self.problems = named(label("", wrap=True), f"Problems with the {what}")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        named(self.save_button, f"Save the {what}")
-        buttons.accepted.connect(self._try_save)
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("Date", self.taken_on)
         form.addRow("Exposure step" if suds else "Scale *", self.name)
         form.addRow(f"Rating ({scale.lowest}–{scale.highest})", value_row)
         form.addRow("", anchors)
         form.addRow("Notes", self.notes)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self.setMinimumWidth(560)
         if measure is not None:
             self.fill(measure.details)
@@ -433,7 +408,5 @@ class RatingDialog(QDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Measure:
+        return self._save(self.details())

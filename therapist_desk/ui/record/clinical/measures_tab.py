@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -25,8 +24,8 @@ from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting, theme
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import AnyIndex, Column, RecordTableModel
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, label, named, record_table, scrolling
 from therapist_desk.ui.held_drafts import removed_after_confirming
 from therapist_desk.ui.open_vault import OpenVault
@@ -81,7 +80,26 @@ def alert_text(measure: Measure) -> str:
     return scoring.RESPONSES[answer] if answer else ""
 
 
-MEASURE_COLUMNS = (
+def _alert_icon(measure: Measure) -> QIcon | None:
+    return icon("risk") if self_harm_answer(measure) else None
+
+
+def _alert_colour(measure: Measure) -> QColor | None:
+    return QColor(theme.risk_colours()[0]) if self_harm_answer(measure) else None
+
+
+def _alert_tip(measure: Measure) -> str | None:
+    answer = self_harm_answer(measure)
+    if not answer:
+        return None
+    return (
+        f"PHQ-9 item 9 (thoughts of self-harm): ‘{scoring.RESPONSES[answer]}’. "
+        "Assess risk if it has not been assessed since."
+    )
+
+
+#: A PHQ-9 whose item 9 is above 0 is marked as the risk banner is.
+MEASURE_COLUMNS: tuple[Column[Measure], ...] = (
     Column(
         "Date",
         lambda m: formatting.optional_date(m.details.taken_on),
@@ -90,48 +108,18 @@ MEASURE_COLUMNS = (
     Column("Measure", measure_name),
     Column("Score", score_text, lambda m: sum(m.details.items) if _readable(m) else -1),
     Column("Severity", band_text),
-    Column("Item 9", alert_text, self_harm_answer),
+    Column(
+        "Item 9",
+        alert_text,
+        self_harm_answer,
+        tooltip=_alert_tip,
+        icon=_alert_icon,
+        foreground=_alert_colour,
+        bold=lambda m: self_harm_answer(m) > 0,
+    ),
 )
 ITEM_9_COLUMN = len(MEASURE_COLUMNS) - 1
 MEASURE_NAME_COLUMN = 1
-
-
-class MeasuresModel(RecordTableModel):
-    """The measures, with a PHQ-9 whose item 9 is above 0 marked as the risk banner is."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(MEASURE_COLUMNS, lambda measure: measure.id, parent)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            index.isValid()
-            and index.column() == ITEM_9_COLUMN
-            and 0 <= index.row() < self.rowCount()
-            and role
-            in (
-                Qt.ItemDataRole.DecorationRole,
-                Qt.ItemDataRole.ForegroundRole,
-                Qt.ItemDataRole.FontRole,
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        ):
-            measure: Measure = self.record_at(index.row())
-            answer = self_harm_answer(measure)
-            if not answer:
-                return None
-            if role == Qt.ItemDataRole.DecorationRole:
-                return icon("risk")
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor(theme.risk_colours()[0]))
-            if role == Qt.ItemDataRole.FontRole:
-                bold = QFont()
-                bold.setBold(True)
-                return bold
-            return (
-                f"PHQ-9 item 9 (thoughts of self-harm): ‘{scoring.RESPONSES[answer]}’. "
-                "Assess risk if it has not been assessed since."
-            )
-        return super().data(index, role)
 
 
 class MeasuresTab(QWidget):
@@ -145,7 +133,7 @@ class MeasuresTab(QWidget):
         self._reloads = ReloadWhenShown(self, self.reload)
         # Measures typed but not saved when the vault locked, by dialog key (memory only).
         self._unfinished = UnfinishedForms[MeasureDetails]()
-        self.model = MeasuresModel(self)
+        self.model = TableModel[Measure](MEASURE_COLUMNS, lambda measure: measure.id, self)
         self.table = record_table("Measures")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -307,7 +295,7 @@ class MeasuresTab(QWidget):
         vault = self._vault
         if vault is None or not index.isValid():
             return
-        measure: Measure = self.model.record_at(index.row())
+        measure = self.model.record_at(index.row())
         if measure.damaged:
             self._dialogs.warn(
                 self,
@@ -346,7 +334,7 @@ class MeasuresTab(QWidget):
         vault, index = self._vault, self.table.currentIndex()
         if vault is None or not index.isValid():
             return
-        measure: Measure = self.model.record_at(index.row())
+        measure = self.model.record_at(index.row())
         taken = formatting.optional_date(measure.details.taken_on)
         removed_after_confirming(
             self,

@@ -12,20 +12,17 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from therapist_desk.domain.records import Medication, MedicationDetails, Professional
 from therapist_desk.ui.common.formatting import professional_text
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
-from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import label, named
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,7 @@ class MedicationEntry:
     prescriber_id: str | None
 
 
-class MedicationDialog(QDialog):
+class MedicationDialog(RecordDialog[Medication]):
     """Calls `save(entry)` on Save; stays open, with everything typed, if it is refused."""
 
     def __init__(
@@ -47,10 +44,9 @@ class MedicationDialog(QDialog):
         medication: Medication | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("medication", parent)
         self._save = save
         self._directory = list(directory)
-        self.saved: Medication | None = None
         self.setWindowTitle("Edit medication" if medication else "New medication")
         self.name = named(QLineEdit(), "Medication name")
         self.name.setPlaceholderText("e.g. Sertraline")
@@ -79,7 +75,6 @@ class MedicationDialog(QDialog):
         self.notes = named(QPlainTextEdit(), "Medication notes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
-        self.problems = named(label("", wrap=True), "Problems with the medication")
 
         form = QFormLayout()
         form.addRow("Medication *", self.name)
@@ -89,9 +84,7 @@ class MedicationDialog(QDialog):
         form.addRow("Started", self.started_on)
         form.addRow("Stopped", self.stopped_on)
         form.addRow("Notes", self.notes)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "medication"
-        )
+        self.lay_out(form)
         self.setMinimumWidth(520)
         if medication is not None:
             self.fill(MedicationEntry(medication.details, medication.prescriber_id))
@@ -138,14 +131,14 @@ class MedicationDialog(QDialog):
         )
         return MedicationEntry(details, prescriber_id)
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.entry()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> Medication:
+        return self._save(self.entry())
 
 
-class StopMedicationDialog(QDialog):
+class StopMedicationDialog(RecordDialog[Medication]):
     """Asks the day a medication was (or will be) stopped; calls `stop(day)` on Stop."""
+
+    kept = ""  # only a day is chosen here: nothing typed to keep
 
     def __init__(
         self,
@@ -154,42 +147,31 @@ class StopMedicationDialog(QDialog):
         today: date,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._stop = stop
-        self.stopped: Medication | None = None
         name = medication.details.name
+        super().__init__("medication", parent, cancel_name="Cancel")
+        self._stop = stop
         self.setWindowTitle("Stop a medication")
         self.day = named(QDateEdit(), "Date stopped")
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat(DISPLAY_FORMAT)
         self.day.setDate(qdate(today))
-        self.problems = named(label("", wrap=True), "Problems with stopping")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        named(buttons.addButton("Stop", QDialogButtonBox.ButtonRole.AcceptRole), f"Stop {name}")
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.accepted.connect(self._try_stop)
-        buttons.rejected.connect(self.reject)
+        named(self.problems, "Problems with stopping")
+        self.save_button.setText("Stop")
+        named(self.save_button, f"Stop {name}")
         form = QFormLayout()
         form.addRow("Stopped on", self.day)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
+        self.lay_out(
             label(
                 f"The day {name} was stopped, or will be. It then moves to past medications.",
                 wrap=True,
-            )
+            ),
+            form,
         )
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
         self.day.setFocus()
 
     def chosen_day(self) -> date:
         chosen = self.day.date()
         return date(chosen.year(), chosen.month(), chosen.day())
 
-    def _try_stop(self) -> None:
-        self.stopped = saved_or_explained(
-            lambda: self._stop(self.chosen_day()), self.problems.setText, kept=""
-        )
-        if self.stopped is not None:
-            self.accept()
+    def store(self) -> Medication:
+        return self._stop(self.chosen_day())

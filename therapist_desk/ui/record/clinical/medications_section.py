@@ -12,7 +12,7 @@ from therapist_desk.sharing import professionals
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column
+from therapist_desk.ui.common.table_model import Column
 from therapist_desk.ui.common.widgets import named
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.clinical.clinical_lists import CurrentAndPast, RecordsSection
@@ -23,19 +23,19 @@ from therapist_desk.ui.record.clinical.medication_dialog import (
 )
 
 
-class MedicationsSection(RecordsSection):
+class MedicationsSection(RecordsSection[Medication]):
     def __init__(self, dialogs: DialogService, parent: QWidget | None = None) -> None:
         #: The directory, by id, for naming prescribers.
         self._directory: dict[str, Professional] = {}
         # Past medications show the same columns: how often one was taken matters afterwards too.
-        columns = (
+        columns: tuple[Column[Medication], ...] = (
             Column("Medication", lambda m: m.details.name),
             Column("Dose", lambda m: m.details.dose),
             Column("Frequency", lambda m: m.details.frequency),
             Column("Prescriber", self._prescriber),
             Column("Taken", self._taken),
         )
-        lists = CurrentAndPast(
+        lists = CurrentAndPast[Medication](
             "medications",
             "Past",
             columns,

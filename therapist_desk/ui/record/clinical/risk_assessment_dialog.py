@@ -11,15 +11,12 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,8 +25,8 @@ from therapist_desk.domain.records import RiskAssessment, RiskAssessmentDetails
 from therapist_desk.domain.vocabulary import Ideation, RiskLevel
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, qdate
-from therapist_desk.ui.common.widgets import label, named, scrolling
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named, scrolling
 from therapist_desk.ui.record.clinical.risk_summary import IDEATION_SHORT, RISK_LEVEL_LABELS
 
 IDEATION_CHOICES = {
@@ -127,7 +124,7 @@ class _YesNo(QWidget):
         self.details.setText(details)
 
 
-class RiskAssessmentDialog(QDialog):
+class RiskAssessmentDialog(RecordDialog[RiskAssessment]):
     def __init__(
         self,
         save: Callable[[RiskAssessmentDetails], RiskAssessment],
@@ -135,9 +132,8 @@ class RiskAssessmentDialog(QDialog):
         assessment: RiskAssessment | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("risk assessment", parent, cancel_name="Cancel")
         self._save = save
-        self.saved: RiskAssessment | None = None
         if assessment is not None:
             self.setWindowTitle(
                 "Risk assessment of "
@@ -174,15 +170,6 @@ class RiskAssessmentDialog(QDialog):
             70,
         )
         self.level.changed.connect(self._level_changed)
-        self.problems = named(label("", wrap=True), "Problems with the risk assessment")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        named(self.save_button, "Save the risk assessment")
-        buttons.accepted.connect(self._try_save)
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.rejected.connect(self.reject)
 
         body = QWidget()
         form = QFormLayout(body)
@@ -196,10 +183,8 @@ class RiskAssessmentDialog(QDialog):
         form.addRow("Protective factors", self.protective)
         form.addRow("Overall level", self.level)
         form.addRow(self.actions_label, self.actions_taken)
-        layout = QVBoxLayout(self)
-        layout.addWidget(scrolling(body), 1)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
+        page = scrolling(body)
+        self.lay_out(page, stretch=page)
         self.resize(820, 640)
         if assessment is not None:
             self.fill(assessment.details)
@@ -244,10 +229,8 @@ class RiskAssessmentDialog(QDialog):
             actions=self.actions_taken.toPlainText().strip(),
         )
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> RiskAssessment:
+        return self._save(self.details())
 
 
 def summary_of(assessment: RiskAssessment) -> str:

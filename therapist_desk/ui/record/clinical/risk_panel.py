@@ -24,7 +24,7 @@ from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import (
     empty_state,
     label,
@@ -43,7 +43,7 @@ from therapist_desk.ui.record.clinical.risk_summary import RISK_LEVEL_LABELS, Ba
 from therapist_desk.ui.record.clinical.safety_plan_editor import SafetyPlanEditor
 from therapist_desk.ui.unfinished_forms import UnfinishedForms
 
-ASSESSMENT_COLUMNS = (
+ASSESSMENT_COLUMNS: tuple[Column[RiskAssessment], ...] = (
     Column(
         "Date",
         lambda a: formatting.optional_date(a.details.assessed_on),
@@ -83,7 +83,7 @@ class RiskPanel(QWidget):
         # An assessment typed but not saved when the vault locked, by key (memory only).
         self._unfinished = UnfinishedForms[RiskAssessmentDetails]()
         self.current = named(label("", wrap=True), "Current risk level")
-        self.model = RecordTableModel(ASSESSMENT_COLUMNS, lambda a: a.id, self)
+        self.model = TableModel[RiskAssessment](ASSESSMENT_COLUMNS, lambda a: a.id, self)
         self.table = record_table("Risk assessments")
         self.table.setModel(self.model)
         self.table.doubleClicked.connect(self._open_at)
@@ -188,7 +188,7 @@ class RiskPanel(QWidget):
         vault = self._vault
         if vault is None or not index.isValid():
             return
-        assessment: RiskAssessment = self.model.record_at(index.row())
+        assessment = self.model.record_at(index.row())
         dialog = RiskAssessmentDialog(
             lambda details: vault.update_risk_assessment(assessment.id, details),
             vault.today(),

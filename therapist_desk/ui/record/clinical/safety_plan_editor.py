@@ -44,8 +44,9 @@ from therapist_desk.ui.autosave import AutosaveClock
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import label, named, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, HeldDraft, HeldDrafts, save_error_text
+from therapist_desk.ui.held_drafts import HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.printing.pages import fit
 from therapist_desk.ui.printing.print_actions import print_document, save_document_as_pdf

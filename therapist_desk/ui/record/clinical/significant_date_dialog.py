@@ -8,24 +8,21 @@ from datetime import date
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from therapist_desk.clinical.significant_dates import MAX_REMIND_DAYS
 from therapist_desk.domain.records import SignificantDate, SignificantDateDetails
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, qdate
+from therapist_desk.ui.common.record_dialog import RecordDialog
 from therapist_desk.ui.common.widgets import label, named
-from therapist_desk.ui.held_drafts import saved_or_explained
 
 
-class SignificantDateDialog(QDialog):
+class SignificantDateDialog(RecordDialog[SignificantDate]):
     def __init__(
         self,
         save: Callable[[SignificantDateDetails], SignificantDate],
@@ -33,9 +30,8 @@ class SignificantDateDialog(QDialog):
         entry: SignificantDate | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("date", parent, cancel_name="Cancel")
         self._save = save
-        self.saved: SignificantDate | None = None
         self.setWindowTitle("Edit significant date" if entry else "New significant date")
         self.what = named(QLineEdit(), "What the date is")
         self.what.setPlaceholderText("e.g. Anniversary of her father's death")
@@ -53,15 +49,6 @@ class SignificantDateDialog(QDialog):
         self.notes = named(QPlainTextEdit(), "Notes on the date")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(72)
-        self.problems = named(label("", wrap=True), "Problems with the date")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        named(self.save_button, "Save the date")
-        buttons.accepted.connect(self._try_save)
-        named(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel")
-        buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("What *", self.what)
         form.addRow("Date *", self.falls_on)
@@ -72,10 +59,7 @@ class SignificantDateDialog(QDialog):
             label("It shows on the client's overview from then until the day.", "muted", wrap=True),
         )
         form.addRow("Notes", self.notes)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(buttons)
+        self.lay_out(form)
         self.setMinimumWidth(480)
         if entry is not None:
             self.fill(entry.details)
@@ -99,7 +83,5 @@ class SignificantDateDialog(QDialog):
             notes=self.notes.toPlainText().strip(),
         )
 
-    def _try_save(self) -> None:
-        self.saved = saved_or_explained(lambda: self._save(self.details()), self.problems.setText)
-        if self.saved is not None:
-            self.accept()
+    def store(self) -> SignificantDate:
+        return self._save(self.details())

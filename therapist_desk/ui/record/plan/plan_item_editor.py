@@ -44,7 +44,7 @@ class PlanItemEditor(QWidget):
     """Edits one goal's text, or one objective's text, target, status and interventions."""
 
     goal_text_changed = Signal(str, str)  # goal key, text
-    objective_changed = Signal(object)  # the Objective as edited
+    objective_changed = Signal(Objective)  # as edited
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

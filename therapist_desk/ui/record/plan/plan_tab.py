@@ -37,16 +37,11 @@ from therapist_desk.ui.common import formatting, theme
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
-from therapist_desk.ui.common.pick_list import PickList
+from therapist_desk.ui.common.pick_list import offer_terms, pick_list
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.widgets import empty_state, label, named, scrolling, subheading
-from therapist_desk.ui.held_drafts import (
-    SAVE_ERRORS,
-    DraftKey,
-    HeldDraft,
-    HeldDrafts,
-    save_error_text,
-)
+from therapist_desk.ui.held_drafts import DraftKey, HeldDraft, HeldDrafts
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.plan.plan_document import render_plan_html, version_title
 from therapist_desk.ui.record.plan.plan_goals import PlanGoals, described_goals
@@ -141,7 +136,7 @@ class PlanTab(QWidget):
         self.start_date = OptionalDateEdit("Start date")
         self.review_date = OptionalDateEdit("Review date")
         self.presenting_problems = named(QPlainTextEdit(), "Presenting problems")
-        self.approaches = PickList("Approaches", "approach")
+        self.approaches = pick_list("Approaches", "approach")
         self.notes = named(QPlainTextEdit(), "Plan notes")
         for edit in (self.presenting_problems, self.notes):
             edit.setTabChangesFocus(True)
@@ -192,8 +187,7 @@ class PlanTab(QWidget):
             self.review_date.known,
             self.review_date.editor,
             self.presenting_problems,
-            self.approaches.view,
-            self.approaches.adder,
+            *self.approaches.tab_chain(),
             self.notes,
             *self.goals.tab_chain(),
             self.document,
@@ -283,7 +277,7 @@ class PlanTab(QWidget):
             # The chosen approaches first, so they show without scrolling the long list.
             offered = terms.terms(vault.vault, TermCategory.APPROACH)
             others = [term for term in offered if term not in details.approaches]
-            self.approaches.model.set_terms([*details.approaches, *others], details.approaches)
+            offer_terms(self.approaches, [*details.approaches, *others], details.approaches)
             self.notes.setPlainText(details.notes)
             kept_earlier = {
                 objective.key
@@ -396,7 +390,7 @@ class PlanTab(QWidget):
     def details(self) -> TreatmentPlanDetails:
         """The plan as it is on screen."""
         return TreatmentPlanDetails(
-            approaches=self.approaches.model.checked(),
+            approaches=self.approaches.ticked(),
             presenting_problems=self.presenting_problems.toPlainText(),
             goals=described_goals(self.goals.goals()),
             start_date=self.start_date.value(),
@@ -422,8 +416,7 @@ class PlanTab(QWidget):
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The approach was not added", save_error_text(error))
             return
-        self.approaches.model.add_term(text)
-        self._changed()  # a new row is not a dataChanged: say so, or it would not be saved
+        self.approaches.model.add(text)
 
     def _update_actions(self) -> None:
         editing_current = self._editing and self.pages.currentIndex() == EDITING
@@ -492,8 +485,7 @@ class PlanTab(QWidget):
             self.review_date.set_value(None)
             self.presenting_problems.clear()
             self.notes.clear()
-            self.approaches.model.set_terms((), ())
-            self.approaches.adder.clear()
+            self.approaches.clear()
             self.goals.clear()
             self.document.clear()
             self.version.blockSignals(True)

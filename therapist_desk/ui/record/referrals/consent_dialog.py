@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -17,8 +16,8 @@ from PySide6.QtWidgets import (
 
 from therapist_desk.domain.records import SharingConsent, SharingConsentDetails
 from therapist_desk.ui.common.optional_date import DISPLAY_FORMAT, OptionalDateEdit, qdate
-from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.professionals.professional_picker import ProfessionalPicker
 
@@ -31,7 +30,7 @@ class ConsentDraft:
     details: SharingConsentDetails
 
 
-class ConsentDialog(QDialog):
+class ConsentDialog(RecordDialog[SharingConsent]):
     """`save(professional_id, details)` stores the consent; its error messages are shown.
 
     A consent belongs to one professional: when editing, the recipient is fixed (a
@@ -46,9 +45,8 @@ class ConsentDialog(QDialog):
         consent: SharingConsent | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("consent", parent)
         self._save = save
-        self.saved: SharingConsent | None = None
         self.setWindowTitle("Edit consent to share" if consent else "New consent to share")
         self.recipient = ProfessionalPicker("Share with", open_vault)
         self.given_on = named(QDateEdit(), "Consent given on")
@@ -63,7 +61,6 @@ class ConsentDialog(QDialog):
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
         self.notes.setPlaceholderText("How it was given (signed form, verbally in session…)")
-        self.problems = named(label("", wrap=True), "Problems with the consent")
         self.problems.setProperty("role", "error")
 
         form = QFormLayout()
@@ -73,9 +70,7 @@ class ConsentDialog(QDialog):
         form.addRow("Withdrawn on", self.withdrawn_on)
         form.addRow("Scope", self.scope)
         form.addRow("Notes", self.notes)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "consent"
-        )
+        self.lay_out(form)
         self.setMinimumWidth(640)
         if consent is not None:
             self.fill(ConsentDraft(consent.professional_id, consent.details))
@@ -108,17 +103,17 @@ class ConsentDialog(QDialog):
     def draft(self) -> ConsentDraft:
         return ConsentDraft(self.recipient.selected_id(), self.details())
 
-    def _try_save(self) -> None:
-        professional_id = self.recipient.selected_id()
-        if professional_id is None:
-            self.problems.setText(
+    def precheck(self) -> bool:
+        if self.recipient.selected_id() is None:
+            self.explain(
                 "Choose the professional the client consents to share with "
                 "(or add them to the directory)."
             )
             self.recipient.setFocus()
-            return
-        self.saved = saved_or_explained(
-            lambda: self._save(professional_id, self.details()), self.problems.setText
-        )
-        if self.saved is not None:
-            self.accept()
+            return False
+        return True
+
+    def store(self) -> SharingConsent:
+        professional_id = self.recipient.selected_id()
+        assert professional_id is not None  # the precheck saw to it
+        return self._save(professional_id, self.details())

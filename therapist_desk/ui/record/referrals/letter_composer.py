@@ -42,9 +42,9 @@ from therapist_desk.records.clients import get_client
 from therapist_desk.sharing.disclosures import Delivery, DocumentSent
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.common.theme import risk_colours
 from therapist_desk.ui.common.widgets import heading, label, named, scrolling, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.printing.document_preview import DocumentPreview, document_text
 from therapist_desk.ui.printing.print_actions import Disclosed, print_document, save_document_as_pdf

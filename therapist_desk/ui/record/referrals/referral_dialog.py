@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QPlainTextEdit,
     QWidget,
@@ -18,8 +17,8 @@ from therapist_desk.domain.records import Referral, ReferralDetails
 from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
 from therapist_desk.ui.common.formatting import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from therapist_desk.ui.common.optional_date import OptionalDateEdit
-from therapist_desk.ui.common.widgets import label, lay_out_record_dialog, named
-from therapist_desk.ui.held_drafts import saved_or_explained
+from therapist_desk.ui.common.record_dialog import RecordDialog
+from therapist_desk.ui.common.widgets import named
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.professionals.professional_picker import ProfessionalPicker
 
@@ -35,7 +34,7 @@ class ReferralDraft:
     details: ReferralDetails
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(RecordDialog[Referral]):
     """`save(professional_id, details)` stores the referral; its error messages are shown."""
 
     def __init__(
@@ -46,10 +45,9 @@ class ReferralDialog(QDialog):
         referral: Referral | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__("referral", parent)
         self._save = save
         self._letter_text = referral.details.letter_text if referral else ""
-        self.saved: Referral | None = None
         self.setWindowTitle("Edit referral" if referral else "New referral")
         self.recipient = ProfessionalPicker("Refer to", open_vault)
         self.reason = named(QPlainTextEdit(), "Reason for referral")
@@ -69,7 +67,6 @@ class ReferralDialog(QDialog):
         self.sent_on = OptionalDateEdit("Sent on", today)
         self.acknowledged_on = OptionalDateEdit("Acknowledged on", today)
         self.closed_on = OptionalDateEdit("Closed or declined on", today)
-        self.problems = named(label("", wrap=True), "Problems with the referral")
         self.problems.setProperty("role", "error")
 
         form = QFormLayout()
@@ -82,9 +79,7 @@ class ReferralDialog(QDialog):
         form.addRow("Sent on", self.sent_on)
         form.addRow("Acknowledged on", self.acknowledged_on)
         form.addRow("Closed / declined on", self.closed_on)
-        self.save_button = lay_out_record_dialog(
-            self, form, self.problems, self._try_save, "referral"
-        )
+        self.lay_out(form)
         self.setMinimumWidth(640)
         if referral is None:
             # A new referral is usually written today; the workflow buttons stamp the rest.
@@ -124,16 +119,14 @@ class ReferralDialog(QDialog):
     def draft(self) -> ReferralDraft:
         return ReferralDraft(self.recipient.selected_id(), self.details())
 
-    def _try_save(self) -> None:
-        professional_id = self.recipient.selected_id()
-        if professional_id is None:
-            self.problems.setText(
-                "Choose the professional to refer to (or add them to the directory)."
-            )
+    def precheck(self) -> bool:
+        if self.recipient.selected_id() is None:
+            self.explain("Choose the professional to refer to (or add them to the directory).")
             self.recipient.setFocus()
-            return
-        self.saved = saved_or_explained(
-            lambda: self._save(professional_id, self.details()), self.problems.setText
-        )
-        if self.saved is not None:
-            self.accept()
+            return False
+        return True
+
+    def store(self) -> Referral:
+        professional_id = self.recipient.selected_id()
+        assert professional_id is not None  # the precheck saw to it
+        return self._save(professional_id, self.details())

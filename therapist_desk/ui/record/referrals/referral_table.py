@@ -7,21 +7,19 @@ practice-wide Referrals place always agree on what is overdue.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QAbstractItemModel, QObject, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 from therapist_desk.domain.records import Referral
 from therapist_desk.domain.vocabulary import ReferralStatus, ReferralUrgency
 from therapist_desk.ui.common.formatting import REFERRAL_STATUS_LABELS, URGENCY_LABELS
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import Column, RecordTableModel
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import record_table
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Still waiting on someone: the therapist (a draft) or the recipient.
 OPEN_STATUSES = frozenset({ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED})
@@ -69,7 +67,7 @@ _DATE_FIELDS = {
 }
 
 
-def _date_column(title: str) -> Column:
+def _date_column(title: str) -> Column[Referral]:
     field = _DATE_FIELDS[title]
 
     def value(referral: Referral) -> date | None:
@@ -79,7 +77,7 @@ def _date_column(title: str) -> Column:
     return Column(title, lambda r: short_day(value(r)), lambda r: _date_key(value(r)))
 
 
-class ReferralTableModel(RecordTableModel):
+class ReferralTableModel(TableModel[Referral]):
     """Referrals, one a row; an overdue follow-up is bold with a warning icon, and says so.
 
     `leading` columns come first (the practice-wide place puts the client there);
@@ -91,16 +89,20 @@ class ReferralTableModel(RecordTableModel):
         recipient: Callable[[str], str],
         today: Callable[[], date],
         *,
-        leading: Sequence[Column] = (),
+        leading: Sequence[Column[Referral]] = (),
         closing_dates: bool = True,
         parent: QObject | None = None,
     ) -> None:
         self._today = today
         dates = ["Referred", "Sent"] + (["Acknowledged", "Closed"] if closing_dates else [])
-        columns = [
+        columns: list[Column[Referral]] = [
             *leading,
             Column("Recipient", lambda r: recipient(r.professional_id)),
-            Column("Reason", lambda r: one_line(r.details.reason)),
+            Column(
+                "Reason",
+                lambda r: one_line(r.details.reason),
+                tooltip=lambda r: r.details.reason,  # the cell is cut to one line
+            ),
             Column(
                 "Urgency",
                 lambda r: URGENCY_LABELS[r.details.urgency],
@@ -116,31 +118,24 @@ class ReferralTableModel(RecordTableModel):
                 "Follow up",
                 lambda r: follow_up_text(r, self._today()),
                 lambda r: (_date_key(r.details.follow_up_on), r.details.referred_on or date.max),
+                tooltip=lambda r: NO_REPLY_TIP if self.overdue(r) else None,
+                icon=self._overdue_icon,
             ),
         ]
-        super().__init__(columns, lambda referral: referral.id, parent)
+        # An overdue referral is bold across its whole row.
+        super().__init__(
+            [replace(column, bold=self.overdue) for column in columns],
+            lambda referral: referral.id,
+            parent,
+        )
         self.reason_column = len(leading) + 1
         self.follow_up_column = len(columns) - 1
 
     def overdue(self, referral: Referral) -> bool:
         return follow_up_overdue(referral, self._today())
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and 0 <= index.row() < self.rowCount():
-            referral = self.record_at(index.row())
-            last = index.column() == self.follow_up_column
-            if role == Qt.ItemDataRole.FontRole and self.overdue(referral):
-                bold = QFont()
-                bold.setBold(True)
-                return bold
-            if role == Qt.ItemDataRole.DecorationRole and last and self.overdue(referral):
-                return icon("risk")
-            if role == Qt.ItemDataRole.ToolTipRole:
-                if last and self.overdue(referral):
-                    return NO_REPLY_TIP
-                if index.column() == self.reason_column and referral.details.reason:
-                    return referral.details.reason  # the cell is cut to one line
-        return super().data(index, role)
+    def _overdue_icon(self, referral: Referral) -> QIcon | None:
+        return icon("risk") if self.overdue(referral) else None
 
 
 def fitting_table(name: str, model: QAbstractItemModel, stretch: int) -> QTableView:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSplitter,
     QTableView,
@@ -29,16 +30,15 @@ from therapist_desk.domain.records import (
     SharingConsentDetails,
 )
 from therapist_desk.domain.vocabulary import ReferralStatus
-from therapist_desk.errors import InvalidInput
 from therapist_desk.sharing import consents, disclosures, professionals, referrals
 from therapist_desk.ui.changes import Change, Kind
 from therapist_desk.ui.common import formatting
 from therapist_desk.ui.common.dialogs import DialogService
 from therapist_desk.ui.common.icons import icon
-from therapist_desk.ui.common.models import RECORD_ROLE, Column, RecordTableModel
 from therapist_desk.ui.common.reload import ReloadWhenShown
+from therapist_desk.ui.common.saving import SAVE_ERRORS, save_error_text
+from therapist_desk.ui.common.table_model import Column, TableModel
 from therapist_desk.ui.common.widgets import empty_state, named, subheading
-from therapist_desk.ui.held_drafts import SAVE_ERRORS, save_error_text
 from therapist_desk.ui.open_vault import OpenVault
 from therapist_desk.ui.record.referrals.consent_dialog import ConsentDialog, ConsentDraft
 from therapist_desk.ui.record.referrals.referral_dialog import ReferralDialog, ReferralDraft
@@ -51,8 +51,6 @@ from therapist_desk.ui.record.referrals.sent_text_dialog import SentTextDialog
 from therapist_desk.ui.unfinished_forms import UnfinishedForms
 
 __all__ = ["ReferralsTab", "advanced", "short_day"]
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 #: Which workflow step each action takes, from which statuses, and the date it stamps.
 _STEPS: dict[str, tuple[ReferralStatus, frozenset[ReferralStatus], str]] = {
@@ -117,40 +115,8 @@ class _Shown:
         return self.names.get(professional_id, "(not in the directory)")
 
 
-class _DisclosureModel(RecordTableModel):
-    """The disclosure log; the long cells (to whom, which sections) tell all in a tooltip."""
-
-    TO, SECTIONS = 2, 4
-
-    def __init__(self, tab: ReferralsTab) -> None:
-        super().__init__(
-            [
-                Column("When", lambda d: formatting.when(d.occurred_at)),
-                Column("What", lambda d: d.details.what),
-                Column("To", tab.disclosed_to),
-                Column("How", lambda d: d.details.how),
-                Column("Sections", lambda d: ", ".join(d.details.sections)),
-                Column("Consent", _consent_words),
-            ],
-            lambda disclosure: disclosure.id,
-            tab,
-        )
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (self.TO, self.SECTIONS):
-            text = super().data(index, Qt.ItemDataRole.DisplayRole)
-            return text or None  # the cell may be cut at 1366 px; the tooltip has it all
-        return super().data(index, role)
-
-
-RecordT = TypeVar("RecordT")
-
-
-def _selected(table: QTableView, kind: type[RecordT]) -> RecordT | None:
-    """The record of the row chosen in `table` (one of the tab's own, unfiltered)."""
-    rows = table.selectionModel().selectedRows()
-    record = rows[0].data(RECORD_ROLE) if rows else None
-    return record if isinstance(record, kind) else None
+def _sections(disclosure: Disclosure) -> str:
+    return ", ".join(disclosure.details.sections)
 
 
 def _button(icon_name: str, text: str, name: str) -> QPushButton:
@@ -220,7 +186,7 @@ class ReferralsTab(QWidget):
         self.add_consent_button = _button("add", "Add a consent…", "Add a consent to share")
         self.edit_consent_button = _button("edit", "Edit…", "Edit the consent")
         self.withdraw_button = _button("remove", "Withdrawn…", "Record the consent withdrawn")
-        self.consent_model = RecordTableModel(
+        self.consent_model = TableModel[SharingConsent](
             [
                 Column("Shared with", lambda c: self.recipient_name(c.professional_id)),
                 Column("In force?", lambda c: consent_state(c, self.today())),
@@ -246,7 +212,20 @@ class ReferralsTab(QWidget):
 
         # -- disclosures
         self.disclosure_title = subheading("Disclosure log")
-        self.disclosure_model = _DisclosureModel(self)
+        # The long cells (to whom, which sections) may be cut at 1366 px: their tooltips
+        # tell all.
+        self.disclosure_model = TableModel[Disclosure](
+            [
+                Column("When", lambda d: formatting.when(d.occurred_at)),
+                Column("What", lambda d: d.details.what),
+                Column("To", self.disclosed_to, tooltip=self.disclosed_to),
+                Column("How", lambda d: d.details.how),
+                Column("Sections", _sections, tooltip=_sections),
+                Column("Consent", _consent_words),
+            ],
+            lambda disclosure: disclosure.id,
+            self,
+        )
         self.disclosure_table = fitting_table("Disclosure log", self.disclosure_model, 4)
         self.disclosure_table.selectionModel().selectionChanged.connect(self._disclosure_chosen)
         self.disclosure_table.activated.connect(lambda _index: self.show_sent_text())
@@ -379,41 +358,30 @@ class ReferralsTab(QWidget):
         keep_referral, keep_consent = self.selected_referral(), self.selected_consent()
         keep_disclosure = self.selected_disclosure()
         self._shown = shown
-        for model, table, empty, title, text, rows, keep in (
-            (
-                self.referral_model,
-                self.referral_table,
-                self.no_referrals,
-                self.referral_title,
-                "Referrals",
-                shown.referrals if shown else [],
-                keep_referral,
-            ),
-            (
-                self.consent_model,
-                self.consent_table,
-                self.no_consents,
-                self.consent_title,
-                "Consents to share",
-                shown.consents if shown else [],
-                keep_consent,
-            ),
-            (
-                self.disclosure_model,
-                self.disclosure_table,
-                self.no_disclosures,
-                self.disclosure_title,
-                "Disclosure log",
-                shown.disclosures if shown else [],
-                keep_disclosure,
-            ),
-        ):
-            model.set_rows(rows)
-            title.setText(f"{text} ({len(rows)})" if shown else text)
-            table.setVisible(bool(rows))
-            empty.setVisible(not rows)
-            if keep is not None and model.row_of(keep.id) >= 0:
-                table.selectRow(model.row_of(keep.id))
+        _fill(
+            self.referral_model,
+            self.referral_table,
+            self.no_referrals,
+            (self.referral_title, "Referrals"),
+            shown.referrals if shown else None,
+            keep_referral,
+        )
+        _fill(
+            self.consent_model,
+            self.consent_table,
+            self.no_consents,
+            (self.consent_title, "Consents to share"),
+            shown.consents if shown else None,
+            keep_consent,
+        )
+        _fill(
+            self.disclosure_model,
+            self.disclosure_table,
+            self.no_disclosures,
+            (self.disclosure_title, "Disclosure log"),
+            shown.disclosures if shown else None,
+            keep_disclosure,
+        )
         if shown is None:
             self.no_referrals.setText(
                 "No referrals yet. When this client needs another professional's opinion, "
@@ -430,13 +398,13 @@ class ReferralsTab(QWidget):
     # -- selection -------------------------------------------------------------------------
 
     def selected_referral(self) -> Referral | None:
-        return _selected(self.referral_table, Referral)
+        return self.referral_model.chosen_in(self.referral_table)
 
     def selected_consent(self) -> SharingConsent | None:
-        return _selected(self.consent_table, SharingConsent)
+        return self.consent_model.chosen_in(self.consent_table)
 
     def selected_disclosure(self) -> Disclosure | None:
-        return _selected(self.disclosure_table, Disclosure)
+        return self.disclosure_model.chosen_in(self.disclosure_table)
 
     def select_referral(self, referral_id: str) -> bool:
         """Select (and scroll to) one referral of the client shown; False if it is not there."""
@@ -515,12 +483,6 @@ class ReferralsTab(QWidget):
         details = advanced(referral.details, step, vault.today())
         try:
             vault.update_referral(referral.id, referral.professional_id, details)
-        except InvalidInput as error:
-            self._dialogs.warn(
-                self,
-                "The referral was not changed",
-                "\n".join(error.problems) or error.message,
-            )
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The referral was not changed", save_error_text(error))
 
@@ -598,12 +560,30 @@ class ReferralsTab(QWidget):
         details: SharingConsentDetails = replace(consent.details, withdrawn_on=today)
         try:
             vault.update_consent(consent.id, details)
-        except InvalidInput as error:
-            self._dialogs.warn(
-                self, "The consent was not changed", "\n".join(error.problems) or error.message
-            )
         except SAVE_ERRORS as error:
             self._dialogs.warn(self, "The consent was not changed", save_error_text(error))
+
+
+RowT = TypeVar("RowT", Referral, SharingConsent, Disclosure)
+
+
+def _fill(
+    model: TableModel[RowT],
+    table: QTableView,
+    empty: QLabel,
+    title: tuple[QLabel, str],
+    rows: list[RowT] | None,
+    keep: RowT | None,
+) -> None:
+    """Show one section's rows (None: no client shown), counted in its title, and choose
+    `keep` again if it is still there."""
+    heading, text = title
+    model.set_rows(rows or [])
+    heading.setText(f"{text} ({len(rows)})" if rows is not None else text)
+    table.setVisible(bool(rows))
+    empty.setVisible(not rows)
+    if keep is not None and model.row_of(keep.id) >= 0:
+        table.selectRow(model.row_of(keep.id))
 
 
 def _consent_words(disclosure: Disclosure) -> str:
