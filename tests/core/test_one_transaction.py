@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from tests.core.conftest import Reopen
+from tests.conftest import Reopen
 from tests.core.sharing.referral_practice import ReferralPractice, build_referral_practice
 from therapist_desk.clinical import session_notes, treatment_plans
 from therapist_desk.clinical.treatment_plans import new_goal, new_objective

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.db.conftest import Reopen
+from tests.conftest import Reopen
 from therapist_desk.vault import Vault
 
 #: pragma → value: WAL journal; synchronous=FULL so a saved note survives a power

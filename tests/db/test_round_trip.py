@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.db.conftest import Reopen
+from tests.conftest import Reopen
 from tests.db.populate import DETAILS_OF_TABLE, Filled, fill_every_table
 from therapist_desk.clinical import (
     diagnoses,

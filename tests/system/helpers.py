@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
+from tests.conftest import now_for_commands
 from therapist_desk.crypto.kdf import FAST_TEST_PARAMS
 from therapist_desk.domain.records import NoteContent
 from therapist_desk.domain.signatures import note_content_hash
@@ -34,9 +35,9 @@ JsonObject = dict[str, Any]
 PASSPHRASE = "a quiet harbour at dusk"
 PROGRAM = "therapist-desk"
 TEST_KDF_VARIABLE = "THERAPIST_DESK_TEST_KDF"
+TEST_NOW_VARIABLE = "THERAPIST_DESK_TEST_NOW"
 #: Eight groups of four characters of Crockford's base32 (no I, L, O or U).
 RECOVERY_KEY = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){7}\b")
-CLI_TIMEOUT = 120.0
 
 
 def cli_env(home: Path | None = None) -> dict[str, str]:
@@ -47,6 +48,7 @@ def cli_env(home: Path | None = None) -> dict[str, str]:
     """
     env = os.environ.copy()
     env[TEST_KDF_VARIABLE] = "1"
+    env[TEST_NOW_VARIABLE] = now_for_commands()
     env["PYTHONIOENCODING"] = "utf-8"
     if home is not None:
         for variable, folder in (
@@ -74,7 +76,6 @@ def run_cli(
         text=True,
         encoding="utf-8",
         env=dict(env) if env is not None else cli_env(),
-        timeout=CLI_TIMEOUT,
         check=False,
     )
 
@@ -768,7 +769,9 @@ class ChildProcess:
     def close(self) -> int:
         """Wait for the child to end (killing it if it will not) and close its pipes."""
         try:
-            return self.process.wait(timeout=CLI_TIMEOUT)
+            # No timeout here: pytest-timeout ends a test that hangs, and a wait with a
+            # timeout polls with time.sleep, which libfaketime breaks (see DEVELOPERS.md).
+            return self.process.wait()
         finally:
             self.kill()
 

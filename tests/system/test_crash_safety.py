@@ -15,10 +15,10 @@ import os
 import random
 import signal
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from tests.system.helpers import PASSPHRASE, ChildProcess, make_vault, open_vault
@@ -59,6 +59,8 @@ CHILD = f"""
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 from therapist_desk.domain.records import NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import NoteFormat
 from therapist_desk.vault.paths import VaultPaths
@@ -177,6 +179,7 @@ def _check_round(
                 expected.signed.add(session_id)
 
 
+@pytest.mark.slow
 def test_reported_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> None:
     seed = random.SystemRandom().randrange(2**32)
     rng = random.Random(seed)
@@ -197,9 +200,10 @@ def test_reported_saves_survive_sigkill_at_random_moments(tmp_path: Path) -> Non
             child.send(PASSPHRASE)
             assert log.first_line.wait(timeout=60), child.errors()
             assert log.lines, f"the child wrote nothing: {child.errors()}"
-            time.sleep(rng.uniform(SHORTEST_RUN, LONGEST_RUN))
+            # An event's wait rather than time.sleep, which libfaketime breaks.
+            threading.Event().wait(rng.uniform(SHORTEST_RUN, LONGEST_RUN))
             os.kill(child.pid, signal.SIGKILL)
-            child.process.wait(timeout=30)
+            child.process.wait()
             reader.join(timeout=30)
             child.kill()
             assert child.process.returncode == -signal.SIGKILL, child.errors()

@@ -32,7 +32,6 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from tests.system.conftest import DemoVault
 from tests.system.helpers import (
-    CLI_TIMEOUT,
     PASSPHRASE,
     ChildProcess,
     JsonObject,
@@ -162,7 +161,6 @@ def _run_cli_on_a_full_disk(
         text=True,
         encoding="utf-8",
         env=env or cli_env(),
-        timeout=CLI_TIMEOUT,
         check=False,
         preexec_fn=limit_file_size,
     )
@@ -398,7 +396,7 @@ def test_no_record_text_is_readable_anywhere_after_a_full_working_day(
         saved = [child.read_line() for _ in range(5)]
         assert saved == ["0", "1", "2", "3", "4"], child.errors()
         os.kill(child.pid, signal.SIGKILL)
-        child.process.wait(timeout=30)
+        child.process.wait()
     child_markers = [f"ZQX-LEAK-child-{number}-7731" for number in range(200)]
 
     cli("restore", backup, "--data-dir", restored)

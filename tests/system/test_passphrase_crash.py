@@ -20,7 +20,6 @@ import pytest
 from tests.conftest import PASSPHRASE
 from tests.db.populate import fill_every_table
 from tests.system.helpers import (
-    CLI_TIMEOUT,
     cli_env,
     export_in_process,
     export_of,
@@ -113,6 +112,7 @@ STEPS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", STEPS)
 def test_a_passphrase_change_killed_at_any_step_leaves_exactly_one_passphrase(
     step: str, tmp_path: Path
@@ -130,7 +130,6 @@ def test_a_passphrase_change_killed_at_any_step_leaves_exactly_one_passphrase(
         capture_output=True,
         text=True,
         env=cli_env(),
-        timeout=CLI_TIMEOUT,
         check=False,
     )
 

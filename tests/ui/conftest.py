@@ -114,13 +114,13 @@ def unlock(qtbot: QtBot, window: MainWindow, passphrase: str = PASSPHRASE) -> No
     screen = window.unlock_screen
     screen.secret.setText(passphrase)
     screen.unlock_button.click()
-    qtbot.waitUntil(lambda: window.is_unlocked, timeout=10_000)
+    qtbot.waitUntil(lambda: window.is_unlocked, timeout=30_000)
 
 
 def wait_for_index(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(
         lambda: window.open_vault is not None and window.open_vault.index is not None,
-        timeout=10_000,
+        timeout=30_000,
     )
 
 

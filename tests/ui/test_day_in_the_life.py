@@ -88,7 +88,7 @@ def test_first_run_to_search(
     first_run.fields.repeat.setText(NEW_PASSPHRASE)
     assert first_run.create_button.isEnabled()
     first_run.create_button.click()
-    qtbot.waitUntil(lambda: first_run.currentIndex() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: first_run.currentIndex() == 1, timeout=30_000)
 
     # The recovery key is shown once; saving it writes a file only where the user chose.
     key = first_run.key_label.text()

@@ -27,7 +27,7 @@ def _attempt(qtbot: QtBot, window: MainWindow, text: str, *, recovery: bool = Fa
         screen.use_recovery.setChecked(True)
     screen.secret.setText(text)
     screen.unlock_button.click()
-    qtbot.waitUntil(lambda: not screen.busy.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not screen.busy.isVisible(), timeout=30_000)
     return screen.message.text()
 
 
@@ -71,7 +71,7 @@ def test_unlock_with_the_recovery_key_and_a_typo_in_it(
     assert window.unlock_screen.secret.text() == typo  # a mistyped key stays to be corrected
     window.unlock_screen.secret.setText(key.lower().replace("-", " "))
     window.unlock_screen.unlock_button.click()
-    qtbot.waitUntil(lambda: window.is_unlocked, timeout=10_000)
+    qtbot.waitUntil(lambda: window.is_unlocked, timeout=30_000)
 
 
 def test_a_vault_made_by_a_newer_version_gets_its_own_message(

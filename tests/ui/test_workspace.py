@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, MoveClock
 from tests.ui.conftest import ScriptedDialogs, unlock, wait_for_index
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import Attendance, ClientStatus, SessionKind
@@ -34,9 +36,7 @@ def _practice(paths: VaultPaths) -> dict[str, str]:
         now = vault.now()
         joint = therapy_sessions.schedule_session(
             vault,
-            now + timedelta(minutes=30)
-            if now.astimezone().hour < 23
-            else now - timedelta(minutes=30),
+            now + timedelta(minutes=30),
             60,
             SessionDetails(kind=SessionKind.COUPLE),
             [rosa.id, ivo.id],
@@ -50,6 +50,38 @@ def _practice(paths: VaultPaths) -> dict[str, str]:
         )
         therapy_sessions.set_attendance(vault, cancelled.id, ivo.id, Attendance.CANCELLED)
         return {"rosa": rosa.id, "ivo": ivo.id, "joint": joint.id, "yesterday": yesterday.id}
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 12, 31, 23, 50, tzinfo=ZoneInfo("Europe/London")),  # the year's end
+        datetime(2028, 2, 29, 23, 45, tzinfo=ZoneInfo("Europe/London")),  # a leap day
+        # The clocks go back an hour at 02:00 BST: half an hour on is still the same night.
+        datetime(2026, 10, 25, 1, 40, tzinfo=ZoneInfo("Europe/London")),
+    ],
+)
+def test_a_session_half_an_hour_away_is_shown_on_its_own_day(
+    qtbot: QtBot,
+    make_window: WindowMaker,
+    existing_vault: VaultPaths,
+    clock_at: MoveClock,
+    moment: datetime,
+) -> None:
+    clock_at(moment)
+    ids = _practice(existing_vault)
+    window = make_window(existing_vault)
+    unlock(qtbot, window)
+    today = window.workspace.today
+    qtbot.waitUntil(lambda: today.notes_due.model.rowCount() > 0, timeout=5_000)
+    starts = therapy_sessions.get_session(window.open_vault.vault, ids["joint"]).starts_at  # type: ignore[union-attr]
+    on_today = [line.session.id for line in today.today.model.rows()]
+    coming = [line.session.id for line in today.upcoming.model.rows()]
+    if starts.astimezone().date() == moment.date():
+        assert ids["joint"] in on_today
+    else:
+        assert ids["joint"] in coming and ids["joint"] not in on_today
+    assert [line.session.id for line in today.notes_due.model.rows()] == [ids["yesterday"]]
 
 
 def test_today_lists_sessions_and_the_notes_still_to_write(

@@ -23,6 +23,7 @@ from therapist_desk.cli.support import (
     TEST_KDF_VARIABLE,
     SecretReader,
     add_vault_options,
+    command_clock,
     unlock,
     vault_paths,
 )
@@ -216,7 +217,7 @@ def _create(args: argparse.Namespace, reader: SecretReader, out: TextIO) -> NewV
     passphrase = reader.new_passphrase()
     if not reader.from_stdin:
         print("Preparing the key derivation for this computer…", file=out, flush=True)
-    return create_vault(paths, passphrase, kdf_params=_kdf_params())
+    return create_vault(paths, passphrase, kdf_params=_kdf_params(), clock=command_clock())
 
 
 def _print_recovery_key(created: NewVault, out: TextIO) -> None:

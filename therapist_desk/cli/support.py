@@ -4,17 +4,39 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from therapist_desk.errors import InvalidInput
-from therapist_desk.vault import Secret, Vault, passphrase_policy, unlock_vault
+from therapist_desk.vault import Clock, Secret, Vault, passphrase_policy, unlock_vault, utc_now
 from therapist_desk.vault.paths import VaultPaths, default_data_dir
 
 PROGRAM = "therapist-desk"
 #: Set to 1 only in tests: vaults are created with cheap key-derivation parameters.
 TEST_KDF_VARIABLE = "THERAPIST_DESK_TEST_KDF"
+#: Set only by the test suite: the moment (ISO 8601 with an offset) the command's clock
+#: starts at, so a command run by a test sees the same time as the test does.
+TEST_NOW_VARIABLE = "THERAPIST_DESK_TEST_NOW"
+
+
+def command_clock() -> Clock:
+    """The clock a command's vault keeps time by: the computer's, or in the test suite one
+    that starts at THERAPIST_DESK_TEST_NOW and runs on from there."""
+    start_text = os.environ.get(TEST_NOW_VARIABLE)
+    if not start_text:
+        return utc_now
+    try:
+        start = datetime.fromisoformat(start_text)
+    except ValueError:
+        raise InvalidInput(f"{TEST_NOW_VARIABLE} is not a time: {start_text!r}.") from None
+    if start.tzinfo is None:
+        raise InvalidInput(f"{TEST_NOW_VARIABLE} needs an offset from UTC: {start_text!r}.")
+    started = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - started)
 
 
 class SecretReader:
@@ -77,4 +99,4 @@ def unlock(args: argparse.Namespace, reader: SecretReader) -> Vault:
         secret = Secret(recovery_key=reader.read("Recovery key: "))
     else:
         secret = Secret(passphrase=reader.read("Passphrase: "))
-    return unlock_vault(vault_paths(args), secret)
+    return unlock_vault(vault_paths(args), secret, clock=command_clock())

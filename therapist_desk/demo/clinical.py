@@ -149,6 +149,21 @@ class ClinicalRecordMaker:
         self.references: Counter[str] = Counter()
         # The first client at high risk is made so, so that Today has one to show.
         self.high_risk_made = False
+        # And the first active client whose problem can carry a risk does, so that risk
+        # assessments and a safety plan show however few clients the demo has.
+        self.at_risk_made = False
+        # Likewise the first client who could take a medication does, and the first who
+        # could have changed medication has, so that current and finished courses show
+        # whatever day the demo is made.
+        self.switch_made = False
+        self.medication_made = False
+        self.revision_made = False
+        # The first yearly date comes up soon, so that Today has a reminder to show.
+        self.reminder_made = False
+        # And the first clients who could rate a scale or a SUDS step do, so that every
+        # kind of measure shows in a small demo too.
+        self.scale_made = False
+        self.suds_made = False
 
     def pick(self, weighted: tuple[tuple[Any, int], ...]) -> Any:
         values, weights = zip(*weighted, strict=True)
@@ -167,6 +182,10 @@ class ClinicalRecordMaker:
         measure_target: int = 0,
     ) -> Case:
         rng = self.rng
+        at_risk = problem["theme"] in _AT_RISK_THEMES and (
+            rng.random() < 0.25 or (not self.at_risk_made and details.status is ClientStatus.ACTIVE)
+        )
+        self.at_risk_made = self.at_risk_made or at_risk
         plan: tuple[PlanVersion, ...] = ()
         if details.intake_date is not None:
             wanted = {ClientStatus.ACTIVE: 0.85, ClientStatus.DISCHARGED: 0.4}
@@ -179,7 +198,7 @@ class ClinicalRecordMaker:
             plan,
             method=self.pick(_PAYMENT_METHODS),
             owes_weeks=rng.randint(1, 3) if rng.random() < 0.07 else 0,
-            at_risk=problem["theme"] in _AT_RISK_THEMES and rng.random() < 0.25,
+            at_risk=at_risk,
             measure_target=measure_target,
         )
 
@@ -236,7 +255,9 @@ class ClinicalRecordMaker:
         created = self._stamp(start)
         # Saved in place at the latest session before today (or before discharge).
         last_saved = self._stamp(last_day - timedelta(days=1))
-        if revised_on > last_day - timedelta(weeks=2) or rng.random() >= 0.4:
+        if revised_on > last_day - timedelta(weeks=2) or (
+            rng.random() >= 0.4 and self.revision_made
+        ):
             current = self._progress(first, start, last_day, slow)
             return (
                 PlanVersion(
@@ -249,6 +270,7 @@ class ClinicalRecordMaker:
                 ),
             )
         # Reviewed after twelve weeks: the third objective is broken into smaller steps.
+        self.revision_made = True
         before = self._progress(first, start, revised_on, slow)
         revised_goals = list(before.goals)
         main_objectives = list(revised_goals[0].objectives)
@@ -439,14 +461,16 @@ class ClinicalRecordMaker:
     def medications(self, case: Case, intake: date) -> Iterator[Base]:
         rng = self.rng
         suitable = [m for m in self.words["medications"] if case.theme in m["themes"]]
-        if not suitable or rng.random() >= 0.3:
+        if not suitable or (rng.random() >= 0.3 and self.medication_made):
             return
+        self.medication_made = True
         first, *others = rng.sample(suitable, len(suitable))
         started = min(intake + timedelta(days=rng.randint(-120, 60)), self.today)
         stopped = None
-        if others and rng.random() < 0.25:
-            stop = started + timedelta(days=rng.randint(60, 200))
-            stopped = stop if stop < self.today else None
+        taken_days = (self.today - started).days
+        if others and (rng.random() < 0.25 or not self.switch_made) and taken_days > 14:
+            stopped = started + timedelta(days=rng.randint(14, min(200, taken_days - 1)))
+            self.switch_made = True
         yield self._medication(case, first, started, stopped)
         if stopped is not None:
             yield self._medication(case, others[0], stopped + timedelta(days=1), None)
@@ -499,12 +523,14 @@ class ClinicalRecordMaker:
             kinds = (MeasureKind.PHQ9, MeasureKind.GAD7)
         for index in range(0, attended, QUESTIONNAIRE_EVERY):
             schedule.extend((kind, "", index) for kind in kinds)
-        if case.theme == "relationship" or rng.random() < 0.15:
+        if case.theme == "relationship" or rng.random() < 0.15 or not self.scale_made:
+            self.scale_made = True
             scales = self.words["scales"]
             label = scales[3] if case.theme == "relationship" else rng.choice(scales[:3])
             schedule.extend((MeasureKind.SCALE, label, i) for i in range(0, attended, 2))
         steps = self.words["exposure_steps"].get(case.theme)
-        if steps and rng.random() < 0.35:
+        if steps and attended > 3 and (rng.random() < 0.35 or not self.suds_made):
+            self.suds_made = True
             for number, step in enumerate(steps):
                 first = 3 + 3 * number
                 schedule.extend(
@@ -664,8 +690,9 @@ class ClinicalRecordMaker:
             once = entry.get("once", False)
             if once:
                 falls_on = self.today + timedelta(days=rng.randint(3, 60))
-            elif rng.random() < 0.3:
+            elif rng.random() < 0.3 or not self.reminder_made:
                 # Coming up soon, so the reminder shows on Today.
+                self.reminder_made = True
                 soon = self.today + timedelta(days=rng.randint(2, entry["remind"]))
                 falls_on = _in_year(soon, soon.year - rng.randint(1, 3))
             else:

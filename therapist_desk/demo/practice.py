@@ -577,6 +577,10 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
     couple_times = generator.couple_times(_couples_for(round(options.clients * 0.58)))
     adults: list[tuple[str, ClientDetails]] = []
     sessions_in_batch = 0
+    # Every presenting problem once before any comes again: a small caseload still shows
+    # the range of a practice (and of its measures) rather than three clients with one theme.
+    problems = generator.phrases["presenting_problems"]
+    problem_order = rng.sample(problems, len(problems))
     for number in range(options.clients):
         client_id = generator.new_id()
         heavy = number == 0 and bool(options.heavy_client_sessions or options.heavy_client_measures)
@@ -585,7 +589,7 @@ def _build(vault: Vault, options: DemoOptions, progress: Progress | None) -> Cou
             # Enough weeks for the measures asked for, at up to four a session.
             weeks = options.heavy_client_sessions or max(weeks, options.heavy_client_measures // 2)
         details, minor, times = generator.client_details(weeks, active=heavy)
-        problem = rng.choice(generator.phrases["presenting_problems"])
+        problem = problem_order[number % len(problem_order)]
         generator.counts["clients"] += 1
         batch.append(new_client_row(generator.codec, details, generator.now, client_id))
         batch.extend(generator.contacts(client_id, details, minor))

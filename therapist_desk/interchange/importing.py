@@ -484,8 +484,7 @@ def _plan_client(
     if not plan.new_id("client", client_id, path):
         return
     details = details_from_json(ClientDetails, data)
-    today = datetime.now().date()
-    _checked(plan, path, lambda checked: check_client(checked, today), details)
+    _checked(plan, path, lambda checked: check_client(checked, plan.today), details)
     plan.clients.append((data, details))
     for index, contact in enumerate(data.get("contacts", [])):
         contact_path = f"{path}.contacts[{index}]"

@@ -18,22 +18,28 @@ class AutosaveClock(QObject):
     quitting. A failed save is retried; the text stays in the editor meanwhile.
     """
 
-    def __init__(self, save: Callable[[], bool], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        save: Callable[[], bool],
+        parent: QObject | None = None,
+        *,
+        pause_ms: int = PAUSE_MS,
+        longest_unsaved_ms: int = LONGEST_UNSAVED_MS,
+        retry_ms: int = RETRY_MS,
+    ) -> None:
         super().__init__(parent)
         self._save = save
         self.dirty = False
-        self._pause = QTimer(self)
-        self._pause.setSingleShot(True)
-        self._pause.setInterval(PAUSE_MS)
-        self._pause.timeout.connect(self._due)
-        self._longest = QTimer(self)
-        self._longest.setSingleShot(True)
-        self._longest.setInterval(LONGEST_UNSAVED_MS)
-        self._longest.timeout.connect(self._due)
-        self._retry = QTimer(self)
-        self._retry.setSingleShot(True)
-        self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self._due)
+        self._pause = self._timer(pause_ms)
+        self._longest = self._timer(longest_unsaved_ms)
+        self._retry = self._timer(retry_ms)
+
+    def _timer(self, interval_ms: int) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(self._due)
+        return timer
 
     def changed(self) -> None:
         self.dirty = True

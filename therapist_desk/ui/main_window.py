@@ -224,8 +224,10 @@ class MainWindow(QMainWindow):
             self._save_held_drafts(announce=True)
         # The index build keeps a worker busy for seconds; let the window paint
         # and Today load first, so the two do not compete with the first look.
+        # Tied to `open_vault`, so it never fires once that is gone (a lock, a closed window).
         QTimer.singleShot(
             INDEX_BUILD_DELAY_MS,
+            open_vault,
             lambda: open_vault.start_index_build() if self.open_vault is open_vault else None,
         )
         self.clipboard.enabled = True

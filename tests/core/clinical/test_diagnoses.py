@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.core.conftest import Clock, Reopen
+from tests.conftest import Reopen
+from tests.core.conftest import Clock
 from therapist_desk.clinical.diagnoses import (
     add_diagnosis,
     get_diagnosis,

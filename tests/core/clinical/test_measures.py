@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from tests.core.conftest import Reopen
+from tests.conftest import Reopen
 from therapist_desk.clinical.measures import (
     Point,
     add_measure,

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.core.conftest import Reopen
+from tests.conftest import Reopen
 from therapist_desk.clinical.medications import (
     add_medication,
     get_medication,

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.core.conftest import Clock, Reopen
+from tests.conftest import Reopen
+from tests.core.conftest import Clock
 from therapist_desk.clinical.risk import (
     add_risk_assessment,
     clients_at_high_risk,

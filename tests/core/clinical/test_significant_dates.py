@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from tests.core.conftest import Reopen
+from tests.conftest import Reopen
 from therapist_desk.clinical.significant_dates import (
     add_significant_date,
     list_significant_dates,

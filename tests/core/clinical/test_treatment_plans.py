@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.core.conftest import Clock, Reopen
+from tests.conftest import Reopen
+from tests.core.conftest import Clock
 from therapist_desk.clinical.treatment_plans import (
     current_plan,
     get_plan,

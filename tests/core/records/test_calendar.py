@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from tests.core.conftest import Reopen
+from tests.conftest import Reopen
 from therapist_desk.db.models import SessionSeriesRow
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import Attendance, AuditKind, NoteFormat, SessionKind

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.core.conftest import Clock, Reopen
+from tests.conftest import Reopen
+from tests.core.conftest import Clock
 from therapist_desk.domain.records import ClientDetails
 from therapist_desk.domain.vocabulary import ClientStatus
 from therapist_desk.errors import InvalidInput, RecordNotFound

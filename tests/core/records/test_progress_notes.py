@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.core.conftest import Clock, Reopen
+from tests.conftest import Reopen
+from tests.core.conftest import Clock
 from therapist_desk.db.models import ProgressNoteRow
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.signatures import note_content_hash

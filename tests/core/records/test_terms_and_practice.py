@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from tests.core.conftest import Reopen
+from tests.conftest import Reopen
 from therapist_desk.domain.records import PracticeProfile
 from therapist_desk.domain.vocabulary import DEFAULT_TERMS, TermCategory
 from therapist_desk.errors import InvalidInput

@@ -146,7 +146,7 @@ def _place(
     window = make_window(paths)
     unlock(qtbot, window)
     place = window.workspace.referrals
-    with qtbot.waitSignal(place.loaded, timeout=10_000):
+    with qtbot.waitSignal(place.loaded, timeout=30_000):
         window.workspace.go_to(REFERRALS)
     return window, place
 
@@ -288,7 +288,7 @@ def test_privacy_mode_shows_initials_only(
     assert _column(place, "Client") == ["W. O."]
     place.filter.clear()
     # A reload in privacy mode (a referral changed) keeps to initials.
-    with qtbot.waitSignal(place.loaded, timeout=10_000):
+    with qtbot.waitSignal(place.loaded, timeout=30_000):
         place.refresh()
     assert sorted(_column(place, "Client")) == ["M. F.", "T. L.", "W. O."]
     window.workspace.set_privacy(False)
@@ -312,7 +312,7 @@ def test_enter_opens_the_clients_referrals_tab_at_that_referral(
     assert chosen is not None and chosen.id == ids["acknowledged"]
 
     # Back to the place; a row of another client, opened from the table with Enter.
-    with qtbot.waitSignal(place.loaded, timeout=10_000):
+    with qtbot.waitSignal(place.loaded, timeout=30_000):
         workspace.go_to(REFERRALS)
     place.filter.clear()
     place.status.setCurrentIndex(place.status.findData(ALL))
@@ -333,7 +333,7 @@ def test_the_list_follows_changes_made_elsewhere(
     window, place = _place(qtbot, make_window, existing_vault)
     open_vault = window.open_vault
     assert open_vault is not None
-    with qtbot.waitSignal(place.loaded, timeout=10_000):
+    with qtbot.waitSignal(place.loaded, timeout=30_000):
         open_vault.create_referral(
             ids["wren"], ids["gp"], ReferralDetails(reason="Blood tests", referred_on=date.today())
         )

@@ -281,8 +281,8 @@ def test_every_section_heading_is_in_sight_on_a_laptop_screen(
     window = make_window(existing_vault)
     unlock(qtbot, window)
     today = window.workspace.today
-    qtbot.waitUntil(lambda: today.summary.text().endswith("due"), timeout=10_000)
-    qtbot.waitUntil(lambda: today.dates.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: today.summary.text().endswith("due"), timeout=30_000)
+    qtbot.waitUntil(lambda: today.dates.isVisible(), timeout=30_000)
     scroll = today.findChild(QScrollArea)
     assert scroll is not None
     viewport = scroll.viewport()

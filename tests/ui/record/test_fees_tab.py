@@ -36,7 +36,12 @@ from therapist_desk.ui.printing.pages import pdf_bytes
 from therapist_desk.ui.record import client_record
 from therapist_desk.ui.record.fees_tab import FeesTab
 from therapist_desk.ui.record.payment_dialog import PaymentDialog
-from therapist_desk.ui.record.statement_dialog import LAST_MONTH, StatementDialog, month_of
+from therapist_desk.ui.record.statement_dialog import (
+    LAST_MONTH,
+    THIS_MONTH,
+    StatementDialog,
+    month_of,
+)
 from therapist_desk.vault import Secret, audit, unlock_vault
 from therapist_desk.vault.paths import VaultPaths
 
@@ -406,3 +411,24 @@ def test_saving_a_statement_as_pdf(
     assert isinstance(window, MainWindow) and window.open_vault is not None
     (event,) = audit.events(window.open_vault.vault, kind=AuditKind.DISCLOSURE)
     assert event.details.detail.endswith(", saved as PDF: for the insurer.pdf")
+
+
+@pytest.mark.parametrize(
+    ("today", "last_month"),
+    [
+        (date(2027, 1, 1), (date(2026, 12, 1), date(2026, 12, 31))),  # just past the year's end
+        (date(2028, 2, 29), (date(2028, 1, 1), date(2028, 1, 31))),  # a leap day
+        (date(2028, 3, 1), (date(2028, 2, 1), date(2028, 2, 29))),  # the day after one
+        (date(2026, 3, 31), (date(2026, 2, 1), date(2026, 2, 28))),  # a long month's end
+        (date(2026, 10, 25), (date(2026, 9, 1), date(2026, 9, 30))),  # the clocks go back
+    ],
+)
+def test_last_month_is_the_calendar_month_before_today(
+    qtbot: QtBot, today: date, last_month: tuple[date, date]
+) -> None:
+    dialog = StatementDialog(today, lambda *_dates: True, lambda *_dates: True)
+    qtbot.addWidget(dialog)
+    dialog.choose(LAST_MONTH)
+    assert dialog.dates() == last_month
+    dialog.choose(THIS_MONTH)
+    assert dialog.dates()[0] == today.replace(day=1)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
-from datetime import datetime
 
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -308,7 +307,7 @@ class SafetyPlanEditor(QWidget):
         except SAVE_ERRORS as error:
             self.status.setText(f"Not saved: {save_error_text(error)}")
             return False
-        self.status.setText(f"Saved {datetime.now():%H:%M}")
+        self.status.setText(f"Saved {formatting.clock(self._plan.updated_at)}")
         return True
 
     def save_now(self) -> None:
