@@ -27,3 +27,10 @@ def test_bench_reports_encryption_and_backup_figures(tmp_path: Path) -> None:
     assert set(backup) == {"raw_copy", "backup", "verify", "backup_ratio", "verify_ratio"}
     assert backup["backup_ratio"] > 0 and backup["verify_ratio"] > 0
     assert list(work_dir.iterdir()) == []  # the scratch vaults are removed afterwards
+
+
+def test_bench_refuses_a_work_folder_that_is_not_there(tmp_path: Path) -> None:
+    result = run_cli("bench", "--work-dir", tmp_path / "missing", stdin="")
+    assert result.returncode == ExitStatus.INVALID_INPUT
+    assert "is not a folder" in result.stderr
+    assert "Traceback" not in result.stderr

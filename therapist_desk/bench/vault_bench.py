@@ -41,7 +41,7 @@ from therapist_desk.db.models import ClientRow, ProgressNoteRow, TherapySessionR
 from therapist_desk.demo.practice import DemoOptions, build_demo_practice
 from therapist_desk.domain.records import ClientDetails, NoteContent, SessionDetails
 from therapist_desk.domain.vocabulary import Attendance, NoteFormat
-from therapist_desk.errors import ExitStatus
+from therapist_desk.errors import ExitStatus, InvalidInput
 from therapist_desk.records.progress_notes import new_note_row
 from therapist_desk.records.therapy_sessions import new_session_rows
 from therapist_desk.vault import Secret, Vault, backups, create_vault, unlock_vault
@@ -401,6 +401,8 @@ def _table(figures: dict[str, Any]) -> str:
 def run_bench(
     clients: int, notes: int, work_dir: Path | None, *, as_json: bool, out: TextIO
 ) -> int:
+    if work_dir is not None and not work_dir.is_dir():
+        raise InvalidInput(f"--work-dir {work_dir} is not a folder; make it first.")
     with tempfile.TemporaryDirectory(prefix="therapist-desk-bench-", dir=work_dir) as scratch:
         figures = measure(clients, notes, Path(scratch))
     out.write(json.dumps(figures, indent=2) + "\n" if as_json else _table(figures) + "\n")
